@@ -1,0 +1,382 @@
+// Builds the commander tree from command specs with cobra/pflag semantics, routes argv to the
+// command to run (loading only that command's module), and runs it.
+
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode, UsageError } from "../errors.ts";
+import type { Deps } from "./deps.ts";
+import { type HelpNode, helpString, suggestions, usageString } from "./help.ts";
+import type {
+  ArgsRule,
+  CommandEntry,
+  CommandSpec,
+  FlagSpec,
+  FlagValue,
+  FlagValues,
+  GlobalArgs,
+} from "./spec.ts";
+
+/** Mutable state shared with the error reporter: the usage text of the command being run. */
+export interface CliState {
+  usage: string;
+}
+
+const BOOL_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+const BOOL_FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
+
+function flagDisplayName(f: FlagSpec): string {
+  return f.short ? `-${f.short}, --${f.name}` : `--${f.name}`;
+}
+
+function invalidArgument(f: FlagSpec, value: string, why: string): UsageError {
+  return new UsageError(
+    `invalid argument ${goQuote(value)} for ${goQuote(flagDisplayName(f))} flag: ${why}`,
+  );
+}
+
+/** Go's %q for plain strings. */
+export function goQuote(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** Go's strconv.ParseBool. */
+export function parseBool(f: FlagSpec, v: string): boolean {
+  if (BOOL_TRUE.has(v)) return true;
+  if (BOOL_FALSE.has(v)) return false;
+  throw invalidArgument(f, v, `strconv.ParseBool: parsing ${goQuote(v)}: invalid syntax`);
+}
+
+const DURATION_UNITS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  "µs": 1e-3,
+  "μs": 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** Go's time.ParseDuration, in milliseconds; null if invalid. */
+export function parseGoDuration(s: string): number | null {
+  let rest = s;
+  let sign = 1;
+  if (rest.startsWith("-") || rest.startsWith("+")) {
+    if (rest[0] === "-") sign = -1;
+    rest = rest.slice(1);
+  }
+  if (rest === "0") return 0;
+  if (rest === "") return null;
+  let total = 0;
+  while (rest.length > 0) {
+    const m = /^(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)/.exec(rest);
+    if (!m || m[1] === "" || m[1] === ".") return null;
+    total += parseFloat(m[1]) * DURATION_UNITS[m[2]];
+    rest = rest.slice(m[0].length);
+  }
+  return sign * total;
+}
+
+function parseFlagValue(f: FlagSpec, raw: string, previous: unknown): FlagValue {
+  switch (f.kind) {
+    case "string":
+      return raw;
+    case "bool":
+      return parseBool(f, raw);
+    case "int": {
+      const s = raw.trim();
+      const n = /^[+-]?(0x[0-9a-f]+|0o?[0-7]+|0b[01]+|\d+)$/i.test(s)
+        ? Number(s.replace(/^([+-]?)0(?=[0-7])/, "$1"))
+        : NaN;
+      if (!Number.isSafeInteger(n)) {
+        throw invalidArgument(f, raw, `strconv.ParseInt: parsing ${goQuote(raw)}: invalid syntax`);
+      }
+      return n;
+    }
+    case "duration": {
+      const d = parseGoDuration(raw);
+      if (d === null) throw invalidArgument(f, raw, `time: invalid duration ${goQuote(raw)}`);
+      return d;
+    }
+    case "strings": {
+      const items = raw === "" ? [] : raw.split(",");
+      return [...((previous as string[] | undefined) ?? []), ...items];
+    }
+    case "stringArray":
+      return [...((previous as string[] | undefined) ?? []), raw];
+  }
+}
+
+function zeroValue(f: FlagSpec): FlagValue {
+  if (f.default !== undefined) return Array.isArray(f.default) ? [...f.default] : f.default;
+  switch (f.kind) {
+    case "string":
+      return "";
+    case "bool":
+      return false;
+    case "int":
+    case "duration":
+      return 0;
+    case "strings":
+    case "stringArray":
+      return [];
+  }
+}
+
+interface Built {
+  spec: CommandSpec;
+  entry: CommandEntry;
+  path: string;
+  inherited: FlagSpec[];
+  /** attribute name -> flag spec, for every flag registered on the commander command */
+  byAttr: Map<string, FlagSpec>;
+}
+
+class CobraCommand extends Command {
+  built?: Built;
+  parentCobra?: CobraCommand;
+  lastToken = "";
+
+  override createCommand(name?: string): CobraCommand {
+    return new CobraCommand(name);
+  }
+
+  private flagFor(token: string): FlagSpec | undefined {
+    if (!this.built) return undefined;
+    for (const f of this.built.byAttr.values()) {
+      if (token === `--${f.name}` || (f.short && token === `-${f.short}`)) return f;
+    }
+    return undefined;
+  }
+
+  /** Rewrites pflag-only spellings (`--bool=false`, `-n=value`) before commander sees them. */
+  override parseOptions(argv: string[]) {
+    const out: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i];
+      if (arg === "--") {
+        out.push(...argv.slice(i));
+        break;
+      }
+      const m = /^(--?[^=]+)=(.*)$/s.exec(arg);
+      const f = m && (m[1].startsWith("--") || m[1].length === 2) ? this.flagFor(m[1]) : undefined;
+      if (m && f) {
+        if (f.kind === "bool") {
+          const value = parseBool(f, m[2]);
+          if (value) out.push(m[1]);
+          else this.setOptionValueWithSource(attrName(f), false, "cli");
+        } else {
+          out.push(m[1], m[2]);
+        }
+        continue;
+      }
+      out.push(arg);
+    }
+    this.lastToken = out[out.length - 1] ?? "";
+    return super.parseOptions(out);
+  }
+
+  // The methods below replace commander's messages with pflag's/cobra's.
+  unknownOption(flag: string): never {
+    if (flag.startsWith("--")) {
+      throw new UsageError(`unknown flag: ${flag.split("=")[0]}`, this.usageText());
+    }
+    throw new UsageError(`unknown shorthand flag: '${flag[1]}' in ${flag}`, this.usageText());
+  }
+
+  optionMissingArgument(option: Option): never {
+    // Only the last token can lack its value; pflag names it as it was spelled.
+    const f = this.built?.byAttr.get(option.attributeName());
+    const name = f?.short && this.lastToken === `-${f.short}`
+      ? `'${f.short}' in -${f.short}`
+      : `--${f?.name}`;
+    throw new UsageError(`flag needs an argument: ${name}`, this.usageText());
+  }
+
+  override helpInformation(): string {
+    return this.built ? helpString(helpNode(this.built)) : "";
+  }
+
+  usageText(): string {
+    return this.built ? usageString(helpNode(this.built)) : "";
+  }
+}
+
+function attrName(f: FlagSpec): string {
+  return new Option(`--${f.name}`).attributeName();
+}
+
+function helpNode(b: Built): HelpNode {
+  const local = [...(b.spec.flags ?? []), ...(b.spec.persistentFlags ?? [])];
+  const isRoot = !b.path.includes(" ");
+  return {
+    spec: b.spec,
+    path: b.path,
+    localFlags: local,
+    inheritedFlags: b.inherited,
+    isRoot,
+  };
+}
+
+function argsError(rule: ArgsRule, args: string[], path: string): string | null {
+  const n = args.length;
+  switch (rule.kind) {
+    case "any":
+      return null;
+    case "none":
+      return n > 0 ? `unknown command ${goQuote(args[0])} for ${goQuote(path)}` : null;
+    case "exact":
+      return n !== rule.n ? `accepts ${rule.n} arg(s), received ${n}` : null;
+    case "min":
+      return n < rule.n ? `requires at least ${rule.n} arg(s), only received ${n}` : null;
+    case "max":
+      return n > rule.n ? `accepts at most ${rule.n} arg(s), received ${n}` : null;
+    case "range":
+      return n < rule.min || n > rule.max
+        ? `accepts between ${rule.min} and ${rule.max} arg(s), received ${n}`
+        : null;
+  }
+}
+
+function globalArgs(flags: FlagValues): GlobalArgs {
+  return {
+    talosconfig: (flags.talosconfig as string | undefined) ?? "",
+    context: (flags.context as string | undefined) ?? "",
+    nodes: (flags.nodes as string[] | undefined) ?? [],
+    endpoints: (flags.endpoints as string[] | undefined) ?? [],
+    cluster: (flags.cluster as string | undefined) ?? "",
+  };
+}
+
+/** Fills a stub commander command from its (now loaded) spec. */
+function populate(
+  cmd: CobraCommand,
+  spec: CommandSpec,
+  entry: CommandEntry,
+  path: string,
+  inherited: FlagSpec[],
+  deps: Deps,
+  state: CliState,
+): void {
+  const own = [...(spec.flags ?? []), ...(spec.persistentFlags ?? [])];
+  const all = [...own, ...inherited.filter((f) => !own.some((o) => o.name === f.name))];
+  const built: Built = { spec, entry, path, inherited, byAttr: new Map() };
+  cmd.built = built;
+  state.usage = usageString(helpNode(built));
+  cmd.description(spec.short);
+  for (const f of all) {
+    const flags = `${f.short ? `-${f.short}, ` : ""}--${f.name}${
+      f.kind === "bool" ? "" : " <value>"
+    }`;
+    const opt = new Option(flags, f.usage);
+    if (f.kind !== "bool") opt.argParser((v: string, prev: unknown) => parseFlagValue(f, v, prev));
+    cmd.addOption(opt);
+    built.byAttr.set(opt.attributeName(), f);
+  }
+  cmd.allowExcessArguments(true);
+  const childInherited = [
+    ...(spec.persistentFlags ?? []),
+    ...inherited.filter((f) => !(spec.persistentFlags ?? []).some((o) => o.name === f.name)),
+  ];
+  const subs = spec.subcommands ?? [];
+  if (subs.length > 0) {
+    cmd.enablePositionalOptions();
+    for (const e of subs) addStub(cmd, e, `${path} ${e.name}`, childInherited, deps, state);
+  }
+
+  cmd.action(async () => {
+    const args = cmd.args;
+    if (!spec.run) {
+      if (args.length > 0 && !cmd.parentCobra) {
+        throw new UsageError(
+          `unknown command ${goQuote(args[0])} for ${goQuote(path)}${suggestions(args[0], subs)}`,
+          state.usage,
+        );
+      }
+      await deps.io.stdout.write(helpString(helpNode(built)));
+      return;
+    }
+    const why = argsError(spec.args ?? { kind: "any" }, args, path);
+    if (why) throw new UsageError(why, state.usage);
+    const flags: FlagValues = {};
+    const changed = new Set<string>();
+    for (const f of all) {
+      const attr = attrName(f);
+      let value: FlagValue | undefined;
+      for (let c: CobraCommand | undefined = cmd; c; c = c.parentCobra) {
+        if (c.built?.byAttr.has(attr) && c.getOptionValueSource(attr) === "cli") {
+          value = c.getOptionValue(attr) as FlagValue;
+          break;
+        }
+      }
+      if (value === undefined) {
+        flags[f.name] = zeroValue(f);
+      } else {
+        flags[f.name] = value;
+        changed.add(f.name);
+      }
+    }
+    await spec.run({ args, flags, changed, global: globalArgs(flags), deps, path });
+  });
+}
+
+function addStub(
+  parent: CobraCommand,
+  entry: CommandEntry,
+  path: string,
+  inherited: FlagSpec[],
+  deps: Deps,
+  state: CliState,
+): void {
+  const stub = parent.command(entry.name, { hidden: entry.hidden }) as CobraCommand;
+  stub.parentCobra = parent;
+  for (const a of entry.aliases ?? []) stub.alias(a);
+  stub.description(entry.short);
+  parent.hook("preSubcommand", async (_this, sub) => {
+    if ((sub as Command) !== (stub as Command) || stub.built) return;
+    const spec = await entry.load();
+    populate(stub, spec, entry, path, inherited, deps, state);
+  });
+}
+
+/** Runs argv against the tree rooted at `root`. Throws on failure. */
+export async function runCli(
+  argv: string[],
+  root: CommandSpec,
+  deps: Deps,
+  state: CliState,
+): Promise<void> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const program = new CobraCommand("talosctl");
+  program.exitOverride();
+  program.configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
+  program.helpOption("-h, --help");
+  program.helpCommand(false);
+  program.showSuggestionAfterError(false);
+  const rootEntry: CommandEntry = {
+    name: "talosctl",
+    short: root.short,
+    load: () => Promise.resolve(root),
+  };
+  populate(program, root, rootEntry, "talosctl", [], deps, state);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (out.length > 0) await deps.io.stdout.write(out.join(""));
+      if (e.exitCode === 0) throw new ExitCode(0);
+      if (e.code === "commander.unknownCommand") {
+        const name = e.message.match(/'(.*)'/)?.[1] ?? "";
+        throw new UsageError(
+          `unknown command ${goQuote(name)} for ${goQuote("talosctl")}${
+            suggestions(name, root.subcommands ?? [])
+          }`,
+          state.usage,
+        );
+      }
+      throw new UsageError(e.message.replace(/^error: /, ""), state.usage);
+    }
+    throw e;
+  }
+  if (out.length > 0) await deps.io.stdout.write(out.join(""));
+}

@@ -1,0 +1,26 @@
+// The persistent flags every command that talks to a cluster (or reads talosconfig) carries.
+
+import type { FlagSpec } from "./spec.ts";
+
+export const globalFlags: FlagSpec[] = [
+  {
+    name: "talosconfig",
+    kind: "string",
+    usage:
+      "path of the Talos client configuration file (when unset: $TALOSCONFIG, then '$HOME/.talos/config', then '/var/run/secrets/talos.dev/config')",
+  },
+  { name: "nodes", short: "n", kind: "strings", usage: "nodes to run the command against" },
+  {
+    name: "endpoints",
+    short: "e",
+    kind: "strings",
+    usage: "endpoints to connect to, instead of the ones in the talosconfig context",
+  },
+  {
+    name: "cluster",
+    short: "c",
+    kind: "string",
+    usage: "cluster name to send to a proxying endpoint (e.g. Omni)",
+  },
+  { name: "context", kind: "string", usage: "talosconfig context to use for this command" },
+];

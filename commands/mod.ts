@@ -1,0 +1,23 @@
+// The root of the command tree. Entries are lazy: a command's module loads only when it runs.
+
+import type { CommandEntry, CommandSpec } from "./spec.ts";
+
+const entries: CommandEntry[] = [
+  {
+    name: "version",
+    short: "Print the client version and, unless --client is given, the version of each node",
+    group: "talos",
+    load: async () => (await import("./version.ts")).spec,
+  },
+];
+
+export const root: CommandSpec = {
+  use: "talosctl",
+  short: "A CLI for out-of-band management of Kubernetes nodes created by Talos",
+  groups: [
+    { id: "talos", title: "Manage running Talos clusters:" },
+    { id: "mgmt", title: "Commands to generate and manage machine configuration offline:" },
+    { id: "cluster", title: "Local Talos cluster commands:" },
+  ],
+  subcommands: entries,
+};

@@ -1,0 +1,108 @@
+// Command and flag specifications. A command file exports a `CommandSpec`; group `mod.ts` files
+// list their children as lazy `CommandEntry`s so that only the command being run is loaded.
+// Command modules import heavy code (crypto, YAML, gRPC) inside `run`, with `await import()`.
+
+import type { Deps } from "./deps.ts";
+
+/** Flag value kinds, named after the pflag types they mirror (and shown as such in help). */
+export type FlagKind =
+  | "string" // --x v
+  | "bool" // --x, --x=false
+  | "int" // --x 3
+  | "duration" // --x 1h30m, value in milliseconds
+  | "strings" // string slice: comma-separated and/or repeated
+  | "stringArray"; // repeated, never split on commas
+
+export interface FlagSpec {
+  name: string;
+  short?: string;
+  kind: FlagKind;
+  usage: string;
+  /** Default value; for "duration" in milliseconds. Omitted = zero value of the kind. */
+  default?: string | boolean | number | string[];
+  /** How the default is shown in help when it differs from the value's plain rendering. */
+  defaultText?: string;
+  hidden?: boolean;
+}
+
+export type ArgsRule =
+  | { kind: "none" }
+  | { kind: "any" }
+  | { kind: "exact"; n: number }
+  | { kind: "min"; n: number }
+  | { kind: "max"; n: number }
+  | { kind: "range"; min: number; max: number };
+
+export const noArgs: ArgsRule = { kind: "none" };
+export const anyArgs: ArgsRule = { kind: "any" };
+export const exactArgs = (n: number): ArgsRule => ({ kind: "exact", n });
+export const minArgs = (n: number): ArgsRule => ({ kind: "min", n });
+export const maxArgs = (n: number): ArgsRule => ({ kind: "max", n });
+export const rangeArgs = (min: number, max: number): ArgsRule => ({ kind: "range", min, max });
+
+export type FlagValue = string | boolean | number | string[];
+export type FlagValues = Record<string, FlagValue>;
+
+/** Global talosctl arguments (the persistent flags of API commands). */
+export interface GlobalArgs {
+  talosconfig: string;
+  context: string;
+  nodes: string[];
+  endpoints: string[];
+  cluster: string;
+}
+
+export interface RunContext {
+  args: string[];
+  /** Every flag of the command (own and inherited), defaults applied, keyed by long name. */
+  flags: FlagValues;
+  /** Long names of flags given on the command line (cobra's `Changed`). */
+  changed: Set<string>;
+  global: GlobalArgs;
+  deps: Deps;
+  /** Full command path, e.g. "talosctl config add". */
+  path: string;
+}
+
+export interface CommandSpec {
+  /** cobra-style use line without the command path: "add <context>" */
+  use: string;
+  aliases?: string[];
+  short: string;
+  long?: string;
+  example?: string;
+  /** Argument-count rule; default: any for leaf commands. */
+  args?: ArgsRule;
+  flags?: FlagSpec[];
+  /** Flags inherited by every subcommand (cobra persistent flags). */
+  persistentFlags?: FlagSpec[];
+  hidden?: boolean;
+  run?: (ctx: RunContext) => Promise<void>;
+  subcommands?: CommandEntry[];
+  /** Help group titles, in order, for the subcommand listing. */
+  groups?: { id: string; title: string }[];
+}
+
+/** A command as seen by its parent: enough to list and route it without loading it. */
+export interface CommandEntry {
+  name: string;
+  aliases?: string[];
+  short: string;
+  group?: string;
+  hidden?: boolean;
+  load: () => Promise<CommandSpec>;
+}
+
+/** Typed access to flag values. */
+export function str(ctx: RunContext, name: string): string {
+  return ctx.flags[name] as string;
+}
+export function bool(ctx: RunContext, name: string): boolean {
+  return ctx.flags[name] as boolean;
+}
+export function int(ctx: RunContext, name: string): number {
+  return ctx.flags[name] as number;
+}
+export function list(ctx: RunContext, name: string): string[] {
+  return ctx.flags[name] as string[];
+}

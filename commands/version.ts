@@ -1,0 +1,45 @@
+import { TALOS_VERSION, VERSION } from "./version_info.ts";
+import { bool, type CommandSpec, noArgs } from "./spec.ts";
+import { globalFlags } from "./global.ts";
+import { UserError } from "../errors.ts";
+
+function clientBlock(): string {
+  const arch = Deno.build.arch === "x86_64"
+    ? "amd64"
+    : Deno.build.arch === "aarch64"
+    ? "arm64"
+    : Deno.build.arch;
+  return [
+    `\tTag:         ${TALOS_VERSION}`,
+    `\tSHA:         talosctl-deno v${VERSION}`,
+    `\tBuilt:       `,
+    `\tGo version:  deno ${Deno.version.deno} (v8 ${Deno.version.v8})`,
+    `\tOS/Arch:     ${Deno.build.os}/${arch}`,
+    "",
+  ].join("\n");
+}
+
+export const spec: CommandSpec = {
+  use: "version",
+  short: "Print the client version and, unless --client is given, the version of each node",
+  args: noArgs,
+  persistentFlags: globalFlags,
+  flags: [
+    { name: "client", kind: "bool", usage: "print the client version only" },
+    { name: "short", kind: "bool", usage: "print the short client version" },
+    {
+      name: "insecure",
+      short: "i",
+      kind: "bool",
+      usage: "use the insecure maintenance-mode API (no client certificate)",
+    },
+  ],
+  async run(ctx) {
+    const out = ctx.deps.io.stdout;
+    await out.write("Client:\n");
+    await out.write(bool(ctx, "short") ? `Talos ${TALOS_VERSION}\n` : clientBlock());
+    if (bool(ctx, "client")) return;
+    await out.write("Server:\n");
+    throw new UserError("querying nodes is not available yet in this build: use --client");
+  },
+};

@@ -1,0 +1,59 @@
+// Command-tree behaviour shared by every command: cobra/pflag parsing, help, usage errors.
+
+import { assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
+import { assertGolden, run, transcript } from "./harness.ts";
+
+Deno.test("root help lists the implemented commands in talosctl's groups", async () => {
+  const r = await run([]);
+  assertEquals(r.code, 0);
+  await assertGolden("root-help.txt", transcript(r));
+  const h = await run(["--help"]);
+  assertEquals(h.stdout, r.stdout);
+});
+
+Deno.test("unknown command suggests close names and prints usage", async () => {
+  const r = await run(["verison"]);
+  assertEquals(r.code, 1);
+  assertStringIncludes(
+    r.stderr,
+    'unknown command "verison" for "talosctl"\n\nDid you mean this?\n\tversion\n',
+  );
+  assertStringIncludes(r.stderr, "\nUsage:\n  talosctl [command]\n");
+});
+
+Deno.test("unknown flags and missing values use pflag's messages", async () => {
+  let r = await run(["version", "--bogus"]);
+  assertEquals([r.code, r.stderr.split("\n")[0]], [1, "unknown flag: --bogus"]);
+  r = await run(["version", "-z"]);
+  assertEquals(r.stderr.split("\n")[0], "unknown shorthand flag: 'z' in -z");
+  r = await run(["version", "--client", "--nodes"]);
+  assertEquals(r.stderr.split("\n")[0], "flag needs an argument: --nodes");
+  r = await run(["version", "--client", "-n"]);
+  assertEquals(r.stderr.split("\n")[0], "flag needs an argument: 'n' in -n");
+  r = await run(["version", "--client=maybe"]);
+  assertEquals(
+    r.stderr.split("\n")[0],
+    'invalid argument "maybe" for "--client" flag: strconv.ParseBool: parsing "maybe": invalid syntax',
+  );
+  assertStringIncludes(r.stderr, "\nUsage:\n  talosctl version [flags]\n");
+});
+
+Deno.test("bool flags accept --flag=false and --flag=true", async () => {
+  const r = await run(["version", "--client=true", "--short=false"]);
+  assertEquals(r.code, 0);
+  assertMatch(r.stdout, /^Client:\n\tTag: +v\d/);
+  const s = await run(["version", "--client", "--short=1"]);
+  assertMatch(s.stdout, /^Client:\nTalos v\d+\.\d+\.\d+\n$/);
+});
+
+Deno.test("arguments to a command taking none are an unknown command", async () => {
+  const r = await run(["version", "extra", "--client"]);
+  assertEquals(r.code, 1);
+  assertEquals(r.stderr.split("\n")[0], 'unknown command "extra" for "talosctl version"');
+});
+
+Deno.test("command help follows cobra's layout", async () => {
+  const r = await run(["version", "--help"]);
+  assertEquals(r.code, 0);
+  await assertGolden("version-help.txt", transcript(r));
+});
