@@ -4,6 +4,25 @@ import type { CommandEntry, CommandSpec } from "./spec.ts";
 
 const entries: CommandEntry[] = [
   {
+    name: "config",
+    short: "Manage the client configuration file (talosconfig)",
+    group: "talos",
+    load: async () => (await import("./config/mod.ts")).spec,
+  },
+  {
+    name: "gen",
+    short: "Generate machine configs, secrets bundles, keys and certificates",
+    group: "mgmt",
+    load: async () => (await import("./gen/mod.ts")).spec,
+  },
+  {
+    name: "machineconfig",
+    aliases: ["mc"],
+    short: "Machine configuration operations (generate, patch)",
+    group: "mgmt",
+    load: async () => (await import("./machineconfig/mod.ts")).spec,
+  },
+  {
     name: "version",
     short: "Print the client version and, unless --client is given, the version of each node",
     group: "talos",

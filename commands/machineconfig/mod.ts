@@ -1,0 +1,12 @@
+// `talosctl machineconfig` (alias `mc`): offline machine config operations.
+
+import type { CommandEntry, CommandSpec } from "../spec.ts";
+
+const entries: CommandEntry[] = [];
+
+export const spec: CommandSpec = {
+  use: "machineconfig",
+  aliases: ["mc"],
+  short: "Machine configuration operations (generate, patch)",
+  subcommands: entries,
+};
