@@ -1,0 +1,184 @@
+// Loading and validating a secrets bundle file. Field names, the base64 wrapping of PEM and
+// the validation rules (and their messages) follow upstream's `secrets.LoadBundle` and
+// `Bundle.Validate`, so a bundle accepted here is accepted by talosctl and vice versa.
+
+import { parse } from "yaml";
+import { UserError } from "../errors.ts";
+import { parseCertificatePem } from "./cert_info.ts";
+import { parsePrivateKeyPem } from "./key_parse.ts";
+import { base64Decode } from "./pem.ts";
+import { type PemCertAndKey, REDACTED, type SecretsBundle } from "./secrets_types.ts";
+
+type Raw = Record<string, unknown>;
+
+class LoadError extends Error {}
+
+const dec = new TextDecoder();
+
+function mapping(v: unknown, path: string): Raw | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v !== "object" || Array.isArray(v)) {
+    throw new LoadError(
+      `${path}: expected a mapping, got ${Array.isArray(v) ? "a list" : "a scalar"}`,
+    );
+  }
+  return v as Raw;
+}
+
+function scalar(m: Raw | undefined, key: string, path: string): string {
+  const v = m?.[key];
+  if (v === null || v === undefined) return "";
+  if (typeof v === "object") throw new LoadError(`${path}.${key}: expected a string`);
+  return String(v);
+}
+
+function pemField(m: Raw, key: string, path: string): string {
+  const text = scalar(m, key, path);
+  if (key === "key" && text === REDACTED) return REDACTED;
+  try {
+    return dec.decode(base64Decode(text));
+  } catch (e) {
+    throw new LoadError(`${path}.${key}: ${(e as Error).message}`);
+  }
+}
+
+interface Loaded {
+  cluster?: { id: string; secret: string };
+  secrets?: SecretsBundle["secrets"];
+  trustdInfo?: { token: string };
+  certs?: {
+    etcd?: PemCertAndKey;
+    k8s?: PemCertAndKey;
+    k8sAggregator?: PemCertAndKey;
+    k8sServiceAccount?: { key: string };
+    os?: PemCertAndKey;
+  };
+}
+
+function pair(certs: Raw, key: string): PemCertAndKey | undefined {
+  const m = mapping(certs[key], `certs.${key}`);
+  if (!m) return undefined;
+  return { crt: pemField(m, "crt", `certs.${key}`), key: pemField(m, "key", `certs.${key}`) };
+}
+
+function load(text: string): Loaded {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new LoadError((e as Error).message.split("\n")[0]);
+  }
+  if (doc === null || doc === undefined) throw new LoadError("EOF");
+  const root = mapping(doc, "bundle")!;
+  const out: Loaded = {};
+  const cluster = mapping(root.cluster, "cluster");
+  if (cluster) {
+    out.cluster = {
+      id: scalar(cluster, "id", "cluster"),
+      secret: scalar(cluster, "secret", "cluster"),
+    };
+  }
+  const secrets = mapping(root.secrets, "secrets");
+  if (secrets) {
+    out.secrets = { bootstrapToken: scalar(secrets, "bootstraptoken", "secrets") };
+    const aescbc = scalar(secrets, "aescbcencryptionsecret", "secrets");
+    const secretbox = scalar(secrets, "secretboxencryptionsecret", "secrets");
+    if (aescbc) out.secrets.aescbcEncryptionSecret = aescbc;
+    if (secretbox) out.secrets.secretboxEncryptionSecret = secretbox;
+  }
+  const trustd = mapping(root.trustdinfo, "trustdinfo");
+  if (trustd) out.trustdInfo = { token: scalar(trustd, "token", "trustdinfo") };
+  const certs = mapping(root.certs, "certs");
+  if (certs) {
+    out.certs = {
+      etcd: pair(certs, "etcd"),
+      k8s: pair(certs, "k8s"),
+      k8sAggregator: pair(certs, "k8saggregator"),
+      os: pair(certs, "os"),
+    };
+    const sa = mapping(certs.k8sserviceaccount, "certs.k8sserviceaccount");
+    if (sa) out.certs.k8sServiceAccount = { key: pemField(sa, "key", "certs.k8sserviceaccount") };
+  }
+  return out;
+}
+
+/** siderolabs/crypto's check of a CA pair: the key parses, then the certificate parses. */
+export function checkCertAndKey(p: PemCertAndKey): void {
+  parsePrivateKeyPem(p.key, ": ");
+  parseCertificatePem(p.crt);
+}
+
+/** What upstream's `Bundle.Validate` reports for the current contract, in its order. */
+export function validateBundle(b: Loaded): string[] {
+  const errs: string[] = [];
+  if (!b.cluster) errs.push("cluster is required");
+  else {
+    if (!b.cluster.id) errs.push("cluster.id is required");
+    if (!b.cluster.secret) errs.push("cluster.secret is required");
+  }
+  if (!b.secrets) errs.push("secrets is required");
+  else {
+    if (!b.secrets.bootstrapToken) errs.push("secrets.bootstraptoken is required");
+    const { aescbcEncryptionSecret: a, secretboxEncryptionSecret: s } = b.secrets;
+    const names = "[secrets.secretboxencryptionsecret, secrets.aescbcencryptionsecret]";
+    if (!a && !s) errs.push(`one of ${names} is required`);
+    if (a && s) errs.push(`only one of ${names} is allowed`);
+  }
+  if (!b.trustdInfo) errs.push("trustdinfo is required");
+  else if (!b.trustdInfo.token) errs.push("trustdinfo.token is required");
+  if (!b.certs) {
+    errs.push("certs is required");
+    return errs;
+  }
+  const pairCheck = (name: string, p: PemCertAndKey | undefined) => {
+    if (!p) errs.push(`certs.${name} is required`);
+    else {
+      try {
+        checkCertAndKey(p);
+      } catch (e) {
+        errs.push(`certs.${name} is invalid: ${(e as Error).message}`);
+      }
+    }
+  };
+  pairCheck("etcd", b.certs.etcd);
+  pairCheck("k8s", b.certs.k8s);
+  pairCheck("k8saggregator", b.certs.k8sAggregator);
+  if (!b.certs.k8sServiceAccount) errs.push("certs.k8sserviceaccount is required");
+  else {
+    try {
+      parsePrivateKeyPem(b.certs.k8sServiceAccount.key, " ");
+    } catch (e) {
+      errs.push(`certs.k8sserviceaccount.key is invalid: ${(e as Error).message}`);
+    }
+  }
+  pairCheck("os", b.certs.os);
+  return errs;
+}
+
+/** hashicorp/go-multierror's rendering, which talosctl prints for bundle validation. */
+export function multiError(errs: string[]): string {
+  const head = errs.length === 1 ? "1 error occurred:" : `${errs.length} errors occurred:`;
+  return `${head}\n${errs.map((e) => `\t* ${e}`).join("\n")}\n\n`;
+}
+
+/**
+ * Parses and validates a secrets bundle file's text. `source` (usually the file path) is named
+ * in errors, which are UserErrors with a complete message, ready to print as they are:
+ * `failed to load secrets bundle "x": ...` or `failed to validate secrets bundle "x": N errors occurred: ...`.
+ */
+export function parseSecretsBundle(text: string, source: string): SecretsBundle {
+  let loaded: Loaded;
+  try {
+    loaded = load(text);
+  } catch (e) {
+    if (!(e instanceof LoadError)) throw e;
+    throw new UserError(`failed to load secrets bundle ${JSON.stringify(source)}: ${e.message}`);
+  }
+  const errs = validateBundle(loaded);
+  if (errs.length > 0) {
+    throw new UserError(
+      `failed to validate secrets bundle ${JSON.stringify(source)}: ${multiError(errs)}`,
+    );
+  }
+  return loaded as SecretsBundle;
+}
