@@ -17,6 +17,7 @@ import {
   SubjectKeyIdentifier,
 } from "@peculiar/asn1-x509";
 import { decodePem } from "./pem.ts";
+import { readTlv } from "./der.ts";
 
 export interface CertificateInfo {
   /** Subject O values; for Talos client certificates these are the roles. */
@@ -43,8 +44,20 @@ export interface CertificateInfo {
   /** DER SubjectPublicKeyInfo (for key matching and pinning hashes). */
   spki: Uint8Array;
   subjectKeyId: Uint8Array | null;
+  /** The subject Name exactly as encoded (the issuer field of certificates it signs). */
+  subjectDer: Uint8Array;
   /** The whole certificate, DER. */
   der: Uint8Array;
+}
+
+/** Raw subject Name of a DER certificate, by walking the TBS fields. */
+function rawSubject(der: Uint8Array): Uint8Array {
+  const cert = readTlv(der);
+  const tbs = readTlv(der, cert.start);
+  let p = tbs.start;
+  if (der[p] === 0xa0) p = readTlv(der, p).next; // version
+  for (let i = 0; i < 4; i++) p = readTlv(der, p).next; // serial, signature, issuer, validity
+  return der.subarray(p, readTlv(der, p).next);
 }
 
 const OID_O = "2.5.4.10";
@@ -105,6 +118,7 @@ export function parseCertificateDer(der: Uint8Array): CertificateInfo {
       tbs.subjectPublicKeyInfo.algorithm.algorithm,
     spki: new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
     subjectKeyId: null,
+    subjectDer: rawSubject(der),
     der,
   };
   for (const ext of tbs.extensions ?? []) {

@@ -6,3 +6,11 @@ export * from "./secrets_types.ts";
 export { encodeSecretsBundle } from "./secrets_encode.ts";
 export { parseSecretsBundle } from "./secrets_parse.ts";
 export { type CertificateInfo, parseCertificatePem } from "./cert_info.ts";
+export { generateSecretsBundle, generateToken } from "./secrets_gen.ts";
+export {
+  issueCertificate,
+  issueClientCertificate,
+  loadCA,
+  signCertificate,
+} from "./client_cert.ts";
+export { EKU_CLIENT_AUTH, EKU_SERVER_AUTH, KeyUsage } from "./x509_build.ts";
