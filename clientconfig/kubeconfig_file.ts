@@ -1,0 +1,134 @@
+// Where `talosctl kubeconfig` writes, and how: the target path rules of talosctl and
+// go-kubeconfig, loading an existing file, and atomic writes with mode 0600.
+
+import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
+import { parseKubeconfig } from "./kubeconfig.ts";
+import type { Kubeconfig } from "./kubeconfig.ts";
+
+export class KubeconfigPathError extends Error {
+  override name = "KubeconfigPathError";
+}
+
+/** go-kubeconfig's SinglePath: `$KUBECONFIG` if it names exactly one file, else ~/.kube/config. */
+export function singleKubeconfigPath(
+  env: Record<string, string | undefined>,
+  home: string,
+): string {
+  const value = env.KUBECONFIG ?? "";
+  // Go's filepath.SplitList: "" is no path at all, "a:" is two paths.
+  const paths = value === "" ? [] : value.split(":");
+  if (paths.length > 1) throw new KubeconfigPathError("multiple kubeconfig files defined");
+  if (paths.length === 1) return paths[0];
+  if (home === "") throw new KubeconfigPathError("$HOME is not defined");
+  return join(home, ".kube/config");
+}
+
+/** Go's filepath.Clean. */
+export function cleanPath(p: string): string {
+  if (p === "") return ".";
+  const out = normalize(p);
+  return out.length > 1 ? out.replace(/\/+$/, "") : out;
+}
+
+export interface TargetInput {
+  /** The [local-path] argument, if given. */
+  arg?: string;
+  merge: boolean;
+  force: boolean;
+  env: Record<string, string | undefined>;
+  home: string;
+  cwd: string;
+}
+
+export interface Target {
+  /** The path as talosctl shows it (cleaned, relative if given relative); "-" for stdout. */
+  path: string;
+  /** Absolute path on disk. */
+  abs: string;
+  /** Merge into an existing file (false when the file does not exist yet). */
+  merge: boolean;
+  stdout: boolean;
+}
+
+async function statOrNull(abs: string, shown: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await Deno.stat(abs);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new KubeconfigPathError(`error checking path ${JSON.stringify(shown)}: ${why}`);
+  }
+}
+
+/**
+ * Resolves the file `talosctl kubeconfig` writes, without creating anything yet: no argument
+ * means $KUBECONFIG or ~/.kube/config when merging, else the working directory; a directory
+ * means `<dir>/kubeconfig`; an existing file needs --force or --merge; `-` is stdout.
+ */
+export async function resolveKubeconfigTarget(input: TargetInput): Promise<Target> {
+  let path = input.arg ?? (input.merge ? singleKubeconfigPath(input.env, input.home) : input.cwd);
+  path = cleanPath(path);
+  const abs = (p: string) => isAbsolute(p) ? p : resolve(input.cwd, p);
+  const first = await statOrNull(abs(path), path);
+  if (first?.isDirectory) path = join(path, "kubeconfig");
+  const existing = first?.isDirectory ? await statOrNull(abs(path), path) : first;
+  if (existing !== null && !(input.force || input.merge)) {
+    throw new KubeconfigPathError(
+      `kubeconfig file already exists, use --force to overwrite: ${JSON.stringify(path)}`,
+    );
+  }
+  const merge = existing !== null && input.merge;
+  return { path, abs: abs(path), merge, stdout: !merge && path === "-" };
+}
+
+/** Reads and parses an existing kubeconfig file. */
+export async function loadKubeconfigFile(abs: string, shown = abs): Promise<Kubeconfig> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(abs);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new KubeconfigPathError(`error reading kubeconfig ${JSON.stringify(shown)}: ${why}`);
+  }
+  try {
+    return await parseKubeconfig(text);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new KubeconfigPathError(`error loading kubeconfig ${JSON.stringify(shown)}: ${why}`);
+  }
+}
+
+/**
+ * Writes `data` to `abs` atomically with mode 0600: a temporary file in the same directory,
+ * then a rename. Missing parent directories are created (0755). A symlink at `abs` is followed,
+ * so the file it points to is replaced, not the link.
+ */
+export async function writeFileAtomic(abs: string, data: string | Uint8Array): Promise<void> {
+  let target = abs;
+  try {
+    target = await Deno.realPath(abs);
+  } catch {
+    // Not there yet (or a dangling link): write at the given path.
+  }
+  const dir = dirname(target);
+  await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const suffix = [...crypto.getRandomValues(new Uint8Array(6))]
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  const tmp = join(dir, `.${target.slice(dir.length + 1)}.${suffix}.tmp`);
+  try {
+    const file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+    try {
+      await Deno.chmod(tmp, 0o600);
+      let off = 0;
+      while (off < bytes.length) off += await file.write(bytes.subarray(off));
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(tmp, target);
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,73 @@
+import { assertEquals, assertRejects, assertThrows } from "../tests/assert.ts";
+import { tempDir } from "../tests/harness.ts";
+import {
+  cleanPath,
+  resolveKubeconfigTarget,
+  singleKubeconfigPath,
+  writeFileAtomic,
+} from "./kubeconfig_file.ts";
+
+Deno.test("$KUBECONFIG must name a single file; else ~/.kube/config", () => {
+  assertEquals(singleKubeconfigPath({ KUBECONFIG: "/a/b" }, "/home/u"), "/a/b");
+  assertEquals(singleKubeconfigPath({}, "/home/u"), "/home/u/.kube/config");
+  assertEquals(singleKubeconfigPath({ KUBECONFIG: "" }, "/home/u"), "/home/u/.kube/config");
+  assertThrows(
+    () => singleKubeconfigPath({ KUBECONFIG: "/a:/b" }, "/h"),
+    "multiple kubeconfig files defined",
+  );
+  assertThrows(() => singleKubeconfigPath({ KUBECONFIG: "/a:" }, "/h"), "multiple");
+  assertThrows(() => singleKubeconfigPath({}, ""), "$HOME is not defined");
+});
+
+Deno.test("paths are cleaned as Go's filepath.Clean does", () => {
+  assertEquals(cleanPath("a//b/../c/"), "a/c");
+  assertEquals(cleanPath("./x"), "x");
+  assertEquals(cleanPath("/"), "/");
+  assertEquals(cleanPath("-"), "-");
+  assertEquals(cleanPath(""), ".");
+});
+
+Deno.test("target: directories get /kubeconfig, existing files need --force or --merge", async () => {
+  await using dir = await tempDir();
+  const base = { env: {}, home: dir.path, cwd: dir.path, force: false };
+  let t = await resolveKubeconfigTarget({ ...base, merge: false });
+  assertEquals(t, {
+    path: `${dir.path}/kubeconfig`,
+    abs: `${dir.path}/kubeconfig`,
+    merge: false,
+    stdout: false,
+  });
+  t = await resolveKubeconfigTarget({ ...base, merge: true });
+  assertEquals([t.path, t.merge], [`${dir.path}/.kube/config`, false]);
+  await Deno.writeTextFile(`${dir.path}/kubeconfig`, "");
+  await assertRejects(
+    () => resolveKubeconfigTarget({ ...base, arg: ".", merge: false }),
+    'kubeconfig file already exists, use --force to overwrite: "kubeconfig"',
+  );
+  t = await resolveKubeconfigTarget({ ...base, arg: "./", merge: true });
+  assertEquals([t.path, t.abs, t.merge], ["kubeconfig", `${dir.path}/kubeconfig`, true]);
+  t = await resolveKubeconfigTarget({ ...base, arg: "kubeconfig", merge: false, force: true });
+  assertEquals([t.path, t.merge], ["kubeconfig", false]);
+  t = await resolveKubeconfigTarget({ ...base, arg: "-", merge: false });
+  assertEquals([t.path, t.stdout], ["-", true]);
+  t = await resolveKubeconfigTarget({ ...base, arg: "-", merge: true });
+  assertEquals([t.merge, t.stdout], [false, true]);
+  t = await resolveKubeconfigTarget({ ...base, env: { KUBECONFIG: "kubeconfig" }, merge: true });
+  assertEquals([t.path, t.merge], ["kubeconfig", true]);
+});
+
+Deno.test("atomic write: mode 0600, parents created, symlinks followed, no temp left", async () => {
+  await using dir = await tempDir();
+  await writeFileAtomic(`${dir.path}/a/b/config`, "one");
+  assertEquals(await Deno.readTextFile(`${dir.path}/a/b/config`), "one");
+  assertEquals((await Deno.stat(`${dir.path}/a/b/config`)).mode! & 0o777, 0o600);
+  await Deno.writeTextFile(`${dir.path}/real`, "old", { mode: 0o644 });
+  await Deno.symlink(`${dir.path}/real`, `${dir.path}/link`);
+  await writeFileAtomic(`${dir.path}/link`, "new");
+  assertEquals((await Deno.lstat(`${dir.path}/link`)).isSymlink, true);
+  assertEquals(await Deno.readTextFile(`${dir.path}/real`), "new");
+  assertEquals((await Deno.stat(`${dir.path}/real`)).mode! & 0o777, 0o600);
+  const names = [];
+  for await (const e of Deno.readDir(dir.path)) names.push(e.name);
+  assertEquals(names.sort(), ["a", "link", "real"]);
+});
