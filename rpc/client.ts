@@ -1,0 +1,76 @@
+// TalosClient: typed service clients over one failover transport for a talosconfig context,
+// plus the per-call metadata (`node`, `context`) talosctl sends.
+
+import { type CallOptions, type Client, createClient } from "@connectrpc/connect";
+import { MachineService } from "../gen/machine/machine_pb.ts";
+import { TimeService } from "../gen/time/time_pb.ts";
+import { StorageService } from "../gen/storage/storage_pb.ts";
+import { ClusterService } from "../gen/cluster/cluster_pb.ts";
+import { InspectService } from "../gen/inspect/inspect_pb.ts";
+import { State } from "../gen/cosi/state_pb.ts";
+import { normalizeEndpoint } from "./endpoints.ts";
+import {
+  endpointTransport,
+  failoverTransport,
+  type TlsMaterial,
+  type TransportOptions,
+} from "./transport.ts";
+
+/** What a client needs from a talosconfig context, already decoded. */
+export interface ClientConfig {
+  /** Context name, for messages. */
+  contextName: string;
+  /** Endpoints as written by the user (normalised here). */
+  endpoints: string[];
+  /** PEM material. */
+  tls: TlsMaterial;
+  /** Cluster name for proxies such as Omni; sent as `context` metadata when non-empty. */
+  cluster?: string;
+}
+
+export interface TalosClient {
+  readonly config: ClientConfig;
+  /** Normalised endpoints ("host:port"), in the order they are tried. */
+  readonly endpoints: string[];
+  readonly machine: Client<typeof MachineService>;
+  readonly time: Client<typeof TimeService>;
+  readonly storage: Client<typeof StorageService>;
+  readonly cluster: Client<typeof ClusterService>;
+  readonly inspect: Client<typeof InspectService>;
+  readonly cosi: Client<typeof State>;
+  /**
+   * Call options targeting `node` (one-to-one proxying through the endpoint); no node = the
+   * endpoint itself. Includes `signal` so Ctrl-C cancels the call.
+   */
+  callOptions(node?: string, extra?: CallOptions): CallOptions;
+}
+
+export interface NewClientOptions extends TransportOptions {
+  signal?: AbortSignal;
+}
+
+/** Builds a client; nothing is dialed until the first call. */
+export function newClient(config: ClientConfig, opts: NewClientOptions = {}): TalosClient {
+  const endpoints = config.endpoints.map(normalizeEndpoint);
+  const transport = failoverTransport(
+    endpoints,
+    (ep) => endpointTransport(ep, config.tls, opts),
+  );
+  return {
+    config,
+    endpoints,
+    machine: createClient(MachineService, transport),
+    time: createClient(TimeService, transport),
+    storage: createClient(StorageService, transport),
+    cluster: createClient(ClusterService, transport),
+    inspect: createClient(InspectService, transport),
+    cosi: createClient(State, transport),
+    callOptions(node?: string, extra: CallOptions = {}): CallOptions {
+      const headers = new Headers(extra.headers);
+      if (node !== undefined && node !== "") headers.set("node", node);
+      if (config.cluster) headers.set("context", config.cluster);
+      const signal = extra.signal ?? opts.signal;
+      return { ...extra, headers, ...(signal ? { signal } : {}) };
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// rpc: the only place that knows transports. Commands call `openSession(ctx)` and then make one
+// call per node through `forEachNode`, rendering errors with `NodeError` / `RpcError`.
+//
+// Stable API (other commands build on it):
+//   openSession(ctx, opts?) -> Session { client, nodes, contextName }
+//     reads talosconfig (--talosconfig/--context), applies --endpoints/--nodes/--cluster,
+//     checks the client certificate's validity before dialing, fails without nodes unless
+//     opts.requireNodes === false.
+//   session.client.machine.<rpc>(req, session.client.callOptions(node))  // `node` metadata
+//   session.single(commandName) -> the one node, or the upstream "requires exactly one node" error
+//   forEachNode(nodes, (node) => call, {concurrency}) -> NodeResult[] in the given order
+//   attribute(node, reply.messages) -> reads metadata.hostname / metadata.error envelopes
+//   NodeError (error from node X: rpc error: code = ... desc = ...), RpcError, toRpcError
+//   newClient(ClientConfig) for callers that already hold PEM material (e.g. tests).
+
+import type { RunContext } from "../commands/spec.ts";
+import { UserError } from "../errors.ts";
+import { checkClientCertificate } from "./certcheck.ts";
+import { newClient, type TalosClient } from "./client.ts";
+
+export { newClient } from "./client.ts";
+export type { ClientConfig, TalosClient } from "./client.ts";
+export { attribute, envelopeError, forEachNode, nodeOf } from "./fanout.ts";
+export type { Attributed, NodeResult } from "./fanout.ts";
+export { codeName, errorCode, NodeError, RpcError, rpcErrorText, toRpcError } from "./errors.ts";
+export { normalizeEndpoint } from "./endpoints.ts";
+export { relabelKey } from "./transport.ts";
+
+export const NODES_NOT_SET =
+  "nodes are not set for the command: please use `--nodes` flag or configuration file to set the nodes to run the command against";
+
+export interface Session {
+  client: TalosClient;
+  /** Target nodes: --nodes, else the context's nodes. */
+  nodes: string[];
+  contextName: string;
+  /** The single node for commands that work on one node only. */
+  single(commandName: string): string;
+}
+
+export interface SessionOptions {
+  /** Default true: fail when no node is set. */
+  requireNodes?: boolean;
+  /** Dial timeout per endpoint (default 20 s). */
+  dialTimeoutMs?: number;
+}
+
+/** Opens a client for the command's talosconfig context and global flags. */
+export async function openSession(ctx: RunContext, opts: SessionOptions = {}): Promise<Session> {
+  const tc = await import("../clientconfig/talosconfig.ts");
+  const { global, deps } = ctx;
+  let opened;
+  try {
+    opened = await tc.openTalosconfig(deps, global);
+  } catch (e) {
+    const path = global.talosconfig || "talosconfig";
+    throw new UserError(
+      `failed to open config file ${JSON.stringify(path)}: ${(e as Error).message}`,
+    );
+  }
+  const sel = tc.currentContext(opened.cfg, global);
+  const nodes = global.nodes.length > 0 ? global.nodes : (sel.ctx.nodes ?? []);
+  const endpoints = global.endpoints.length > 0 ? global.endpoints : sel.ctx.endpoints ?? [];
+  if (endpoints.length === 0) {
+    throw new UserError(
+      global.nodes.length > 0
+        ? "error constructing client: failed to determine endpoints"
+        : "failed to determine endpoints",
+    );
+  }
+  if (nodes.length === 0 && opts.requireNodes !== false) throw new UserError(NODES_NOT_SET);
+  const cert = tc.contextPem(sel, "crt");
+  checkClientCertificate(sel.name, cert, deps.now());
+  const client = newClient({
+    contextName: sel.name,
+    endpoints,
+    tls: { ca: tc.contextPem(sel, "ca"), cert, key: tc.contextPem(sel, "key") },
+    cluster: global.cluster || sel.ctx.cluster || "",
+  }, { signal: deps.signal, dialTimeoutMs: opts.dialTimeoutMs });
+  return {
+    client,
+    nodes,
+    contextName: sel.name,
+    single(commandName: string): string {
+      if (nodes.length !== 1) {
+        throw new UserError(
+          `command ${JSON.stringify(commandName)} requires exactly one node (got ${nodes.length})`,
+        );
+      }
+      return nodes[0];
+    },
+  };
+}

@@ -1,0 +1,198 @@
+// mTLS gRPC transports: one HTTP/2 session per endpoint, and a failover transport that tries the
+// endpoints in turn when a connection (not a call) fails, as talosctl's round-robin resolver
+// skips endpoints it cannot reach.
+
+import * as tls from "node:tls";
+import type { Duplex } from "node:stream";
+import { Code, ConnectError, type Transport } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { isIP, splitHostPort } from "./endpoints.ts";
+
+/** PEM material for mutual TLS; empty strings mean "not set". */
+export interface TlsMaterial {
+  /** Trusted CA certificates (PEM); empty: the system roots. */
+  ca: string;
+  /** Client certificate (PEM); empty with an empty key: no client certificate. */
+  cert: string;
+  /** Client key (PEM; Talos's `ED25519 PRIVATE KEY` label is accepted). */
+  key: string;
+  /** Skip server verification (maintenance mode). */
+  insecure?: boolean;
+}
+
+export interface TransportOptions {
+  /** How long dialing (TCP + TLS handshake) may take. Default 20 s. */
+  dialTimeoutMs?: number;
+}
+
+/** Node/OpenSSL do not know Talos's PEM label for PKCS#8 Ed25519 keys. */
+export function relabelKey(pem: string): string {
+  return pem.replace(/-----(BEGIN|END) ED25519 PRIVATE KEY-----/g, "-----$1 PRIVATE KEY-----");
+}
+
+/** Raised (as the cause of a ConnectError) when an endpoint cannot be dialed. */
+export class DialError extends Error {
+  override name = "DialError";
+  constructor(readonly endpoint: string, readonly reason: string, options?: { cause?: unknown }) {
+    super(`${endpoint}: ${reason}`, options);
+  }
+}
+
+const TLS_REASONS: Record<string, string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "x509: certificate signed by unknown authority",
+  SELF_SIGNED_CERT_IN_CHAIN: "x509: certificate signed by unknown authority",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "x509: certificate signed by unknown authority",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "x509: certificate signed by unknown authority",
+  CERT_HAS_EXPIRED: "x509: certificate has expired or is not yet valid",
+  CERT_NOT_YET_VALID: "x509: certificate has expired or is not yet valid",
+};
+
+/** Describes a dial failure in grpc-go's words, naming the endpoint. */
+export function dialReason(endpoint: string, err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  const code = e?.code ?? "";
+  const msg = e?.message ?? String(err);
+  const hp = splitHostPort(endpoint);
+  const dial = `transport: Error while dialing: dial tcp ${endpoint}`;
+  if (code === "ECONNREFUSED" || /connection refused/i.test(msg)) {
+    return `${dial}: connect: connection refused`;
+  }
+  if (code === "ETIMEDOUT" || code === "DIAL_TIMEOUT") return `${dial}: i/o timeout`;
+  if (
+    code === "ENOTFOUND" || code === "EAI_AGAIN" || /failed to lookup|name or service/i.test(msg)
+  ) {
+    return `transport: Error while dialing: dial tcp: lookup ${hp?.host ?? endpoint}: no such host`;
+  }
+  if (code === "EHOSTUNREACH") return `${dial}: connect: no route to host`;
+  if (code === "ENETUNREACH") return `${dial}: connect: network is unreachable`;
+  if (TLS_REASONS[code]) {
+    return `transport: authentication handshake failed: tls: failed to verify certificate: ${
+      TLS_REASONS[code]
+    }`;
+  }
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return `transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate is not valid for ${
+      hp?.host ?? endpoint
+    }`;
+  }
+  if (/alert|handshake|certificate|ssl|tls/i.test(msg) || code.startsWith("ERR_SSL")) {
+    return `transport: authentication handshake failed: ${msg}`;
+  }
+  if (code === "ECONNRESET" || code === "EPIPE") {
+    return `${dial}: connection reset by peer (is the client certificate trusted by the node?)`;
+  }
+  return `${dial}: ${msg}`;
+}
+
+function findDialError(err: unknown): DialError | undefined {
+  for (let e: unknown = err, i = 0; e && i < 8; i++) {
+    if (e instanceof DialError) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** True when `err` means the endpoint could not be reached (safe to try another one). */
+export function isDialFailure(err: unknown): boolean {
+  return findDialError(err) !== undefined;
+}
+
+/** A transport for one endpoint ("host:port"). */
+export function endpointTransport(
+  endpoint: string,
+  material: TlsMaterial,
+  opts: TransportOptions = {},
+): Transport {
+  const hp = splitHostPort(endpoint);
+  if (!hp) throw new Error(`invalid endpoint ${endpoint}`);
+  const dialTimeoutMs = opts.dialTimeoutMs ?? 20_000;
+  const key = relabelKey(material.key);
+  const createConnection = (): Duplex => {
+    const socket = tls.connect({
+      host: hp.host,
+      port: hp.port,
+      ...(isIP(hp.host) ? {} : { servername: hp.host }),
+      ...(material.ca ? { ca: material.ca } : {}),
+      ...(material.cert && key ? { cert: material.cert, key } : {}),
+      ALPNProtocols: ["h2"],
+      rejectUnauthorized: !material.insecure,
+    });
+    // Wrap errors so that callers can tell "could not dial" from "the call failed".
+    let connected = false;
+    const timer = setTimeout(() => {
+      const e = Object.assign(new Error("i/o timeout"), { code: "DIAL_TIMEOUT" });
+      socket.destroy(e);
+    }, dialTimeoutMs);
+    socket.once("secureConnect", () => {
+      connected = true;
+      clearTimeout(timer);
+    });
+    socket.once("close", () => clearTimeout(timer));
+    const origEmit = socket.emit.bind(socket);
+    socket.emit = ((event: string, ...args: unknown[]) => {
+      if (event === "error" && !connected && !(args[0] instanceof DialError)) {
+        const reason = dialReason(endpoint, args[0]);
+        args[0] = new DialError(endpoint, reason, { cause: args[0] });
+      }
+      return origEmit(event, ...args);
+    }) as typeof socket.emit;
+    return socket;
+  };
+  return createGrpcTransport({
+    baseUrl: `https://${endpoint}`,
+    nodeOptions: { createConnection } as unknown as tls.ConnectionOptions,
+    readMaxBytes: 32 * 1024 * 1024,
+    idleConnectionTimeoutMs: 60_000,
+  });
+}
+
+/** Tries each endpoint in order; moves to the next one only when dialing fails. */
+export function failoverTransport(endpoints: string[], make: (ep: string) => Transport): Transport {
+  const transports = new Map<string, Transport>();
+  let preferred = 0;
+  const get = (ep: string) => {
+    let t = transports.get(ep);
+    if (!t) transports.set(ep, t = make(ep));
+    return t;
+  };
+  async function attempt<R>(call: (t: Transport) => Promise<R>): Promise<R> {
+    const failures: DialError[] = [];
+    for (let i = 0; i < endpoints.length; i++) {
+      const idx = (preferred + i) % endpoints.length;
+      try {
+        const r = await call(get(endpoints[idx]));
+        preferred = idx;
+        return r;
+      } catch (err) {
+        const dial = findDialError(err);
+        if (!dial) throw err;
+        failures.push(dial);
+      }
+    }
+    const desc = `connection error: desc = "${failures.map((f) => f.reason).join("; ")}"`;
+    throw new ConnectError(desc, Code.Unavailable, undefined, undefined, failures.at(-1));
+  }
+  return {
+    unary(method, signal, timeoutMs, header, input, contextValues) {
+      return attempt((t) => t.unary(method, signal, timeoutMs, header, input, contextValues));
+    },
+    async stream(method, signal, timeoutMs, header, input, contextValues) {
+      const buffered: typeof items = [];
+      const items: unknown[] = [];
+      for await (const m of input) items.push(m);
+      buffered.push(...items);
+      return await attempt((t) =>
+        t.stream(
+          method,
+          signal,
+          timeoutMs,
+          header,
+          (async function* () {
+            yield* buffered as never[];
+          })(),
+          contextValues,
+        )
+      );
+    },
+  };
+}

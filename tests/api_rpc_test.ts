@@ -1,0 +1,96 @@
+// rpc/ against the emulator over real mutual TLS on loopback: node metadata, envelopes, roles,
+// failover, dial errors, no-ALPN servers.
+
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
+import { simNode, startEmulator } from "./emulator/mod.ts";
+import { attribute, forEachNode, newClient, toRpcError } from "../rpc/mod.ts";
+import type { TestEmulator } from "./emulator/mod.ts";
+
+async function clientFor(emu: TestEmulator, roles: string[], endpoints = [emu.endpoint]) {
+  const cert = await emu.clientCert(roles);
+  return newClient({
+    contextName: "test",
+    endpoints,
+    tls: { ca: emu.ca.cert, cert: cert.cert, key: cert.key },
+  });
+}
+
+Deno.test("one call per node with node metadata, results in the order given", async () => {
+  await using emu = await startEmulator({
+    nodes: [simNode("10.5.0.2", { hostname: "cp-1" }), simNode("10.5.0.3", { hostname: "cp-2" })],
+  });
+  emu.nodes.get("10.5.0.2")!.faults.delayMs = 150;
+  const c = await clientFor(emu, ["os:reader"]);
+  const res = await forEachNode(
+    ["10.5.0.2", "10.5.0.3", "10.5.0.9"],
+    (n) => c.machine.hostname({}, c.callOptions(n)),
+  );
+  assertEquals(res.map((r) => r.node), ["10.5.0.2", "10.5.0.3", "10.5.0.9"]);
+  assert(res[0].ok && res[0].value.messages[0].hostname === "cp-1");
+  assert(res[1].ok && res[1].value.messages[0].hostname === "cp-2");
+  assert(!res[2].ok);
+  assertMatch(toRpcError(res[2].error).message, /^rpc error: code = Unavailable desc = /);
+  assertEquals(emu.calls.map((x) => x.node).sort(), ["10.5.0.2", "10.5.0.3", "10.5.0.9"]);
+});
+
+Deno.test("nodes metadata: envelopes carry hostname and per-node errors", async () => {
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2"), simNode("10.5.0.3")] });
+  emu.nodes.get("10.5.0.3")!.faults.down = true;
+  const c = await clientFor(emu, ["os:admin"]);
+  const headers = new Headers({ nodes: "10.5.0.2,10.5.0.3" });
+  const reply = await c.machine.version({}, { headers });
+  const parts = attribute("endpoint", reply.messages);
+  assertEquals(parts.map((p) => p.node), ["10.5.0.2", "10.5.0.3"]);
+  assertEquals(parts[0].message?.version?.tag, "v1.5.5");
+  assertMatch(parts[1].error!.message, /code = Unavailable desc = connection error/);
+});
+
+Deno.test("roles from the certificate are enforced per RPC", async () => {
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")] });
+  const reader = await clientFor(emu, ["os:reader"]);
+  await reader.machine.serviceList({}, reader.callOptions("10.5.0.2"));
+  const err = await reader.machine.serviceRestart({ id: "etcd" }, reader.callOptions("10.5.0.2"))
+    .then(() => undefined, (e) => e);
+  assertEquals(toRpcError(err).message, "rpc error: code = PermissionDenied desc = not authorized");
+  const backup = await clientFor(emu, ["os:etcd:backup"]);
+  const e2 = await backup.machine.version({}, backup.callOptions("10.5.0.2")).catch((e) => e);
+  assertEquals(toRpcError(e2).message, "rpc error: code = PermissionDenied desc = not authorized");
+});
+
+Deno.test("failover to the next endpoint when one cannot be dialed", async () => {
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")] });
+  const dead = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const deadPort = (dead.addr as Deno.NetAddr).port;
+  dead.close();
+  const c = await clientFor(emu, ["os:admin"], [`127.0.0.1:${deadPort}`, emu.endpoint]);
+  const r = await c.machine.version({}, c.callOptions("10.5.0.2"));
+  assertEquals(r.messages[0].version?.tag, "v1.5.5");
+  const only = await clientFor(emu, ["os:admin"], [`127.0.0.1:${deadPort}`]);
+  const err = await only.machine.version({}).catch((e) => e);
+  assertEquals(
+    toRpcError(err).message,
+    `rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:${deadPort}: connect: connection refused"`,
+  );
+});
+
+Deno.test("a server that does not negotiate ALPN h2 still works", async () => {
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")], alpn: false });
+  const c = await clientFor(emu, ["os:reader"]);
+  const r = await c.machine.version({}, c.callOptions("10.5.0.2"));
+  assertEquals(r.messages[0].version?.tag, "v1.5.5");
+});
+
+Deno.test("wrong CA: the error names the endpoint and the verification failure", async () => {
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")] });
+  await using other = await startEmulator({ nodes: [simNode("10.5.0.2")] });
+  const cert = await emu.clientCert(["os:admin"]);
+  const c = newClient({
+    contextName: "t",
+    endpoints: [emu.endpoint],
+    tls: { ca: other.ca.cert, cert: cert.cert, key: cert.key },
+  });
+  const err = await c.machine.version({}).catch((e) => e);
+  const msg = toRpcError(err).message;
+  assertStringIncludes(msg, "code = Unavailable");
+  assertStringIncludes(msg, "certificate signed by unknown authority");
+});

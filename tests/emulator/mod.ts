@@ -1,0 +1,82 @@
+// Test entry point for the apid emulator: start it with simulated nodes, get client
+// certificates and a ready talosconfig pointing at it.
+//
+//   await using emu = await startEmulator({ nodes: [simNode("10.5.0.2"), simNode("10.5.0.3")] });
+//   const cfg = await emu.talosconfig(dir, { roles: ["os:reader"] });   // writes dir/talosconfig
+//   emu.handle(MachineService.method.kubeconfig, async function* (req, call) { ... });
+
+import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./certs.ts";
+import { Emulator } from "./server.ts";
+import { registerDefaults } from "./handlers.ts";
+import type { SimNode } from "./node.ts";
+
+export { Emulator } from "./server.ts";
+export type { Handler, NodeCall, StreamHandler, UnaryHandler } from "./server.ts";
+export { appendDmesg, appendLog, simNode } from "./node.ts";
+export type { EtcdMemberInfo, SimNode, SimService } from "./node.ts";
+export { chunks, patternChunks } from "./handlers.ts";
+export { createCA, issueClient, issueServer } from "./certs.ts";
+
+export interface StartOptions {
+  nodes: SimNode[];
+  alpn?: boolean;
+  /** Reuse a CA (e.g. to share one across emulators). */
+  ca?: TestCA;
+}
+
+export interface TalosconfigOptions {
+  roles?: string[];
+  /** Default: this emulator's endpoint. */
+  endpoints?: string[];
+  /** Default: none (commands then need --nodes). */
+  nodes?: string[];
+  contextName?: string;
+  /** Client certificate validity window. */
+  notBefore?: Date;
+  notAfter?: Date;
+  /** Trust this CA PEM instead of the emulator's (wrong-CA fault). */
+  caPem?: string;
+  cluster?: string;
+}
+
+export class TestEmulator extends Emulator {
+  constructor(nodes: SimNode[], readonly ca: TestCA, serverTls: Issued, alpn?: boolean) {
+    super({ nodes, tls: { ca: ca.cert, cert: serverTls.cert, key: serverTls.key }, alpn });
+  }
+
+  clientCert(roles: string[], validity: { notBefore?: Date; notAfter?: Date } = {}) {
+    return issueClient(this.ca, roles, validity);
+  }
+
+  /** Writes `<dir>/talosconfig` and returns its path. */
+  async talosconfig(dir: string, opts: TalosconfigOptions = {}): Promise<string> {
+    const cert = await this.clientCert(opts.roles ?? ["os:admin"], opts);
+    const b64 = (s: string) => btoa(s);
+    const name = opts.contextName ?? "test";
+    const list = (xs: string[]) => xs.map((x) => `\n            - ${x}`).join("");
+    const text = [
+      `context: ${name}`,
+      `contexts:`,
+      `    ${name}:`,
+      `        endpoints:${list(opts.endpoints ?? [this.endpoint])}`,
+      ...(opts.nodes?.length ? [`        nodes:${list(opts.nodes)}`] : []),
+      `        ca: ${b64(opts.caPem ?? this.ca.cert)}`,
+      `        crt: ${b64(cert.cert)}`,
+      `        key: ${b64(cert.key)}`,
+      ...(opts.cluster ? [`        cluster: ${opts.cluster}`] : []),
+      "",
+    ].join("\n");
+    const path = `${dir}/talosconfig`;
+    await Deno.writeTextFile(path, text, { mode: 0o600 });
+    return path;
+  }
+}
+
+/** Starts an emulator with the default handlers on 127.0.0.1 (random port). */
+export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
+  const ca = opts.ca ?? await createCA();
+  const server = await issueServer(ca, { ips: ["127.0.0.1", "::1"], dns: ["localhost"] });
+  const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn);
+  registerDefaults(emu);
+  return await emu.start();
+}
