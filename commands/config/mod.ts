@@ -3,7 +3,59 @@
 import type { CommandEntry, CommandSpec } from "../spec.ts";
 import { globalFlags } from "../global.ts";
 
-const entries: CommandEntry[] = [];
+// Keep the short texts in step with each command's spec.short (tests/config_test.ts checks).
+const entries: CommandEntry[] = [
+  {
+    name: "add",
+    short: "Add a context (replacing any context of the same name)",
+    load: async () => (await import("./add.ts")).spec,
+  },
+  {
+    name: "context",
+    aliases: ["use-context"],
+    short: "Select the current context",
+    load: async () => (await import("./context.ts")).spec,
+  },
+  {
+    name: "contexts",
+    aliases: ["get-contexts"],
+    short: "List the contexts, marking the current one",
+    load: async () => (await import("./contexts.ts")).spec,
+  },
+  {
+    name: "endpoint",
+    aliases: ["endpoints"],
+    short: "Replace the endpoints of the current context",
+    load: async () => (await import("./endpoint.ts")).spec,
+  },
+  {
+    name: "info",
+    short: "Show the current context: nodes, endpoints, roles and certificate expiry",
+    load: async () => (await import("./info.ts")).spec,
+  },
+  {
+    name: "merge",
+    short: "Merge the contexts of another talosconfig into this one",
+    load: async () => (await import("./merge.ts")).spec,
+  },
+  {
+    name: "node",
+    aliases: ["nodes"],
+    short: "Replace the default nodes of the current context",
+    load: async () => (await import("./node.ts")).spec,
+  },
+  {
+    name: "proxy-url",
+    short: "Show, set or clear the proxy URL of the current context",
+    load: async () => (await import("./proxy_url.ts")).spec,
+  },
+  {
+    name: "remove",
+    short: "Remove the contexts matching a pattern (* matches anything)",
+    load: async () => (await import("./remove.ts")).spec,
+  },
+  // `config new` (needs the API client) is added here as ./new.ts.
+];
 
 export const spec: CommandSpec = {
   use: "config",

@@ -1,0 +1,347 @@
+// The Talos client configuration file (talosconfig): data model, byte-exact encoding (as the Go
+// client writes it), strict parsing with file/line errors, and context selection.
+// File locations, locking and saving live in talosconfig_file.ts (re-exported here).
+
+import { type Document, isMap, isScalar, isSeq, type Node, parseAllDocuments } from "yaml";
+import { UserError } from "../errors.ts";
+import { encodeGoYaml, goSortKeys, type GoYamlMap } from "./goyaml.ts";
+
+export interface TalosContext {
+  endpoints: string[];
+  nodes?: string[];
+  /** base64 of the PEM text, as stored in the file */
+  ca?: string;
+  crt?: string;
+  key?: string;
+  auth?: { basic?: { username: string; password: string }; siderov1?: { identity: string } };
+  cluster?: string;
+  proxyUrl?: string;
+}
+
+export interface Talosconfig {
+  context: string;
+  contexts: Record<string, TalosContext>;
+}
+
+const enc = new TextEncoder();
+
+/** Standard base64 (with padding) of a string's UTF-8 bytes or of raw bytes. */
+export function base64Encode(data: string | Uint8Array): string {
+  const bytes = typeof data === "string" ? enc.encode(data) : data;
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(bin);
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/**
+ * Decodes standard base64 with padding, as Go's base64.StdEncoding does (CR and LF are skipped);
+ * errors read like Go's: "illegal base64 data at input byte N".
+ */
+export function base64Decode(s: string): Uint8Array {
+  const out: number[] = [];
+  const n = s.length;
+  const bad = (at: number) => new Error(`illegal base64 data at input byte ${at}`);
+  const skipNewlines = (i: number) => {
+    while (i < n && (s[i] === "\n" || s[i] === "\r")) i++;
+    return i;
+  };
+  let si = 0;
+  while (si < n) {
+    const q = [0, 0, 0, 0];
+    let dlen = 4;
+    for (let j = 0; j < 4; j++) {
+      si = skipNewlines(si);
+      if (si === n) {
+        if (j === 0) return Uint8Array.from(out);
+        throw bad(si - j);
+      }
+      const c = s[si++];
+      if (c === "=") {
+        if (j < 2) throw bad(si - 1);
+        if (j === 2) {
+          si = skipNewlines(si);
+          if (si === n) throw bad(n);
+          if (s[si] !== "=") throw bad(si - 1);
+          si++;
+        }
+        si = skipNewlines(si);
+        if (si < n) throw bad(si);
+        dlen = j;
+        break;
+      }
+      const v = B64.indexOf(c);
+      if (v < 0) throw bad(si - 1);
+      q[j] = v;
+    }
+    const bits = (q[0] << 18) | (q[1] << 12) | (q[2] << 6) | q[3];
+    out.push((bits >> 16) & 0xff);
+    if (dlen > 2) out.push((bits >> 8) & 0xff);
+    if (dlen > 3) out.push(bits & 0xff);
+  }
+  return Uint8Array.from(out);
+}
+
+/** A config with one context, selected, holding the CA and client certificate/key PEMs. */
+export function newTalosconfig(
+  contextName: string,
+  endpoints: string[],
+  caPem: string,
+  crtPem: string,
+  keyPem: string,
+): Talosconfig {
+  return {
+    context: contextName,
+    contexts: {
+      [contextName]: {
+        endpoints: [...endpoints],
+        ca: base64Encode(caPem),
+        crt: base64Encode(crtPem),
+        key: base64Encode(keyPem),
+      },
+    },
+  };
+}
+
+function contextToYaml(c: TalosContext): GoYamlMap {
+  const m: GoYamlMap = [["endpoints", c.endpoints ?? []]];
+  if (c.nodes && c.nodes.length > 0) m.push(["nodes", c.nodes]);
+  if (c.ca) m.push(["ca", c.ca]);
+  if (c.crt) m.push(["crt", c.crt]);
+  if (c.key) m.push(["key", c.key]);
+  const auth: GoYamlMap = [];
+  if (c.auth?.basic) {
+    auth.push(["basic", {
+      map: [["username", c.auth.basic.username], ["password", c.auth.basic.password]],
+    }]);
+  }
+  if (c.auth?.siderov1) {
+    auth.push(["siderov1", { map: [["identity", c.auth.siderov1.identity]] }]);
+  }
+  if (auth.length > 0) m.push(["auth", { map: auth }]);
+  if (c.cluster) m.push(["cluster", c.cluster]);
+  if (c.proxyUrl) m.push(["proxy-url", c.proxyUrl]);
+  return m;
+}
+
+/** The exact bytes (as text) the Go client writes for this config. */
+export function encodeTalosconfig(cfg: Talosconfig): string {
+  const names = goSortKeys(Object.keys(cfg.contexts));
+  return encodeGoYaml([
+    ["context", cfg.context],
+    ["contexts", { map: names.map((n) => [n, { map: contextToYaml(cfg.contexts[n]) }]) }],
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+class Reader {
+  constructor(readonly doc: Document, readonly text: string, readonly source: string) {}
+
+  line(node: Node | null | undefined): number {
+    const offset = node?.range?.[0] ?? 0;
+    let line = 1;
+    for (let i = 0; i < offset && i < this.text.length; i++) if (this.text[i] === "\n") line++;
+    return line;
+  }
+
+  fail(node: Node | null | undefined, what: string): never {
+    throw new UserError(`${this.source}: line ${this.line(node)}: ${what}`);
+  }
+
+  kind(node: Node): string {
+    if (isMap(node)) return "a mapping";
+    if (isSeq(node)) return "a list";
+    return "a scalar";
+  }
+
+  /** Follows aliases. */
+  deref(node: unknown): Node | null {
+    if (node === null || node === undefined) return null;
+    const n = node as Node & { resolve?: (d: Document) => Node | undefined };
+    if ((n as { source?: unknown }).source !== undefined && typeof n.resolve === "function") {
+      return n.resolve(this.doc) ?? null;
+    }
+    return n;
+  }
+
+  /** null for YAML null (empty, ~, null), else the scalar's text. */
+  scalar(node: unknown, field: string): string | null {
+    const n = this.deref(node);
+    if (n === null) return null;
+    if (!isScalar(n)) this.fail(n, `${field}: expected a string, found ${this.kind(n)}`);
+    const v = String(n.value ?? "");
+    if (n.type === "PLAIN" && ["", "~", "null", "Null", "NULL"].includes(v)) return null;
+    return v;
+  }
+
+  str(node: unknown, field: string): string {
+    return this.scalar(node, field) ?? "";
+  }
+
+  list(node: unknown, field: string): string[] | undefined {
+    const n = this.deref(node);
+    if (n === null || (isScalar(n) && this.scalar(n, field) === null)) return undefined;
+    if (!isSeq(n)) this.fail(n, `${field}: expected a list of strings, found ${this.kind(n)}`);
+    return n.items.map((item, i) => this.str(item, `${field}[${i}]`));
+  }
+
+  /** Pairs of a mapping (null for YAML null). */
+  map(node: unknown, field: string): [string, unknown, Node | null][] | null {
+    const n = this.deref(node);
+    if (n === null || (isScalar(n) && this.scalar(n, field) === null)) return null;
+    if (!isMap(n)) this.fail(n, `${field}: expected a mapping, found ${this.kind(n)}`);
+    return n.items.map((p) => {
+      const k = this.deref(p.key);
+      return [this.str(k, `${field} key`), p.value, k];
+    });
+  }
+}
+
+function readContext(r: Reader, node: unknown, name: string): TalosContext {
+  const ctx: TalosContext = { endpoints: [] };
+  let target = "";
+  const where = `contexts.${name}`;
+  for (const [k, v] of r.map(node, where) ?? []) {
+    const field = `${where}.${k}`;
+    switch (k) {
+      case "target":
+        target = r.str(v, field);
+        break;
+      case "endpoints":
+        ctx.endpoints = r.list(v, field) ?? [];
+        break;
+      case "nodes": {
+        const nodes = r.list(v, field);
+        if (nodes !== undefined) ctx.nodes = nodes;
+        break;
+      }
+      case "ca":
+      case "crt":
+      case "key":
+      case "cluster":
+        ctx[k] = r.str(v, field) || undefined;
+        if (ctx[k] === undefined) delete ctx[k];
+        break;
+      case "proxy-url": {
+        const url = r.str(v, field);
+        if (url) ctx.proxyUrl = url;
+        break;
+      }
+      case "auth":
+        readAuth(r, v, field, ctx);
+        break;
+    }
+  }
+  // The deprecated single `target` is folded into the endpoints, as the Go client does on read.
+  if (target) ctx.endpoints.push(target);
+  return ctx;
+}
+
+function readAuth(r: Reader, node: unknown, where: string, ctx: TalosContext): void {
+  const auth: NonNullable<TalosContext["auth"]> = {};
+  for (const [k, v] of r.map(node, where) ?? []) {
+    if (k === "basic") {
+      const fields = r.map(v, `${where}.basic`);
+      if (fields === null) continue;
+      const basic = { username: "", password: "" };
+      for (const [bk, bv] of fields) {
+        if (bk === "username" || bk === "password") basic[bk] = r.str(bv, `${where}.basic.${bk}`);
+      }
+      auth.basic = basic;
+    } else if (k === "siderov1") {
+      const fields = r.map(v, `${where}.siderov1`);
+      if (fields === null) continue;
+      const s = { identity: "" };
+      for (const [sk, sv] of fields) {
+        if (sk === "identity") s.identity = r.str(sv, `${where}.siderov1.identity`);
+      }
+      auth.siderov1 = s;
+    }
+  }
+  if (auth.basic || auth.siderov1) ctx.auth = auth;
+}
+
+/**
+ * Parses talosconfig text. Unknown keys are ignored, as the Go client does. Errors are UserErrors
+ * naming `source` and the line: "<source>: line 3: <what is wrong>".
+ */
+export function parseTalosconfig(text: string, source: string): Talosconfig {
+  const docs = parseAllDocuments(text, { schema: "failsafe", uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [];
+  if (list.length === 0 || list[0].contents === null) {
+    throw new UserError(`${source}: the file is empty (no YAML document)`);
+  }
+  const doc = list[0];
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const line = e.linePos?.[0]?.line ?? 1;
+    const msg = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new UserError(`${source}: line ${line}: ${msg}`);
+  }
+  const r = new Reader(doc, text, source);
+  const cfg: Talosconfig = { context: "", contexts: {} };
+  const top = r.map(doc.contents, "talosconfig");
+  for (const [k, v] of top ?? []) {
+    if (k === "context") cfg.context = r.str(v, "context");
+    if (k === "contexts") {
+      for (const [name, node] of r.map(v, "contexts") ?? []) {
+        cfg.contexts[name] = readContext(r, node, name);
+      }
+    }
+  }
+  return cfg;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context selection
+
+export interface SelectedContext {
+  name: string;
+  ctx: TalosContext;
+}
+
+/**
+ * The context an API command uses: `--context` if given, else the file's current context.
+ * Messages are the Go client's.
+ */
+export function currentContext(cfg: Talosconfig, global: { context?: string }): SelectedContext {
+  const override = global.context ?? "";
+  if (override !== "") {
+    const ctx = cfg.contexts[override];
+    if (!ctx) throw new UserError(`context ${JSON.stringify(override)} not found in config`);
+    return { name: override, ctx };
+  }
+  const ctx = Object.hasOwn(cfg.contexts, cfg.context) ? cfg.contexts[cfg.context] : undefined;
+  if (!ctx) {
+    if (cfg.context === "" && Object.keys(cfg.contexts).length === 0) {
+      throw new UserError("talos config file is empty");
+    }
+    throw new UserError(`default context ${JSON.stringify(cfg.context)} not found in config`);
+  }
+  return { name: cfg.context, ctx };
+}
+
+/**
+ * Decodes a context's base64 PEM field (ca, crt or key) to PEM text; "" when the field is unset.
+ * A broken value is a UserError naming the context and field.
+ */
+export function contextPem(sel: SelectedContext, field: "ca" | "crt" | "key"): string {
+  const v = sel.ctx[field];
+  if (!v) return "";
+  try {
+    return new TextDecoder().decode(base64Decode(v));
+  } catch (e) {
+    throw new UserError(
+      `talosconfig context ${JSON.stringify(sel.name)}: ${field} is not valid base64: ${
+        (e as Error).message
+      }`,
+    );
+  }
+}
+
+export * from "./talosconfig_file.ts";

@@ -1,0 +1,245 @@
+// Where the talosconfig lives and how it is read and written: the Go client's path rules
+// (--talosconfig, $TALOSCONFIG, ~/.talos/config, the read-only service-account path), create on
+// first use, and atomic saves (temp file + rename, 0600, parent 0700) under a lock so that
+// concurrent runs never lose each other's updates.
+
+import { UserError } from "../errors.ts";
+import { withDirLock } from "./lock.ts";
+import { encodeTalosconfig, parseTalosconfig, type Talosconfig } from "./talosconfig.ts";
+
+/** The subset of Deps path resolution needs. */
+export interface PathDeps {
+  env: Record<string, string | undefined>;
+  home: string;
+  cwd: string;
+}
+
+export interface TalosconfigPath {
+  path: string;
+  writeAllowed: boolean;
+}
+
+export interface OpenedTalosconfig {
+  cfg: Talosconfig;
+  path: TalosconfigPath;
+}
+
+/** Mounted into pods with Talos API access; never written. */
+export const SERVICE_ACCOUNT_TALOSCONFIG = "/var/run/secrets/talos.dev/config";
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith("/");
+}
+
+function join(...parts: string[]): string {
+  return parts.join("/").replace(/\/+/g, "/");
+}
+
+function dirname(p: string): string {
+  const i = p.lastIndexOf("/");
+  if (i < 0) return ".";
+  return i === 0 ? "/" : p.slice(0, i);
+}
+
+/** Resolves a user-supplied path against the working directory. */
+export function absolutePath(deps: PathDeps, p: string): string {
+  return isAbsolute(p) ? p : join(deps.cwd, p);
+}
+
+/** $TALOS_HOME when absolute, else ~/.talos. */
+export function talosDirectory(deps: PathDeps): string {
+  const th = deps.env.TALOS_HOME;
+  if (th !== undefined && isAbsolute(th)) return th;
+  if (!deps.home) throw new UserError("$HOME is not defined");
+  return join(deps.home, ".talos");
+}
+
+/** Candidate talosconfig paths in priority order, when --talosconfig is not given. */
+export function defaultTalosconfigPaths(
+  deps: PathDeps,
+  serviceAccountPath = SERVICE_ACCOUNT_TALOSCONFIG,
+): TalosconfigPath[] {
+  const dir = talosDirectory(deps);
+  const out: TalosconfigPath[] = [];
+  const env = deps.env.TALOSCONFIG;
+  if (env !== undefined) out.push({ path: absolutePath(deps, env), writeAllowed: true });
+  out.push({ path: join(dir, "config"), writeAllowed: true });
+  out.push({ path: serviceAccountPath, writeAllowed: false });
+  return out;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    // As Go's os.Stat: an error other than "not found" (e.g. ENOTDIR, EACCES) counts as absent
+    // for the candidate search, and surfaces later when the file is read.
+    return false;
+  }
+}
+
+const EMPTY: Talosconfig = { context: "", contexts: {} };
+
+/**
+ * Creates `path` holding an empty config unless it exists. Lock-free: the file is published with
+ * a hard link, which never replaces a file another run created in the meantime.
+ */
+async function ensure(path: string): Promise<void> {
+  if (await exists(path)) return;
+  await writeAtomic(path, encodeTalosconfig(EMPTY), { noClobber: true });
+}
+
+/**
+ * The file to use, as the Go client picks it: the --talosconfig value (created if missing),
+ * else the first existing default candidate, else the first writable candidate (created).
+ */
+export async function resolveTalosconfigPath(
+  deps: PathDeps,
+  flagValue: string,
+  serviceAccountPath = SERVICE_ACCOUNT_TALOSCONFIG,
+): Promise<TalosconfigPath> {
+  if (flagValue !== "") {
+    const path = absolutePath(deps, flagValue);
+    await ensure(path);
+    return { path, writeAllowed: true };
+  }
+  const candidates = defaultTalosconfigPaths(deps, serviceAccountPath);
+  for (const c of candidates) {
+    if (await exists(c.path)) return c;
+  }
+  const first = candidates.find((c) => c.writeAllowed);
+  if (!first) throw new UserError("no valid config paths found");
+  await ensure(first.path);
+  return first;
+}
+
+function osMessage(e: unknown, path: string): string {
+  if (e instanceof Deno.errors.NotFound) return `open ${path}: no such file or directory`;
+  if (e instanceof Deno.errors.PermissionDenied) return `open ${path}: permission denied`;
+  if (e instanceof Deno.errors.IsADirectory) return `read ${path}: is a directory`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Reads and parses one talosconfig file (no creation). Errors name the file. */
+export async function readTalosconfigFile(path: string): Promise<Talosconfig> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new UserError(osMessage(e, path));
+  }
+  return parseTalosconfig(text, path);
+}
+
+/** Opens the talosconfig selected by `--talosconfig` (or the defaults), creating it if missing. */
+export async function openTalosconfig(
+  deps: PathDeps,
+  global: { talosconfig: string },
+): Promise<OpenedTalosconfig> {
+  const path = await resolveTalosconfigPath(deps, global.talosconfig);
+  return { cfg: await readTalosconfigFile(path.path), path };
+}
+
+/**
+ * Writes `text` to `path` atomically: a 0600 temp file in the same directory, then a rename (or,
+ * with `noClobber`, a hard link that leaves an existing file alone).
+ */
+export async function writeAtomic(
+  path: string,
+  text: string | Uint8Array,
+  opts: { noClobber?: boolean } = {},
+): Promise<void> {
+  let target = path;
+  try {
+    target = await Deno.realPath(path); // keep a symlinked config a symlink
+  } catch {
+    // not there yet
+  }
+  const dir = dirname(target);
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  const base = target.slice(dir.length + 1);
+  const rand = crypto.getRandomValues(new Uint8Array(6));
+  const tmp = join(dir, `.${base}.${Array.from(rand, (b) => b.toString(16)).join("")}.tmp`);
+  const data = typeof text === "string" ? new TextEncoder().encode(text) : text;
+  try {
+    const f = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+    try {
+      let rest = data;
+      while (rest.length > 0) rest = rest.subarray(await f.write(rest));
+      await f.sync();
+    } finally {
+      f.close();
+    }
+    if (opts.noClobber) {
+      try {
+        await Deno.link(tmp, target);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+      }
+      await Deno.remove(tmp);
+    } else {
+      await Deno.rename(tmp, target);
+    }
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+}
+
+/** Saves `cfg` to `path` (atomic, 0600). The read-only service-account path is refused. */
+export async function saveTalosconfig(path: TalosconfigPath, cfg: Talosconfig): Promise<void> {
+  if (!path.writeAllowed) throw new UserError(`not allowed to write to config: ${path.path}`);
+  try {
+    await writeAtomic(path.path, encodeTalosconfig(cfg));
+  } catch (e) {
+    throw new UserError(osMessage(e, path.path));
+  }
+}
+
+/** Phase of a failed update, so commands can word errors as talosctl does. */
+export class TalosconfigUpdateError extends UserError {
+  override name = "TalosconfigUpdateError";
+  constructor(readonly phase: "read" | "write", message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Read-modify-write of the selected talosconfig under a lock: concurrent updates from other
+ * processes (or promises) are serialised, so none is lost. `mutate` changes `cfg` in place and
+ * may return false to skip saving. Errors are TalosconfigUpdateErrors with the failing phase.
+ */
+export async function updateTalosconfig(
+  deps: PathDeps,
+  global: { talosconfig: string },
+  mutate: (cfg: Talosconfig, path: TalosconfigPath) => boolean | void | Promise<boolean | void>,
+): Promise<OpenedTalosconfig> {
+  let path: TalosconfigPath;
+  try {
+    path = await resolveTalosconfigPath(deps, global.talosconfig);
+  } catch (e) {
+    throw new TalosconfigUpdateError("read", (e as Error).message);
+  }
+  const run = async (): Promise<OpenedTalosconfig> => {
+    let cfg: Talosconfig;
+    try {
+      cfg = await readTalosconfigFile(path.path);
+    } catch (e) {
+      throw new TalosconfigUpdateError("read", (e as Error).message);
+    }
+    const save = await mutate(cfg, path);
+    if (save !== false) {
+      try {
+        await saveTalosconfig(path, cfg);
+      } catch (e) {
+        throw new TalosconfigUpdateError("write", (e as Error).message);
+      }
+    }
+    return { cfg, path };
+  };
+  // Nothing to lock (and possibly nothing we may lock) for the read-only path.
+  if (!path.writeAllowed) return await run();
+  return await withDirLock(dirname(path.path), run);
+}

@@ -1,0 +1,18 @@
+// `talosctl config endpoint <endpoint>...` (alias endpoints): replace the endpoints of the
+// current (or --context) context.
+
+import { type CommandSpec, minArgs } from "../spec.ts";
+import { editCurrentContext } from "./common.ts";
+
+export const spec: CommandSpec = {
+  use: "endpoint <endpoint>...",
+  aliases: ["endpoints"],
+  short: "Replace the endpoints of the current context",
+  args: minArgs(1),
+  async run(ctx) {
+    const endpoints = ctx.args.map((a) => a.trim());
+    await editCurrentContext(ctx, (c) => {
+      c.endpoints = endpoints;
+    });
+  },
+};

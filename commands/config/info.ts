@@ -1,0 +1,36 @@
+// `talosctl config info`: the current context's nodes, endpoints, roles and certificate expiry.
+
+import { UserError } from "../../errors.ts";
+import { type CommandSpec, noArgs, str } from "../spec.ts";
+import { contextData, open, requireContext } from "./common.ts";
+
+export const spec: CommandSpec = {
+  use: "info",
+  short: "Show the current context: nodes, endpoints, roles and certificate expiry",
+  args: noArgs,
+  flags: [
+    {
+      name: "output",
+      short: "o",
+      kind: "string",
+      default: "text",
+      usage: "output format: text, json or yaml",
+    },
+  ],
+  async run(ctx) {
+    const { cfg } = await open(ctx);
+    requireContext(cfg, "");
+    const { configInfo, infoJson, infoText, infoYaml } = await import("./info_data.ts");
+    const format = str(ctx, "output");
+    if (!["text", "json", "yaml"].includes(format)) {
+      throw new UserError(`unknown output format: ${JSON.stringify(format)}`);
+    }
+    const info = await configInfo(cfg.context, contextData(cfg, ctx), ctx.deps.now());
+    const out = format === "text"
+      ? infoText(info)
+      : format === "json"
+      ? infoJson(info)
+      : await infoYaml(info);
+    await ctx.deps.io.stdout.write(out);
+  },
+};

@@ -1,0 +1,18 @@
+// `talosctl config node [<node>...]` (alias nodes): replace the default target nodes of the
+// current (or --context) context; no arguments clears them.
+
+import type { CommandSpec } from "../spec.ts";
+import { editCurrentContext } from "./common.ts";
+
+export const spec: CommandSpec = {
+  use: "node <endpoint>...",
+  aliases: ["nodes"],
+  short: "Replace the default nodes of the current context",
+  async run(ctx) {
+    const nodes = ctx.args.map((a) => a.trim());
+    await editCurrentContext(ctx, (c) => {
+      if (nodes.length > 0) c.nodes = nodes;
+      else delete c.nodes;
+    });
+  },
+};
