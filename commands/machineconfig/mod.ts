@@ -2,7 +2,13 @@
 
 import type { CommandEntry, CommandSpec } from "../spec.ts";
 
-const entries: CommandEntry[] = [];
+const entries: CommandEntry[] = [
+  {
+    name: "patch",
+    short: "Patch a machine config",
+    load: async () => (await import("./patch.ts")).spec,
+  },
+];
 
 export const spec: CommandSpec = {
   use: "machineconfig",

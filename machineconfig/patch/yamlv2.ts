@@ -236,7 +236,7 @@ function analyze(s: string, simpleKey: boolean): Analysis {
   if (spaceBreak || special) plain = single = block = false;
   if (lineBreaks) plain = false;
   if (blockInd) plain = false;
-  return { plain: plain && !simpleKey, single, block: block && !simpleKey };
+  return { plain, single, block: block && !simpleKey };
 }
 
 function doubleQuote(s: string): string {

@@ -1,0 +1,105 @@
+// `talosctl machineconfig patch <file> --patch ... [-o out]`: applies patches to a machine config
+// file offline. Stdout gets the result plus a newline; `-o` writes the bytes as they are (0644,
+// parent directories created). Nothing is written when loading or applying a patch fails.
+
+import { type CommandSpec, exactArgs, list, str } from "../spec.ts";
+import { UserError } from "../../errors.ts";
+import type { Deps } from "../deps.ts";
+
+/** Resolves a user-given path against the command's working directory. */
+export function resolvePath(deps: Deps, path: string): string {
+  return path.startsWith("/") ? path : `${deps.cwd.replace(/\/$/, "")}/${path}`;
+}
+
+/** Reads a text file, with Go's error wording on failure. */
+export async function readText(deps: Deps, path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(resolvePath(deps, path));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new UserError(`open ${path}: no such file or directory`);
+    }
+    if (e instanceof Deno.errors.PermissionDenied) {
+      throw new UserError(`open ${path}: permission denied`);
+    }
+    if (e instanceof Deno.errors.IsADirectory) {
+      throw new UserError(`read ${path}: is a directory`);
+    }
+    throw new UserError(`open ${path}: ${(e as Error).message}`);
+  }
+}
+
+async function writeOutput(deps: Deps, path: string, text: string): Promise<void> {
+  const abs = resolvePath(deps, path);
+  const dir = abs.slice(0, abs.lastIndexOf("/")) || "/";
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`failed to create output dir: ${(e as Error).message}`);
+  }
+  const tmp = `${dir}/.${abs.slice(dir.length + 1)}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await Deno.writeTextFile(tmp, text, { mode: 0o644 });
+    await Deno.chmod(tmp, 0o644);
+    await Deno.rename(tmp, abs);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new UserError(`open ${path}: ${(e as Error).message}`);
+  }
+}
+
+export const spec: CommandSpec = {
+  use: "patch <machineconfig-file>",
+  short: "Patch a machine config",
+  args: exactArgs(1),
+  flags: [
+    {
+      name: "patch",
+      short: "p",
+      kind: "stringArray",
+      usage:
+        "patch generated machineconfigs (applied to all node types), use @file to read a patch from file",
+    },
+    {
+      name: "output",
+      short: "o",
+      kind: "string",
+      usage: "output destination. if not specified, output will be printed to stdout",
+    },
+  ],
+  async run(ctx) {
+    const { machineConfigSchema } = await import("../../machineconfig/registry.ts");
+    const { encodeConfig } = await import("../../machineconfig/encode.ts");
+    const patcher = await import("../../machineconfig/patch/mod.ts");
+    const deps = ctx.deps;
+    const file = ctx.args[0];
+    const input = await readText(deps, file);
+    const schema = machineConfigSchema();
+    const opts = {
+      schema,
+      encode: (docs: Parameters<typeof encodeConfig>[0]) => encodeConfig(docs),
+    };
+    let text: string;
+    try {
+      const patches = await patcher.loadPatches(list(ctx, "patch"), {
+        schema,
+        readFile: (p) => readText(deps, p),
+      });
+      const state = patcher.applyPatches(
+        { form: "bytes", text: input, source: file },
+        patches,
+        opts,
+      );
+      text = patcher.stateText(state, opts);
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      throw new UserError((e as Error).message);
+    }
+    const out = str(ctx, "output");
+    if (out === "") {
+      await deps.io.stdout.write(text + "\n");
+      return;
+    }
+    await writeOutput(deps, out, text);
+  },
+};
