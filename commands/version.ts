@@ -1,7 +1,6 @@
 import { TALOS_VERSION, VERSION } from "./version_info.ts";
 import { bool, type CommandSpec, noArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
-import { UserError } from "../errors.ts";
 
 function clientBlock(): string {
   const arch = Deno.build.arch === "x86_64"
@@ -33,13 +32,24 @@ export const spec: CommandSpec = {
       kind: "bool",
       usage: "use the insecure maintenance-mode API (no client certificate)",
     },
+    {
+      name: "cert-fingerprint",
+      kind: "strings",
+      usage: "server certificate fingerprints to accept (only with --insecure; not checked yet)",
+      hidden: true,
+    },
+    { name: "json", kind: "bool", usage: "print each node's reply as JSON", hidden: true },
   ],
   async run(ctx) {
     const out = ctx.deps.io.stdout;
-    await out.write("Client:\n");
-    await out.write(bool(ctx, "short") ? `Talos ${TALOS_VERSION}\n` : clientBlock());
-    if (bool(ctx, "client")) return;
-    await out.write("Server:\n");
-    throw new UserError("querying nodes is not available yet in this build: use --client");
+    const json = bool(ctx, "json");
+    if (!json) {
+      await out.write("Client:\n");
+      await out.write(bool(ctx, "short") ? `Talos ${TALOS_VERSION}\n` : clientBlock());
+      if (bool(ctx, "client")) return;
+      await out.write("Server:\n");
+    }
+    const { serverVersions } = await import("./version_server.ts");
+    await serverVersions(ctx, json);
   },
 };

@@ -6,13 +6,15 @@
 //     reads talosconfig (--talosconfig/--context), applies --endpoints/--nodes/--cluster,
 //     checks the client certificate's validity before dialing, fails without nodes unless
 //     opts.requireNodes === false.
-//   session.client.machine.<rpc>(req, session.client.callOptions(node))  // `node` metadata
+//   const { client, options } = session.forNode(node); client.machine.<rpc>(req, options)
+//     (`node` metadata + Ctrl-C signal; in --insecure mode a direct connection to the node)
 //   session.single(commandName) -> the one node, or the upstream "requires exactly one node" error
 //   forEachNode(nodes, (node) => call, {concurrency}) -> NodeResult[] in the given order
 //   attribute(node, reply.messages) -> reads metadata.hostname / metadata.error envelopes
 //   NodeError (error from node X: rpc error: code = ... desc = ...), RpcError, toRpcError
 //   newClient(ClientConfig) for callers that already hold PEM material (e.g. tests).
 
+import type { CallOptions } from "@connectrpc/connect";
 import type { RunContext } from "../commands/spec.ts";
 import { UserError } from "../errors.ts";
 import { checkClientCertificate } from "./certcheck.ts";
@@ -36,6 +38,8 @@ export interface Session {
   contextName: string;
   /** The single node for commands that work on one node only. */
   single(commandName: string): string;
+  /** Client and call options (`node` metadata, signal) to reach `node`. */
+  forNode(node: string): { client: TalosClient; options: CallOptions };
 }
 
 export interface SessionOptions {
@@ -43,10 +47,16 @@ export interface SessionOptions {
   requireNodes?: boolean;
   /** Dial timeout per endpoint (default 20 s). */
   dialTimeoutMs?: number;
+  /**
+   * Maintenance mode (`--insecure`): dial each node directly, TLS without verification and
+   * without client certificate, no talosconfig.
+   */
+  insecure?: boolean;
 }
 
 /** Opens a client for the command's talosconfig context and global flags. */
 export async function openSession(ctx: RunContext, opts: SessionOptions = {}): Promise<Session> {
+  if (opts.insecure) return insecureSession(ctx, opts);
   const tc = await import("../clientconfig/talosconfig.ts");
   const { global, deps } = ctx;
   let opened;
@@ -81,13 +91,46 @@ export async function openSession(ctx: RunContext, opts: SessionOptions = {}): P
     client,
     nodes,
     contextName: sel.name,
-    single(commandName: string): string {
-      if (nodes.length !== 1) {
-        throw new UserError(
-          `command ${JSON.stringify(commandName)} requires exactly one node (got ${nodes.length})`,
-        );
-      }
-      return nodes[0];
+    single: (name) => singleNode(nodes, name),
+    forNode(node: string) {
+      return { client, options: client.callOptions(node) };
+    },
+  };
+}
+
+function singleNode(nodes: string[], commandName: string): string {
+  if (nodes.length !== 1) {
+    throw new UserError(
+      `command ${JSON.stringify(commandName)} requires exactly one node (got ${nodes.length})`,
+    );
+  }
+  return nodes[0];
+}
+
+function insecureSession(ctx: RunContext, opts: SessionOptions): Session {
+  const nodes = ctx.global.nodes;
+  if (nodes.length === 0) throw new UserError(NODES_NOT_SET);
+  const clients = new Map<string, TalosClient>();
+  const clientFor = (node: string) => {
+    let c = clients.get(node);
+    if (!c) {
+      c = newClient({
+        contextName: "",
+        endpoints: [node],
+        tls: { ca: "", cert: "", key: "", insecure: true },
+      }, { signal: ctx.deps.signal, dialTimeoutMs: opts.dialTimeoutMs });
+      clients.set(node, c);
+    }
+    return c;
+  };
+  return {
+    client: clientFor(nodes[0]),
+    nodes,
+    contextName: "",
+    single: (name) => singleNode(nodes, name),
+    forNode(node: string) {
+      const client = clientFor(node);
+      return { client, options: client.callOptions() };
     },
   };
 }

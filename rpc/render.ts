@@ -1,0 +1,78 @@
+// Output helpers shared by API commands, matching Go's formatting: text/tabwriter (padding 3,
+// spaces), time.Duration.String, go-humanize Bytes, and errors.Join.
+
+import { UserError } from "../errors.ts";
+
+const width = (s: string) => [...s].length;
+
+/** Aligns tab-separated lines like Go's tabwriter.NewWriter(w, 0, 0, 3, ' ', 0). */
+export function tabwrite(text: string, padding = 3): string {
+  const lines = text.split("\n");
+  const trailingNewline = lines.at(-1) === "";
+  if (trailingNewline) lines.pop();
+  const cells = lines.map((l) => l.split("\t"));
+  const widths = cells.map((c) => new Array<number>(Math.max(0, c.length - 1)).fill(0));
+  const maxCols = Math.max(0, ...cells.map((c) => c.length - 1));
+  for (let col = 0; col < maxCols; col++) {
+    let i = 0;
+    while (i < cells.length) {
+      if (cells[i].length - 1 <= col) {
+        i++;
+        continue;
+      }
+      let j = i, w = 0;
+      while (j < cells.length && cells[j].length - 1 > col) w = Math.max(w, width(cells[j++][col]));
+      for (let k = i; k < j; k++) widths[k][col] = w + padding;
+      i = j;
+    }
+  }
+  const out = cells.map((c, li) =>
+    c.map((cell, ci) => ci < c.length - 1 ? cell + " ".repeat(widths[li][ci] - width(cell)) : cell)
+      .join("")
+  );
+  return out.join("\n") + (trailingNewline ? "\n" : "");
+}
+
+/** Go's time.Duration.String for a number of milliseconds (sub-ms precision dropped). */
+export function goDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  const neg = ms < 0;
+  let rest = Math.abs(ms);
+  let out: string;
+  if (rest < 1000) {
+    out = `${rest}ms`;
+  } else {
+    const h = Math.floor(rest / 3_600_000);
+    rest -= h * 3_600_000;
+    const m = Math.floor(rest / 60_000);
+    rest -= m * 60_000;
+    const s = (rest / 1000).toFixed(3).replace(/\.?0+$/, "");
+    out = h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
+  }
+  return neg ? "-" + out : out;
+}
+
+/** Go's Duration.Round(time.Second).String(). */
+export function goDurationSeconds(ms: number): string {
+  return goDuration(Math.round(ms / 1000) * 1000);
+}
+
+/** go-humanize Bytes: SI units, "1.5 MB", "12 kB", "5 B". */
+export function humanizeBytes(n: number | bigint): string {
+  const s = Number(n);
+  if (s < 10) return `${s} B`;
+  const sizes = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+  const e = Math.floor(Math.log(s) / Math.log(1000));
+  const val = Math.floor(s / Math.pow(1000, e) * 10 + 0.5) / 10;
+  return `${val < 10 ? val.toFixed(1) : val.toFixed(0)} ${sizes[e]}`;
+}
+
+/** Go's errors.Join rendered: messages one per line. Throws a UserError when any. */
+export function throwJoined(errors: Error[]): void {
+  if (errors.length > 0) throw new UserError(errors.map((e) => e.message).join("\n"));
+}
+
+/** Etcd member IDs print as 16 hex digits. */
+export function formatMemberId(id: bigint): string {
+  return id.toString(16).padStart(16, "0");
+}
