@@ -1,0 +1,45 @@
+// `talosctl gen ca`: a self-signed CA (Ed25519, or RSA-4096 with --rsa) written as
+// <org>.crt, <org>.sha256 (pin of its public key) and <org>.key.
+
+import { bool, type CommandSpec, int, noArgs, str } from "../spec.ts";
+import { ensureWritable, writeOutputFile } from "../files.ts";
+import { requireFlags } from "./required.ts";
+
+export const spec: CommandSpec = {
+  use: "ca",
+  short: "Generates a self-signed X.509 certificate authority",
+  args: noArgs,
+  flags: [
+    {
+      name: "organization",
+      kind: "string",
+      usage: "X.509 distinguished name for the Organization",
+    },
+    {
+      name: "hours",
+      kind: "int",
+      default: 87600,
+      usage: "the hours from now on which the certificate validity period ends",
+    },
+    { name: "rsa", kind: "bool", usage: "generate in RSA format" },
+  ],
+  async run(ctx) {
+    requireFlags(ctx, ["organization"]);
+    const { newSelfSignedCA, spkiHash } = await import("../../pki/ca.ts");
+    const org = str(ctx, "organization");
+    const now = ctx.deps.now();
+    const ca = await newSelfSignedCA({
+      algorithm: bool(ctx, "rsa") ? "rsa" : "ed25519",
+      organizations: org ? [org] : [],
+      notBefore: now,
+      notAfter: new Date(now.getTime() + int(ctx, "hours") * 3600_000),
+      random: ctx.deps.random,
+    });
+    const files = [`${org}.crt`, `${org}.sha256`, `${org}.key`];
+    const force = bool(ctx, "force");
+    await ensureWritable(ctx.deps, files, { force, multi: true });
+    await writeOutputFile(ctx.deps, files[0], ca.crt, { force: true });
+    await writeOutputFile(ctx.deps, files[1], await spkiHash(ca.privateKey.spki), { force: true });
+    await writeOutputFile(ctx.deps, files[2], ca.key, { force: true });
+  },
+};

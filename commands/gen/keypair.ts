@@ -1,0 +1,45 @@
+// `talosctl gen keypair`: a self-signed Ed25519 CA certificate valid for 24 hours (the
+// library's default lifetime), optionally with an IP SAN, written as <org>.crt and <org>.key.
+
+import { UserError } from "../../errors.ts";
+import { bool, type CommandSpec, noArgs, str } from "../spec.ts";
+import { ensureWritable, writeOutputFile } from "../files.ts";
+import { requireFlags } from "./required.ts";
+
+/** siderolabs/crypto's default certificate lifetime. */
+const DEFAULT_VALIDITY_MS = 24 * 3600_000;
+
+export const spec: CommandSpec = {
+  use: "keypair",
+  short: "Generates an X.509 Ed25519 key pair",
+  args: noArgs,
+  flags: [
+    { name: "ip", kind: "string", usage: "generate the certificate for this IP address" },
+    {
+      name: "organization",
+      kind: "string",
+      usage: "X.509 distinguished name for the Organization",
+    },
+  ],
+  async run(ctx) {
+    requireFlags(ctx, ["organization"]);
+    const { parseIp } = await import("../../pki/ip.ts");
+    const { newSelfSignedCA } = await import("../../pki/ca.ts");
+    const ip = str(ctx, "ip");
+    if (ip && !parseIp(ip)) throw new UserError(`invalid IP: ${ip}`);
+    const org = str(ctx, "organization");
+    const now = ctx.deps.now();
+    const ca = await newSelfSignedCA({
+      algorithm: "ed25519",
+      organizations: org ? [org] : [],
+      notBefore: now,
+      notAfter: new Date(now.getTime() + DEFAULT_VALIDITY_MS),
+      ipAddresses: ip ? [ip] : [],
+      random: ctx.deps.random,
+    });
+    const files = [`${org}.crt`, `${org}.key`];
+    await ensureWritable(ctx.deps, files, { force: bool(ctx, "force"), multi: true });
+    await writeOutputFile(ctx.deps, files[0], ca.crt, { force: true });
+    await writeOutputFile(ctx.deps, files[1], ca.key, { force: true });
+  },
+};

@@ -1,0 +1,130 @@
+// `talosctl gen secrets`: write a new secrets bundle, or one recovered from a Kubernetes PKI
+// directory or from a control-plane machine config.
+
+import { UserError } from "../../errors.ts";
+import { bool, type CommandSpec, noArgs, type RunContext, str } from "../spec.ts";
+import { ensureWritable, readInputFile, writeOutputFile } from "../files.ts";
+
+async function fromKubernetesPki(ctx: RunContext, dir: string) {
+  const { parsePrivateKeyPem } = await import("../../pki/key_parse.ts");
+  const { checkCertAndKey } = await import("../../pki/secrets_parse.ts");
+  let stat: Deno.FileInfo;
+  try {
+    stat = await Deno.stat(dir.startsWith("/") ? dir : `${ctx.deps.cwd}/${dir}`);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new UserError(
+        `failed to create secrets bundle: stat ${dir}: no such file or directory`,
+      );
+    }
+    throw e;
+  }
+  if (!stat.isDirectory) {
+    throw new UserError(
+      `failed to create secrets bundle: ${JSON.stringify(dir)} is not a directory`,
+    );
+  }
+  const base = dir.replace(/\/+$/, "");
+  const read = async (name: string) => {
+    try {
+      return await readInputFile(ctx.deps, `${base}/${name}`);
+    } catch (e) {
+      throw new UserError(`failed to create secrets bundle: ${(e as Error).message}`);
+    }
+  };
+  const check = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      throw new UserError(`failed to create secrets bundle: ${what}: ${(e as Error).message}`);
+    }
+  };
+  const pair = async (crt: string, key: string) => {
+    const p = { crt: await read(crt), key: await read(key) };
+    check(`${base}/${crt}`, () => checkCertAndKey(p));
+    return p;
+  };
+  const k8s = await pair("ca.crt", "ca.key");
+  const etcd = await pair("etcd/ca.crt", "etcd/ca.key");
+  const k8sAggregator = await pair("front-proxy-ca.crt", "front-proxy-ca.key");
+  const sa = await read("sa.key");
+  check(`${base}/sa.key`, () => parsePrivateKeyPem(sa, " "));
+  return { k8s, etcd, k8sAggregator, k8sServiceAccount: { key: sa } };
+}
+
+export const spec: CommandSpec = {
+  use: "secrets",
+  short: "Generates a secrets bundle file which can later be used to generate a config",
+  args: noArgs,
+  flags: [
+    {
+      name: "output-file",
+      short: "o",
+      kind: "string",
+      default: "secrets.yaml",
+      usage: 'path of the output file, or "-" for stdout',
+    },
+    {
+      name: "talos-version",
+      kind: "string",
+      usage:
+        "the desired Talos version to generate secrets bundle for (backwards compatibility, e.g. v0.8)",
+    },
+    {
+      name: "from-controlplane-config",
+      kind: "string",
+      usage: "use the provided controlplane Talos machine configuration as input",
+    },
+    {
+      name: "from-kubernetes-pki",
+      short: "p",
+      kind: "string",
+      usage: "use a Kubernetes PKI directory (e.g. /etc/kubernetes/pki) as input",
+    },
+    {
+      name: "kubernetes-bootstrap-token",
+      short: "t",
+      kind: "string",
+      usage: "use the provided bootstrap token as input",
+    },
+  ],
+  async run(ctx) {
+    const { CURRENT_CONTRACT, parseContract } = await import("../../machineconfig/contract.ts");
+    const { encodeSecretsBundle } = await import("../../pki/secrets_encode.ts");
+    const version = str(ctx, "talos-version");
+    const contract = version ? parseContract(version) : CURRENT_CONTRACT;
+    const pkiDir = str(ctx, "from-kubernetes-pki");
+    const cpConfig = str(ctx, "from-controlplane-config");
+    const out = str(ctx, "output-file");
+    const force = bool(ctx, "force");
+    // Refuse before generating anything (RSA key generation takes a while).
+    if (out !== "-") await ensureWritable(ctx.deps, [out], { force });
+    let bundle;
+    if (pkiDir) {
+      const { generateSecretsBundle } = await import("../../pki/secrets_gen.ts");
+      const certs = await fromKubernetesPki(ctx, pkiDir);
+      bundle = await generateSecretsBundle(contract, ctx.deps, {
+        certs,
+        bootstrapToken: str(ctx, "kubernetes-bootstrap-token"),
+      });
+    } else if (cpConfig) {
+      const { bundleFromControlPlaneConfig } = await import("../../pki/secrets_from_config.ts");
+      let text: string;
+      try {
+        text = await readInputFile(ctx.deps, cpConfig);
+      } catch (e) {
+        throw new UserError(`failed to load controlplane config: ${(e as Error).message}`);
+      }
+      bundle = bundleFromControlPlaneConfig(text);
+    } else {
+      const { generateSecretsBundle } = await import("../../pki/secrets_gen.ts");
+      bundle = await generateSecretsBundle(contract, ctx.deps);
+    }
+    const text = encodeSecretsBundle(bundle);
+    if (out === "-") {
+      await ctx.deps.io.stdout.write(text);
+      return;
+    }
+    await writeOutputFile(ctx.deps, out, text, { force, mode: 0o600 });
+  },
+};
