@@ -10,10 +10,34 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./config/mod.ts")).spec,
   },
   {
+    name: "dmesg",
+    short: "Retrieve kernel logs",
+    group: "talos",
+    load: async () => (await import("./dmesg.ts")).spec,
+  },
+  {
+    name: "etcd",
+    short: "Manage etcd",
+    group: "talos",
+    load: async () => (await import("./etcd/mod.ts")).spec,
+  },
+  {
     name: "gen",
     short: "Generate machine configs, secrets bundles, keys and certificates",
     group: "mgmt",
     load: async () => (await import("./gen/mod.ts")).spec,
+  },
+  {
+    name: "kubeconfig",
+    short: "Download the admin kubeconfig from the node",
+    group: "talos",
+    load: async () => (await import("./kubeconfig.ts")).spec,
+  },
+  {
+    name: "logs",
+    short: "Retrieve logs for a service",
+    group: "talos",
+    load: async () => (await import("./logs.ts")).spec,
   },
   {
     name: "machineconfig",
@@ -21,6 +45,13 @@ const entries: CommandEntry[] = [
     short: "Machine configuration operations (generate, patch)",
     group: "mgmt",
     load: async () => (await import("./machineconfig/mod.ts")).spec,
+  },
+  {
+    name: "service",
+    aliases: ["services"],
+    short: "Retrieve the state of a service (or all services), control service state",
+    group: "talos",
+    load: async () => (await import("./service.ts")).spec,
   },
   {
     name: "version",

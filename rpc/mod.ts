@@ -10,6 +10,7 @@
 //     (`node` metadata + Ctrl-C signal; in --insecure mode a direct connection to the node)
 //   session.single(commandName) -> the one node, or the upstream "requires exactly one node" error
 //   forEachNode(nodes, (node) => call, {concurrency}) -> NodeResult[] in the given order
+//   streamNodes(nodes, (node) => stream, onMessage) -> per-node errors (Ctrl-C = clean end)
 //   attribute(node, reply.messages) -> reads metadata.hostname / metadata.error envelopes
 //   NodeError (error from node X: rpc error: code = ... desc = ...), RpcError, toRpcError
 //   newClient(ClientConfig) for callers that already hold PEM material (e.g. tests).
@@ -26,6 +27,7 @@ export { attribute, envelopeError, forEachNode, nodeOf } from "./fanout.ts";
 export type { Attributed, NodeResult } from "./fanout.ts";
 export { codeName, errorCode, NodeError, RpcError, rpcErrorText, toRpcError } from "./errors.ts";
 export { normalizeEndpoint } from "./endpoints.ts";
+export { streamNodes } from "./stream.ts";
 export { relabelKey } from "./transport.ts";
 
 export const NODES_NOT_SET =

@@ -1,0 +1,47 @@
+// `talosctl dmesg`: the kernel ring buffer of every node, each record prefixed by its node.
+
+import { bool, type CommandSpec, noArgs } from "./spec.ts";
+import { globalFlags } from "./global.ts";
+import { insecureFlags } from "./api_flags.ts";
+
+export const spec: CommandSpec = {
+  use: "dmesg",
+  short: "Retrieve kernel logs",
+  args: noArgs,
+  persistentFlags: globalFlags,
+  flags: [
+    {
+      name: "follow",
+      short: "f",
+      kind: "bool",
+      usage: "specify if the kernel log should be streamed",
+    },
+    {
+      name: "tail",
+      kind: "bool",
+      usage:
+        "specify if only new messages should be sent (makes sense only when combined with --follow)",
+    },
+    ...insecureFlags,
+  ],
+  async run(ctx) {
+    const { openSession, streamNodes } = await import("../rpc/mod.ts");
+    const { throwJoined } = await import("../rpc/render.ts");
+    const session = await openSession(ctx, { insecure: bool(ctx, "insecure") });
+    const req = { follow: bool(ctx, "follow"), tail: bool(ctx, "tail") };
+    const out = ctx.deps.io.stdout;
+    const enc = new TextEncoder();
+    const errors = await streamNodes(session.nodes, (node) => {
+      const { client, options } = session.forNode(node);
+      return client.machine.dmesg(req, options);
+    }, async (node, m) => {
+      if (m.bytes.length === 0) return;
+      const prefix = enc.encode(`${node}: `);
+      const buf = new Uint8Array(prefix.length + m.bytes.length);
+      buf.set(prefix);
+      buf.set(m.bytes, prefix.length);
+      await out.write(buf);
+    });
+    throwJoined(errors);
+  },
+};

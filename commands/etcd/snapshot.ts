@@ -1,0 +1,14 @@
+// `talosctl etcd snapshot <path>`: stream the node's etcd snapshot into <path>.part, check it
+// ends with etcd's sha256 trailer, then rename it into place. Nothing is left behind on failure.
+
+import { type CommandSpec, exactArgs } from "../spec.ts";
+
+export const spec: CommandSpec = {
+  use: "snapshot <path>",
+  short: "Stream snapshot of the etcd node to the path.",
+  args: exactArgs(1),
+  async run(ctx) {
+    const { saveSnapshot } = await import("./snapshot_save.ts");
+    await saveSnapshot(ctx);
+  },
+};

@@ -1,0 +1,75 @@
+// The work of `etcd snapshot`, kept apart so the command's spec stays light to load.
+
+import type { RunContext } from "../spec.ts";
+import { UserError } from "../../errors.ts";
+import { envelopeError, openSession, toRpcError } from "../../rpc/mod.ts";
+import { humanizeBytes } from "../../rpc/render.ts";
+
+const FLUSH_AT = 1 << 20;
+
+export async function saveSnapshot(ctx: RunContext): Promise<void> {
+  const session = await openSession(ctx);
+  const node = session.single("etcd snapshot");
+  const { client, options } = session.forNode(node);
+  const dbPath = ctx.args[0].startsWith("/") ? ctx.args[0] : `${ctx.deps.cwd}/${ctx.args[0]}`;
+  const partPath = dbPath + ".part";
+  const err = ctx.deps.io.stderr;
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(partPath, { write: true, create: true, truncate: true, mode: 0o600 });
+  } catch (e) {
+    throw new UserError(`error creating temporary file: open ${partPath}: ${(e as Error).message}`);
+  }
+  let size = 0;
+  let done = false;
+  try {
+    const buf = new Uint8Array(FLUSH_AT + 64 * 1024);
+    let used = 0;
+    const flush = async () => {
+      let off = 0;
+      while (off < used) off += await file.write(buf.subarray(off, used));
+      used = 0;
+    };
+    let lastProgress = 0;
+    try {
+      for await (const m of client.machine.etcdSnapshot({}, options)) {
+        const inband = envelopeError(m);
+        if (inband) throw inband;
+        if (used + m.bytes.length > buf.length) await flush();
+        if (m.bytes.length > buf.length) {
+          await file.write(m.bytes);
+        } else {
+          buf.set(m.bytes, used);
+          used += m.bytes.length;
+        }
+        size += m.bytes.length;
+        if (used >= FLUSH_AT) await flush();
+        if (err.isTTY && Date.now() - lastProgress > 200) {
+          lastProgress = Date.now();
+          await err.write(`\rreceiving etcd snapshot from ${node}: ${humanizeBytes(size)}   `);
+        }
+      }
+    } catch (e) {
+      throw new UserError(`error reading: ${toRpcError(e).message}`);
+    } finally {
+      if (err.isTTY && lastProgress > 0) await err.write("\r\x1b[K");
+    }
+    await flush();
+    await file.sync();
+    // etcd appends a sha256 of the database: a whole snapshot is N*512 + 32 bytes.
+    if (size % 512 !== 32) throw new UserError(`sha256 checksum not found (size ${size})`);
+    file.close();
+    done = true;
+    await Deno.rename(partPath, dbPath);
+  } finally {
+    if (!done) {
+      try {
+        file.close();
+      } catch { /* already closed */ }
+    }
+    await Deno.remove(partPath).catch(() => {});
+  }
+  await ctx.deps.io.stdout.write(
+    `etcd snapshot saved to ${JSON.stringify(ctx.args[0])} (${size} bytes)\n`,
+  );
+}

@@ -1,0 +1,104 @@
+// The body of `service`: list, status of one service, or start/stop/restart, one call per node.
+
+import { bool, type RunContext } from "./spec.ts";
+import type { ServiceInfo } from "../gen/machine/machine_pb.ts";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { attribute, forEachNode, NodeError, openSession, type Session } from "../rpc/mod.ts";
+import { goDurationSeconds, tabwrite, throwJoined } from "../rpc/render.ts";
+import { UserError } from "../errors.ts";
+
+function health(s: ServiceInfo): string {
+  if (s.health?.unknown) return "?";
+  return s.health?.healthy ? "OK" : "Fail";
+}
+
+function since(ctx: RunContext, ts: Parameters<typeof timestampDate>[0] | undefined): string {
+  if (!ts) return goDurationSeconds(ctx.deps.now().getTime());
+  return goDurationSeconds(ctx.deps.now().getTime() - timestampDate(ts).getTime());
+}
+
+async function eachNode<T extends { messages: { metadata?: unknown }[] }>(
+  session: Session,
+  call: (node: string) => Promise<T>,
+  onMessage: (node: string, m: T["messages"][number]) => void,
+): Promise<Error[]> {
+  const errors: Error[] = [];
+  for (const r of await forEachNode(session.nodes, call)) {
+    if (!r.ok) {
+      errors.push(new NodeError(r.node, r.error));
+      continue;
+    }
+    for (const p of attribute(r.node, r.value.messages as { metadata?: never }[])) {
+      if (p.error) errors.push(new NodeError(p.node, p.error));
+      else onMessage(p.node, p.message as T["messages"][number]);
+    }
+  }
+  return errors;
+}
+
+export async function runService(ctx: RunContext): Promise<void> {
+  const [id = "", action = "status"] = ctx.args;
+  const session = await openSession(ctx, { insecure: bool(ctx, "insecure") });
+  const out = ctx.deps.io.stdout;
+  const m = (node: string) => session.forNode(node);
+  if (action === "status" && id === "") {
+    let text = "NODE\tSERVICE\tSTATE\tHEALTH\tLAST CHANGE\tLAST EVENT\n";
+    const errors = await eachNode(
+      session,
+      (n) => m(n).client.machine.serviceList({}, m(n).options),
+      (node, msg) => {
+        for (const s of msg.services) {
+          const last = s.events?.events.at(-1);
+          const changed = last ? since(ctx, last.ts) : "";
+          text += `${node}\t${s.id}\t${s.state}\t${health(s)}\t${changed} ago\t${
+            last?.msg ?? "<none>"
+          }\n`;
+        }
+      },
+    );
+    await out.write(tabwrite(text));
+    return throwJoined(errors);
+  }
+  if (action === "status") {
+    let text = "";
+    let found = false;
+    const errors = await eachNode(
+      session,
+      (n) => m(n).client.machine.serviceList({}, m(n).options),
+      (node, msg) => {
+        for (const s of msg.services.filter((x) => x.id === id)) {
+          found = true;
+          text += `NODE\t${node}\nID\t${s.id}\nSTATE\t${s.state}\nHEALTH\t${health(s)}\n`;
+          if (s.health?.lastMessage) text += `LAST HEALTH MESSAGE\t${s.health.lastMessage}\n`;
+          let label = "EVENTS";
+          for (const e of [...(s.events?.events ?? [])].reverse()) {
+            text += `${label}\t[${e.state}]: ${e.msg} (${since(ctx, e.ts)} ago)\n`;
+            label = "";
+          }
+        }
+      },
+    );
+    await out.write(tabwrite(text));
+    if (!found && errors.length === 0) {
+      throw new UserError(`service ${JSON.stringify(id)} is not registered on any nodes`);
+    }
+    return throwJoined(errors);
+  }
+  type ActionReply = { messages: { metadata?: unknown; resp: string }[] };
+  const calls: Record<string, (n: string) => Promise<ActionReply>> = {
+    start: (n) => m(n).client.machine.serviceStart({ id }, m(n).options),
+    stop: (n) => m(n).client.machine.serviceStop({ id }, m(n).options),
+    restart: (n) => m(n).client.machine.serviceRestart({ id }, m(n).options),
+  };
+  if (!Object.hasOwn(calls, action)) {
+    throw new UserError(`unsupported service action: ${JSON.stringify(action)}`);
+  }
+  let text = "NODE\tRESPONSE\n";
+  const errors = await eachNode(
+    session,
+    calls[action],
+    (node, msg) => text += `${node}\t${msg.resp}\n`,
+  );
+  await out.write(tabwrite(text));
+  throwJoined(errors);
+}
