@@ -11,11 +11,12 @@ export interface VersionContract {
 /** The contract of the Talos release we track (see commands/version_info.ts). */
 export const CURRENT_CONTRACT: VersionContract = { major: 1, minor: 13 };
 
-/** Parses `vX.Y[.Z...]` as upstream does (the leading v is required). */
+/** Parses `[v]X.Y[.Z...]` as upstream does (a missing leading "v" is added first). */
 export function parseContract(version: string): VersionContract {
-  const m = /^v(\d+)\.(\d+)($|\.)/.exec(version);
+  const v = "v" + version.replace(/^v/, "");
+  const m = /^v(\d+)\.(\d+)($|\.)/.exec(v);
   if (!m) {
-    throw new UserError(`invalid talos-version: error parsing version ${JSON.stringify(version)}`);
+    throw new UserError(`invalid talos-version: error parsing version ${JSON.stringify(v)}`);
   }
   return { major: Number(m[1]), minor: Number(m[2]) };
 }

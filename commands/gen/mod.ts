@@ -14,6 +14,11 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./crt.ts")).spec,
   },
   {
+    name: "config",
+    short: "Generates a set of configuration files for Talos cluster",
+    load: async () => (await import("./config.ts")).spec,
+  },
+  {
     name: "csr",
     short: "Generates a CSR using an Ed25519 private key",
     load: async () => (await import("./csr.ts")).spec,

@@ -4,6 +4,11 @@ import type { CommandEntry, CommandSpec } from "../spec.ts";
 
 const entries: CommandEntry[] = [
   {
+    name: "gen",
+    short: "Generates a set of configuration files for Talos cluster",
+    load: async () => (await import("./gen.ts")).spec,
+  },
+  {
     name: "patch",
     short: "Patch a machine config",
     load: async () => (await import("./patch.ts")).spec,

@@ -1,0 +1,121 @@
+// The config bundle of `gen config`: secrets (given or fresh), the generated controlplane and
+// worker configs with the user's patches applied (all -> control plane -> worker, as upstream),
+// encoded canonically, and a talosconfig with a new os:admin client certificate.
+
+import { UserError } from "../../errors.ts";
+import type { Deps } from "../deps.ts";
+import { readInputFile } from "../files.ts";
+import type { VersionContract } from "../../machineconfig/contract.ts";
+import type { ConfigDocument } from "../../machineconfig/schema.ts";
+import { machineConfigSchema } from "../../machineconfig/registry.ts";
+import { encodeConfig } from "../../machineconfig/encode.ts";
+import {
+  generateConfig,
+  type GenerateOptions,
+  type MachineType,
+  newInput,
+} from "../../machineconfig/generate/mod.ts";
+import { CLIENT_CERT_VALIDITY_MS, type SecretsBundle } from "../../pki/secrets_types.ts";
+
+export interface BundleRequest {
+  clusterName: string;
+  endpoint: string;
+  kubernetesVersion: string;
+  contract: VersionContract;
+  secrets?: SecretsBundle;
+  options: GenerateOptions;
+  patches: { all: string[]; controlPlane: string[]; worker: string[] };
+  comments: { docs: boolean; examples: boolean };
+  wantTalosconfig: boolean;
+}
+
+export interface ConfigBundle {
+  controlplane: string;
+  worker: string;
+  talosconfig?: string;
+}
+
+type Patches = Awaited<ReturnType<typeof import("../../machineconfig/patch/mod.ts").loadPatches>>;
+
+async function patchAll(
+  deps: Deps,
+  configs: Record<"controlplane" | "worker", ConfigDocument[]>,
+  req: BundleRequest,
+): Promise<void> {
+  const { patches } = req;
+  if (patches.all.length + patches.controlPlane.length + patches.worker.length === 0) return;
+  const patch = await import("../../machineconfig/patch/mod.ts");
+  const schema = machineConfigSchema();
+  const load = async (values: string[]): Promise<Patches> => {
+    try {
+      return await patch.loadPatches(values, {
+        schema,
+        readFile: (p) => readInputFile(deps, p),
+      });
+    } catch (e) {
+      throw new UserError(`error parsing config JSON patch: ${(e as Error).message}`);
+    }
+  };
+  const all = await load(patches.all);
+  const cp = await load(patches.controlPlane);
+  const worker = await load(patches.worker);
+  const opts = { schema, encode: (d: ConfigDocument[]) => encodeConfig(d) };
+  const apply = (docs: ConfigDocument[], ps: Patches, what: string): ConfigDocument[] => {
+    if (ps.length === 0) return docs;
+    try {
+      return patch.stateDocs(patch.applyPatches({ form: "docs", docs }, ps, opts), schema);
+    } catch (e) {
+      throw new UserError(
+        `failed to generate config bundle: error patching ${what}: ${(e as Error).message}`,
+      );
+    }
+  };
+  configs.controlplane = apply(configs.controlplane, all, "configs");
+  configs.worker = apply(configs.worker, all, "configs");
+  configs.controlplane = apply(configs.controlplane, cp, "control plane configs");
+  configs.worker = apply(configs.worker, worker, "worker config");
+}
+
+async function encodeWithComments(docs: ConfigDocument[], req: BundleRequest): Promise<string> {
+  if (!req.comments.docs && !req.comments.examples) return encodeConfig(docs);
+  const { commentDecorator } = await import("../../machineconfig/docs.ts");
+  return encodeConfig(docs, { decorate: commentDecorator(req.comments) });
+}
+
+export async function buildConfigBundle(deps: Deps, req: BundleRequest): Promise<ConfigBundle> {
+  let secrets = req.secrets;
+  if (!secrets) {
+    const { generateSecretsBundle } = await import("../../pki/secrets_gen.ts");
+    secrets = await generateSecretsBundle(req.contract, deps);
+  }
+  let input;
+  try {
+    input = newInput(req.clusterName, req.endpoint, req.kubernetesVersion, secrets, req.options);
+  } catch (e) {
+    throw new UserError(`failed to generate config bundle: ${(e as Error).message}`);
+  }
+  const types: MachineType[] = ["controlplane", "worker"];
+  const [controlplane, worker] = types.map((t) => generateConfig(input, t));
+  const configs = { controlplane, worker };
+  await patchAll(deps, configs, req);
+  const out: ConfigBundle = {
+    controlplane: await encodeWithComments(configs.controlplane, req),
+    worker: await encodeWithComments(configs.worker, req),
+  };
+  if (req.wantTalosconfig) {
+    const { issueClientCertificate } = await import("../../pki/client_cert.ts");
+    const { encodeTalosconfig, newTalosconfig } = await import(
+      "../../clientconfig/talosconfig.ts"
+    );
+    const cert = await issueClientCertificate(
+      secrets.certs.os,
+      ["os:admin"],
+      CLIENT_CERT_VALIDITY_MS,
+      deps.now(),
+      deps.random,
+    );
+    const cfg = newTalosconfig(req.clusterName, [], secrets.certs.os.crt, cert.crt, cert.key);
+    out.talosconfig = encodeTalosconfig(cfg);
+  }
+  return out;
+}

@@ -1,0 +1,189 @@
+// The work of `gen config` (and `machineconfig gen`): validate the arguments, build the
+// generation input, generate and patch the controlplane/worker configs, write the outputs.
+// Every check that can fail runs before the first file is written.
+
+import { UserError } from "../../errors.ts";
+import type { FlagValue, RunContext } from "../spec.ts";
+import { ensureWritable, readInputFile, resolvePath, writeOutputFile } from "../files.ts";
+import { genConfigFlags, INSTALLER_REPOSITORY, OUTPUT_TYPES } from "./config.ts";
+import { validateClusterEndpoint } from "./config_endpoint.ts";
+import type { SecretsBundle } from "../../pki/secrets_types.ts";
+
+type Flags = Record<string, FlagValue>;
+
+/** Flag values; `machineconfig gen` has no flags of its own and runs with the defaults. */
+function flagValues(ctx: RunContext, withFlags: boolean): Flags {
+  if (withFlags) return ctx.flags;
+  const f: Flags = { force: false };
+  for (const spec of genConfigFlags) {
+    f[spec.name] = spec.default ??
+      (spec.kind === "bool"
+        ? false
+        : spec.kind.startsWith("string")
+        ? (spec.kind === "string" ? "" : [])
+        : 0);
+  }
+  return f;
+}
+
+function goMultiError(errs: string[]): string {
+  const head = errs.length === 1 ? "1 error occurred:" : `${errs.length} errors occurred:`;
+  return `${head}\n${errs.map((e) => `\t* ${e}`).join("\n")}\n\n`;
+}
+
+/** Go's filepath.Join + Clean for the paths we build. */
+function joinPath(dir: string, name: string): string {
+  const abs = dir.startsWith("/");
+  const parts: string[] = [];
+  for (const p of `${dir}/${name}`.split("/")) {
+    if (p === "" || p === ".") continue;
+    if (p === ".." && parts.length > 0 && parts[parts.length - 1] !== "..") parts.pop();
+    else if (!(p === ".." && abs)) parts.push(p);
+  }
+  return (abs ? "/" : "") + parts.join("/") || ".";
+}
+
+interface OutputPaths {
+  controlplane: string;
+  worker: string;
+  talosconfig: string;
+}
+
+function outputPaths(ctx: RunContext, f: Flags, types: string[]): OutputPaths {
+  let output = f["output"] as string;
+  const outputDir = f["output-dir"] as string;
+  if (types.length === 0) throw new UserError("at least one output type must be specified");
+  if (types.length > 1 && output === "-") {
+    throw new UserError("can't use multiple output types with stdout");
+  }
+  if (outputDir !== "" && output !== "") {
+    throw new UserError("can't use both output-dir and output");
+  }
+  if (outputDir !== "") output = outputDir;
+  const bad = types.filter((t) => !OUTPUT_TYPES.includes(t));
+  if (bad.length > 0) {
+    throw new UserError(goMultiError(bad.map((t) => `invalid output type: ${JSON.stringify(t)}`)));
+  }
+  if (output === "-") return { controlplane: "-", worker: "-", talosconfig: "-" };
+  if (types.length === 1 && output !== "" && outputDir === "") {
+    return { controlplane: output, worker: output, talosconfig: output };
+  }
+  const dir = output === "" ? ctx.deps.cwd : output;
+  return {
+    controlplane: joinPath(dir, "controlplane.yaml"),
+    worker: joinPath(dir, "worker.yaml"),
+    talosconfig: joinPath(dir, "talosconfig"),
+  };
+}
+
+async function loadSecrets(ctx: RunContext, path: string): Promise<SecretsBundle> {
+  const { parseSecretsBundle } = await import("../../pki/secrets_parse.ts");
+  let text: string;
+  try {
+    text = await readInputFile(ctx.deps, path);
+  } catch (e) {
+    throw new UserError(`failed to load secrets bundle: ${(e as Error).message}`);
+  }
+  try {
+    return parseSecretsBundle(text, path);
+  } catch (e) {
+    // Upstream's messages do not name the file: "failed to load secrets bundle: ...".
+    const msg = (e as Error).message.replace(` ${JSON.stringify(path)}: `, ": ");
+    throw new UserError(msg);
+  }
+}
+
+export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise<void> {
+  const f = flagValues(ctx, withFlags);
+  const [clusterName, endpoint] = ctx.args;
+  validateClusterEndpoint(endpoint);
+  if (f["version"] !== "v1alpha1") {
+    throw new UserError(`unknown config version: ${JSON.stringify(f["version"])}`);
+  }
+  const types = f["output-types"] as string[];
+  const paths = outputPaths(ctx, f, types);
+
+  const registryMirrors: [string, string[]][] = [];
+  for (const spec of f["registry-mirror"] as string[]) {
+    const eq = spec.indexOf("=");
+    if (eq < 0) throw new UserError(`invalid registry mirror spec: ${JSON.stringify(spec)}`);
+    const host = spec.slice(0, eq);
+    const entry = registryMirrors.find(([h]) => h === host);
+    if (entry) entry[1].push(spec.slice(eq + 1));
+    else registryMirrors.push([host, [spec.slice(eq + 1)]]);
+  }
+
+  const { CURRENT_CONTRACT, parseContract } = await import("../../machineconfig/contract.ts");
+  const { contractFeatures } = await import("../../machineconfig/features.ts");
+  const talosVersion = f["talos-version"] as string;
+  let contract = CURRENT_CONTRACT;
+  if (talosVersion !== "") {
+    contract = parseContract(talosVersion); // "invalid talos-version: error parsing version ..."
+  }
+  const skip = f["skip-k8s-etcd"] as boolean;
+  const features = contractFeatures(contract, { disableKubernetes: skip, disableEtcd: skip });
+
+  const withSecrets = f["with-secrets"] as string;
+  const secrets = withSecrets !== "" ? await loadSecrets(ctx, withSecrets) : undefined;
+
+  let installImage = f["install-image"] as string;
+  if (!ctx.changed.has("install-image") && ctx.deps.env.TAG !== undefined) {
+    installImage = `${INSTALLER_REPOSITORY}:${ctx.deps.env.TAG}`;
+  }
+
+  const force = f["force"] as boolean;
+  const wanted = OUTPUT_TYPES.filter((t) => types.includes(t)) as (keyof OutputPaths)[];
+  const targets = wanted.map((t) => paths[t]).filter((p) => p !== "-");
+  await ensureWritable(ctx.deps, targets, { force });
+
+  const { buildConfigBundle } = await import("./config_bundle.ts");
+  await ctx.deps.io.stderr.write("generating PKI and tokens\n");
+  const bundle = await buildConfigBundle(ctx.deps, {
+    clusterName,
+    endpoint,
+    kubernetesVersion: (f["kubernetes-version"] as string).replace(/^v/, ""),
+    contract,
+    secrets,
+    options: {
+      features,
+      installDisk: f["install-disk"] as string,
+      installImage,
+      additionalSANs: f["additional-sans"] as string[],
+      dnsDomain: f["dns-domain"] as string,
+      discoveryEnabled: f["with-cluster-discovery"] as boolean,
+      registryMirrors,
+      ...(f["with-kubespan"] ? { kubeSpanEnabled: true } : {}),
+    },
+    patches: {
+      all: f["config-patch"] as string[],
+      controlPlane: f["config-patch-control-plane"] as string[],
+      worker: f["config-patch-worker"] as string[],
+    },
+    comments: { docs: f["with-docs"] as boolean, examples: f["with-examples"] as boolean },
+    wantTalosconfig: wanted.includes("talosconfig"),
+  });
+
+  for (const t of wanted) {
+    const data = t === "controlplane"
+      ? bundle.controlplane
+      : t === "worker"
+      ? bundle.worker
+      : bundle.talosconfig!;
+    const path = paths[t];
+    if (path === "-") {
+      await ctx.deps.io.stdout.write(data);
+      continue;
+    }
+    await writeOutputFile(ctx.deps, path, data, { force: true, mode: 0o600 });
+    await ctx.deps.io.stderr.write(`Created ${path}\n`);
+  }
+  if (wanted.includes("talosconfig")) {
+    const where = paths.talosconfig === "-"
+      ? "the talosconfig"
+      : resolvePath(ctx.deps, paths.talosconfig);
+    await ctx.deps.io.stderr.write(
+      `Note: ${where} has no endpoints yet; add your control plane node addresses with\n` +
+        `  talosctl --talosconfig ${where} config endpoint <address>...\n`,
+    );
+  }
+}
