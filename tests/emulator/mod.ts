@@ -8,6 +8,7 @@
 import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./certs.ts";
 import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
+import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -78,5 +79,6 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   const server = await issueServer(ca, { ips: ["127.0.0.1", "::1"], dns: ["localhost"] });
   const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn);
   registerDefaults(emu);
+  registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   return await emu.start();
 }

@@ -1,0 +1,144 @@
+// The work behind `talosctl kubeconfig`, loaded only when the command runs.
+//
+// Order as upstream: nodes (exactly one), then the target path checks, then the download. The
+// whole archive is received before anything is written, so a failed or dropped stream leaves
+// no file behind; files are written atomically with mode 0600.
+
+import type { RunContext } from "./spec.ts";
+import { UserError } from "../errors.ts";
+import { envelopeError, openSession, type Session, toRpcError } from "../rpc/mod.ts";
+import { isDialFailure } from "../rpc/transport.ts";
+import { extractFileFromTarGz } from "../clientconfig/targz.ts";
+import { encodeKubeconfig, parseKubeconfig } from "../clientconfig/kubeconfig.ts";
+import { type Decision, mergeKubeconfig } from "../clientconfig/kubeconfig_merge.ts";
+import {
+  loadKubeconfigFile,
+  resolveKubeconfigTarget,
+  writeFileAtomic,
+} from "../clientconfig/kubeconfig_file.ts";
+
+export interface KubeconfigOptions {
+  arg?: string;
+  force: boolean;
+  merge: boolean;
+  forceContextName: string;
+}
+
+const GZIP_HEADER = 10;
+
+/** Receives the whole Kubeconfig stream; errors are worded by where talosctl would see them. */
+async function receiveArchive(session: Session, node: string): Promise<Uint8Array> {
+  const { client, options } = session.forNode(node);
+  const parts: Uint8Array[] = [];
+  let received = 0;
+  try {
+    for await (const m of client.machine.kubeconfig({}, options)) {
+      const err = envelopeError(m);
+      if (m.bytes.length > 0) {
+        parts.push(m.bytes);
+        received += m.bytes.length;
+      }
+      if (err) throw err;
+    }
+  } catch (err) {
+    const rpc = toRpcError(err);
+    // talosctl reads the stream through a pipe: a call that never started fails as "error
+    // copying", a stream that fails before the gzip header while opening gzip, later as is.
+    if (isDialFailure(err)) throw new UserError(`error copying: ${rpc.message}`);
+    if (received < GZIP_HEADER) throw new UserError(`error initializing gzip: ${rpc.message}`);
+    throw new UserError(rpc.message);
+  }
+  const out = new Uint8Array(received);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+async function ask(ctx: RunContext, prompt: string): Promise<Decision> {
+  const { stdin, stdout } = ctx.deps.io;
+  for (;;) {
+    await stdout.write(`${prompt} [(r)ename/(o)verwrite]: `);
+    const line = await stdin.readLine();
+    if (line === null) throw new UserError("EOF");
+    switch (line.trim().toLowerCase()) {
+      case "overwrite":
+      case "o":
+        return "overwrite";
+      case "rename":
+      case "r":
+        return "rename";
+    }
+  }
+}
+
+export async function downloadKubeconfig(ctx: RunContext, o: KubeconfigOptions): Promise<void> {
+  const { deps } = ctx;
+  const session = await openSession(ctx);
+  const node = session.single("kubeconfig");
+  let target;
+  try {
+    target = await resolveKubeconfigTarget({
+      arg: o.arg,
+      merge: o.merge,
+      force: o.force,
+      env: deps.env,
+      home: deps.home,
+      cwd: deps.cwd,
+    });
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+
+  const archive = await receiveArchive(session, node);
+  let data: Uint8Array;
+  try {
+    data = await extractFileFromTarGz("kubeconfig", archive);
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+
+  if (!target.merge) {
+    if (target.stdout) {
+      await deps.io.stdout.write(data);
+      return;
+    }
+    await write(target.abs, target.path, data);
+    return;
+  }
+
+  let incoming;
+  try {
+    incoming = await parseKubeconfig(new TextDecoder().decode(data));
+  } catch (err) {
+    throw new UserError(`error loading the kubeconfig sent by the node: ${(err as Error).message}`);
+  }
+  let existing;
+  try {
+    existing = await loadKubeconfigFile(target.abs, target.path);
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+  const interactive = deps.io.stdout.isTTY;
+  await mergeKubeconfig(existing, incoming, {
+    activateContext: true,
+    forceContextName: o.forceContextName,
+    report: (line) => deps.io.stdout.write(line + "\n"),
+    onConflict: (component, name) => {
+      if (o.force) return Promise.resolve("overwrite");
+      if (!interactive) return Promise.resolve("rename");
+      return ask(ctx, `${component} ${JSON.stringify(name)} already exists`);
+    },
+  });
+  await write(target.abs, target.path, encodeKubeconfig(existing));
+}
+
+async function write(abs: string, shown: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await writeFileAtomic(abs, data);
+  } catch (err) {
+    throw new UserError(`error writing ${JSON.stringify(shown)}: ${(err as Error).message}`);
+  }
+}
