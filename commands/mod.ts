@@ -4,6 +4,16 @@ import type { CommandEntry, CommandSpec } from "./spec.ts";
 
 const entries: CommandEntry[] = [
   {
+    name: "completion",
+    short: "Generate the completion script for a shell (bash, zsh, fish or powershell)",
+    load: async () => (await import("./completion.ts")).spec,
+  },
+  {
+    name: "help",
+    short: "Help about any command",
+    load: async () => (await import("./help_cmd.ts")).spec,
+  },
+  {
     name: "config",
     short: "Manage the client configuration file (talosconfig)",
     group: "talos",
