@@ -64,6 +64,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./service.ts")).spec,
   },
   {
+    name: "validate",
+    short: "Validate config",
+    group: "mgmt",
+    load: async () => (await import("./validate.ts")).spec,
+  },
+  {
     name: "version",
     short: "Print the client version and, unless --client is given, the version of each node",
     group: "talos",

@@ -13,6 +13,7 @@ export function resolvePath(deps: Deps, path: string): string {
 
 /** Reads a text file, with Go's error wording on failure. */
 export async function readText(deps: Deps, path: string): Promise<string> {
+  if (path === "") throw new UserError("open : no such file or directory");
   try {
     return await Deno.readTextFile(resolvePath(deps, path));
   } catch (e) {

@@ -1,0 +1,46 @@
+// `talosctl validate --config FILE --mode metal|cloud|container [--strict]`: strict decoding of
+// the config (unknown keys are named with their line), then upstream's semantic checks for the
+// mode. Warnings go to stderr; success prints "<path> is valid for <mode> mode".
+
+import { bool, type CommandSpec, noArgs, str } from "./spec.ts";
+import { UserError } from "../errors.ts";
+import { readText } from "./machineconfig/patch.ts";
+
+export const spec: CommandSpec = {
+  use: "validate",
+  short: "Validate config",
+  args: noArgs,
+  flags: [
+    { name: "config", short: "c", kind: "string", usage: "the path of the config file" },
+    {
+      name: "mode",
+      short: "m",
+      kind: "string",
+      usage: "the mode to validate the config for (valid values are metal, cloud, and container)",
+    },
+    { name: "strict", kind: "bool", usage: "treat validation warnings as errors" },
+  ],
+  async run(ctx) {
+    if (!ctx.changed.has("mode")) throw new UserError(`required flag(s) "mode" not set`);
+    const { machineConfigSchema } = await import("../machineconfig/registry.ts");
+    const { decodeConfig } = await import("../machineconfig/patch/mod.ts");
+    const { parseMode, validateConfig } = await import("../machineconfig/validate/mod.ts");
+    const path = str(ctx, "config");
+    const text = await readText(ctx.deps, path);
+    const schema = machineConfigSchema();
+    let docs;
+    try {
+      docs = decodeConfig(schema, text, path);
+    } catch (e) {
+      throw new UserError((e as Error).message);
+    }
+    if (docs.length === 0) throw new UserError(`${path}: config not found`);
+    const modeName = str(ctx, "mode");
+    const mode = parseMode(modeName);
+    if (!mode) throw new UserError(`unknown runtime mode: ${JSON.stringify(modeName)}`);
+    const result = validateConfig(schema, docs, mode, { strict: bool(ctx, "strict") });
+    for (const w of result.warnings) await ctx.deps.io.stderr.write(`WARNING: ${w}\n`);
+    if (result.error !== null) throw new UserError(result.error.replace(/\n+$/, ""));
+    await ctx.deps.io.stdout.write(`${path} is valid for ${modeName} mode\n`);
+  },
+};
