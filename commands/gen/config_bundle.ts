@@ -24,7 +24,7 @@ export interface BundleRequest {
   contract: VersionContract;
   secrets?: SecretsBundle;
   options: GenerateOptions;
-  patches: { all: string[]; controlPlane: string[]; worker: string[] };
+  patches?: LoadedPatches;
   comments: { docs: boolean; examples: boolean };
   wantTalosconfig: boolean;
 }
@@ -35,45 +35,57 @@ export interface ConfigBundle {
   talosconfig?: string;
 }
 
-type Patches = Awaited<ReturnType<typeof import("../../machineconfig/patch/mod.ts").loadPatches>>;
+type Patch = import("../../machineconfig/patch/mod.ts").Patch;
 
-async function patchAll(
+/** The user's patches, loaded (files read, formats detected) before anything is generated. */
+export interface LoadedPatches {
+  all: Patch[];
+  controlPlane: Patch[];
+  worker: Patch[];
+}
+
+export async function loadAllPatches(
   deps: Deps,
-  configs: Record<"controlplane" | "worker", ConfigDocument[]>,
-  req: BundleRequest,
-): Promise<void> {
-  const { patches } = req;
+  patches: { all: string[]; controlPlane: string[]; worker: string[] },
+): Promise<LoadedPatches | undefined> {
   if (patches.all.length + patches.controlPlane.length + patches.worker.length === 0) return;
-  const patch = await import("../../machineconfig/patch/mod.ts");
+  const { loadPatches } = await import("../../machineconfig/patch/mod.ts");
   const schema = machineConfigSchema();
-  const load = async (values: string[]): Promise<Patches> => {
+  const load = async (values: string[]): Promise<Patch[]> => {
     try {
-      return await patch.loadPatches(values, {
-        schema,
-        readFile: (p) => readInputFile(deps, p),
-      });
+      return await loadPatches(values, { schema, readFile: (p) => readInputFile(deps, p) });
     } catch (e) {
       throw new UserError(`error parsing config JSON patch: ${(e as Error).message}`);
     }
   };
-  const all = await load(patches.all);
-  const cp = await load(patches.controlPlane);
-  const worker = await load(patches.worker);
+  return {
+    all: await load(patches.all),
+    controlPlane: await load(patches.controlPlane),
+    worker: await load(patches.worker),
+  };
+}
+
+async function patchAll(
+  configs: Record<"controlplane" | "worker", ConfigDocument[]>,
+  patches: LoadedPatches,
+): Promise<void> {
+  const { applyPatches, stateDocs } = await import("../../machineconfig/patch/mod.ts");
+  const schema = machineConfigSchema();
   const opts = { schema, encode: (d: ConfigDocument[]) => encodeConfig(d) };
-  const apply = (docs: ConfigDocument[], ps: Patches, what: string): ConfigDocument[] => {
+  const apply = (docs: ConfigDocument[], ps: Patch[], what: string): ConfigDocument[] => {
     if (ps.length === 0) return docs;
     try {
-      return patch.stateDocs(patch.applyPatches({ form: "docs", docs }, ps, opts), schema);
+      return stateDocs(applyPatches({ form: "docs", docs }, ps, opts), schema);
     } catch (e) {
       throw new UserError(
         `failed to generate config bundle: error patching ${what}: ${(e as Error).message}`,
       );
     }
   };
-  configs.controlplane = apply(configs.controlplane, all, "configs");
-  configs.worker = apply(configs.worker, all, "configs");
-  configs.controlplane = apply(configs.controlplane, cp, "control plane configs");
-  configs.worker = apply(configs.worker, worker, "worker config");
+  configs.controlplane = apply(configs.controlplane, patches.all, "configs");
+  configs.worker = apply(configs.worker, patches.all, "configs");
+  configs.controlplane = apply(configs.controlplane, patches.controlPlane, "control plane configs");
+  configs.worker = apply(configs.worker, patches.worker, "worker config");
 }
 
 async function encodeWithComments(docs: ConfigDocument[], req: BundleRequest): Promise<string> {
@@ -97,7 +109,7 @@ export async function buildConfigBundle(deps: Deps, req: BundleRequest): Promise
   const types: MachineType[] = ["controlplane", "worker"];
   const [controlplane, worker] = types.map((t) => generateConfig(input, t));
   const configs = { controlplane, worker };
-  await patchAll(deps, configs, req);
+  if (req.patches) await patchAll(configs, req.patches);
   const out: ConfigBundle = {
     controlplane: await encodeWithComments(configs.controlplane, req),
     worker: await encodeWithComments(configs.worker, req),

@@ -4,7 +4,7 @@
 
 import { UserError } from "../../errors.ts";
 import type { FlagValue, RunContext } from "../spec.ts";
-import { ensureWritable, readInputFile, resolvePath, writeOutputFile } from "../files.ts";
+import { ensureWritable, readInputFile, writeOutputFile } from "../files.ts";
 import { genConfigFlags, INSTALLER_REPOSITORY, OUTPUT_TYPES } from "./config.ts";
 import { validateClusterEndpoint } from "./config_endpoint.ts";
 import type { SecretsBundle } from "../../pki/secrets_types.ts";
@@ -136,7 +136,12 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
   const targets = wanted.map((t) => paths[t]).filter((p) => p !== "-");
   await ensureWritable(ctx.deps, targets, { force });
 
-  const { buildConfigBundle } = await import("./config_bundle.ts");
+  const { buildConfigBundle, loadAllPatches } = await import("./config_bundle.ts");
+  const patches = await loadAllPatches(ctx.deps, {
+    all: f["config-patch"] as string[],
+    controlPlane: f["config-patch-control-plane"] as string[],
+    worker: f["config-patch-worker"] as string[],
+  });
   await ctx.deps.io.stderr.write("generating PKI and tokens\n");
   const bundle = await buildConfigBundle(ctx.deps, {
     clusterName,
@@ -154,11 +159,7 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
       registryMirrors,
       ...(f["with-kubespan"] ? { kubeSpanEnabled: true } : {}),
     },
-    patches: {
-      all: f["config-patch"] as string[],
-      controlPlane: f["config-patch-control-plane"] as string[],
-      worker: f["config-patch-worker"] as string[],
-    },
+    patches,
     comments: { docs: f["with-docs"] as boolean, examples: f["with-examples"] as boolean },
     wantTalosconfig: wanted.includes("talosconfig"),
   });
@@ -178,12 +179,11 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
     await ctx.deps.io.stderr.write(`Created ${path}\n`);
   }
   if (wanted.includes("talosconfig")) {
-    const where = paths.talosconfig === "-"
-      ? "the talosconfig"
-      : resolvePath(ctx.deps, paths.talosconfig);
+    const file = paths.talosconfig;
+    const flag = file === "-" ? "" : ` --talosconfig ${file}`;
     await ctx.deps.io.stderr.write(
-      `Note: ${where} has no endpoints yet; add your control plane node addresses with\n` +
-        `  talosctl --talosconfig ${where} config endpoint <address>...\n`,
+      `The talosconfig has no endpoints yet; once the control plane nodes have addresses, run:\n` +
+        `  talosctl${flag} config endpoint <address>...\n`,
     );
   }
 }
