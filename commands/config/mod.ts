@@ -39,6 +39,11 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./merge.ts")).spec,
   },
   {
+    name: "new",
+    short: "Generate a new client configuration file",
+    load: async () => (await import("./new.ts")).spec,
+  },
+  {
     name: "node",
     aliases: ["nodes"],
     short: "Replace the default nodes of the current context",
@@ -54,7 +59,6 @@ const entries: CommandEntry[] = [
     short: "Remove the contexts matching a pattern (* matches anything)",
     load: async () => (await import("./remove.ts")).spec,
   },
-  // `config new` (needs the API client) is added here as ./new.ts.
 ];
 
 export const spec: CommandSpec = {

@@ -1,0 +1,99 @@
+// The work behind `talosctl config new`, loaded only when the command runs. Checks come in
+// talosctl's order: nodes (exactly one), roles, the target file, then the call.
+
+import { int, list, type RunContext } from "../spec.ts";
+import { UserError } from "../../errors.ts";
+import { attribute, openSession, toRpcError } from "../../rpc/mod.ts";
+import {
+  encodeTalosconfig,
+  parseTalosconfig,
+  writeAtomic,
+} from "../../clientconfig/talosconfig.ts";
+import { resolvePath } from "./common.ts";
+
+/** The roles a Talos client certificate may carry (pkg/machinery/role). */
+export const KNOWN_ROLES = [
+  "os:admin",
+  "os:operator",
+  "os:reader",
+  "os:etcd:backup",
+  "os:image:verifier",
+  "os:meta:writer",
+  "os:impersonator",
+];
+
+/** talosctl's role parsing: trimmed, empties skipped; sorted unique set plus unknown names. */
+export function parseRoles(values: string[]): { roles: string[]; unknown: string[] } {
+  const set = new Set<string>();
+  const unknown: string[] = [];
+  for (const raw of values) {
+    const r = raw.trim();
+    if (r === "") continue;
+    if (!KNOWN_ROLES.includes(r)) unknown.push(r);
+    set.add(r);
+  }
+  return { roles: [...set].sort(), unknown };
+}
+
+/** google.protobuf.Duration for a number of milliseconds (durationpb.New). */
+export function durationOf(ms: number): { seconds: bigint; nanos: number } {
+  const nanos = BigInt(Math.round(ms * 1e6));
+  return { seconds: nanos / 1_000_000_000n, nanos: Number(nanos % 1_000_000_000n) };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function newClientConfig(ctx: RunContext): Promise<void> {
+  const path = ctx.args[0] ?? "talosconfig";
+  const session = await openSession(ctx);
+  const node = session.single("config new");
+  const { roles, unknown } = parseRoles(list(ctx, "roles"));
+  if (unknown.length > 0) throw new UserError(`unknown roles: ${unknown.join(", ")}`);
+  const abs = resolvePath(ctx, path);
+  const already = () => new UserError(`talosconfig file already exists: ${JSON.stringify(path)}`);
+  if (await exists(abs)) throw already();
+
+  const { client, options } = session.forNode(node);
+  let reply;
+  try {
+    reply = await client.machine.generateClientConfiguration(
+      { roles, crtTtl: durationOf(int(ctx, "crt-ttl")) },
+      options,
+    );
+  } catch (err) {
+    throw new UserError(toRpcError(err).message);
+  }
+  const parts = attribute(node, reply.messages);
+  const failed = parts.filter((p) => p.error);
+  if (failed.length > 0) {
+    // FilterMessages' multierror rendering.
+    const n = failed.length;
+    const items = failed.map((p) => `\t* ${p.node}: ${p.error!.message}`).join("\n");
+    throw new UserError(`${n} error${n === 1 ? "" : "s"} occurred:\n${items}\n\n`);
+  }
+  if (parts.length !== 1) throw new UserError(`expected 1 message, got ${parts.length}`);
+
+  const text = new TextDecoder().decode(parts[0].message!.talosconfig);
+  const cfg = parseTalosconfig(text, `talosconfig returned by node ${node}`);
+  const current = cfg.contexts[cfg.context];
+  if (!current) {
+    throw new UserError(`talosconfig returned by node ${node} has no context ${cfg.context}`);
+  }
+  // Make the new file usable right away: it talks to the endpoints this command used.
+  current.endpoints = [...session.client.config.endpoints];
+  const out = encodeTalosconfig(cfg);
+  try {
+    await writeAtomic(abs, out, { noClobber: true });
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+  // noClobber keeps a file that appeared meanwhile; never report success over it.
+  if (await Deno.readTextFile(abs) !== out) throw already();
+}
