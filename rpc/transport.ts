@@ -5,7 +5,9 @@
 import * as tls from "node:tls";
 import type { Duplex } from "node:stream";
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createNodeHttpClient, Http2SessionManager } from "@connectrpc/connect-node";
+import { createTransport } from "@connectrpc/connect/protocol-grpc";
+import type { UniversalClientFn } from "@connectrpc/connect/protocol";
 import { isIP, splitHostPort } from "./endpoints.ts";
 
 /** PEM material for mutual TLS; empty strings mean "not set". */
@@ -138,12 +140,58 @@ export function endpointTransport(
     }) as typeof socket.emit;
     return socket;
   };
-  return createGrpcTransport({
-    baseUrl: `https://${endpoint}`,
-    nodeOptions: { createConnection } as unknown as tls.ConnectionOptions,
+  const baseUrl = `https://${endpoint}`;
+  const sessions = new Http2SessionManager(
+    baseUrl,
+    { idleConnectionTimeoutMs: 60_000 },
+    { createConnection } as unknown as tls.ConnectionOptions,
+  );
+  return createTransport({
+    baseUrl,
+    httpClient: tolerateLateClose(
+      createNodeHttpClient({ httpVersion: "2", sessionProvider: () => sessions }),
+    ),
+    useBinaryFormat: true,
+    interceptors: [],
+    acceptCompression: [],
+    sendCompression: null,
+    compressMinBytes: 1024,
+    // apid's limit (GRPCMaxMessageSize).
     readMaxBytes: 32 * 1024 * 1024,
-    idleConnectionTimeoutMs: 60_000,
+    writeMaxBytes: 32 * 1024 * 1024,
   });
+}
+
+/**
+ * Deno's node:http2 client sometimes closes a finished response stream before its "end" event,
+ * so the body iterator fails with "Premature close" although every byte and the trailers
+ * arrived. A body that has its gRPC status trailer is complete: end it normally. A stream that
+ * was really cut (no trailers) still fails.
+ */
+function tolerateLateClose(inner: UniversalClientFn): UniversalClientFn {
+  return async (req) => {
+    const res = await inner(req);
+    const body = res.body;
+    return {
+      ...res,
+      body: (async function* () {
+        try {
+          yield* body;
+        } catch (err) {
+          if (!isPrematureClose(err) || !res.trailer.has("grpc-status")) throw err;
+        }
+      })(),
+    };
+  };
+}
+
+function isPrematureClose(err: unknown): boolean {
+  for (let e: unknown = err, i = 0; e && i < 8; i++) {
+    const x = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (x.code === "ERR_STREAM_PREMATURE_CLOSE" || x.message === "Premature close") return true;
+    e = x.cause;
+  }
+  return false;
 }
 
 /** Tries each endpoint in order; moves to the next one only when dialing fails. */
