@@ -114,7 +114,7 @@ Deno.test("gen config: fresh bundle, every file 0600, Created lines, talosconfig
   assertEquals(ctx.endpoints, []);
   const dec = (s: string) =>
     new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
-  const caLine = /^        crt: (\S+)$/m.exec(cp)![1];
+  const caLine = /^ {8}crt: (\S+)$/m.exec(cp)![1];
   assertEquals(ctx.ca, caLine, "talosconfig CA is the machine (OS) CA");
   const cert = parseCertificatePem(dec(ctx.crt!));
   assertEquals(cert.subjectOrganizations, ["os:admin"]);
