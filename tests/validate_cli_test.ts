@@ -95,6 +95,18 @@ Deno.test("validate: install disk needed for metal only; addresses and routes ch
   assertEquals((await validate(noDisk, "-m", "cloud")).code, 0);
   const metal = await validate(noDisk, "-m", "metal");
   assertStringIncludes(metal.stderr, "either install disk or diskSelector should be defined");
+  const badSelector = CONTROLPLANE.replace(
+    "  install:\n    disk: /dev/sda\n",
+    "  install:\n    diskSelector:\n      type: floppy\n",
+  );
+  const sel = await validate(badSelector, "-m", "metal");
+  assertStringIncludes(
+    sel.stderr,
+    `install disk selector is invalid: unsupported disk type "floppy"`,
+  );
+  assertStringIncludes(sel.stderr, "either install disk or diskSelector should be defined");
+  const goodSelector = badSelector.replace("floppy", "ssd");
+  assertEquals((await validate(goodSelector, "-m", "metal")).code, 0);
   const net = CONTROLPLANE.replace(
     "  install:",
     "  network:\n    interfaces:\n      - interface: eth0\n        addresses: [10.0.0.300/24]\n        routes:\n          - gateway: nope\n  install:",

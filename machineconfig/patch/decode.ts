@@ -122,10 +122,10 @@ function lineOf(ctx: Ctx, node: Node): number {
   return ctx.lines.linePos(node.range?.[0] ?? 0).line;
 }
 
-function cannot(ctx: Ctx, node: Node, into: string): undefined {
+function cannot(ctx: Ctx, node: Node, into: string, path: string): undefined {
   const v = isScalar(node) ? ` \`${String(node.value ?? "")}\`` : "";
   ctx.typeErrors.push(
-    `line ${lineOf(ctx, node)}: cannot unmarshal ${yamlTag(node)}${v} into ${into}`,
+    `line ${lineOf(ctx, node)}: cannot unmarshal ${yamlTag(node)}${v} into ${into} (at ${path})`,
   );
 }
 
@@ -150,31 +150,31 @@ function decodeType(ctx: Ctx, t: FieldType, node: Node, path: string): Value | u
   switch (t.kind) {
     case "string":
     case "custom":
-      if (!isScalar(node)) return cannot(ctx, node, "string");
+      if (!isScalar(node)) return cannot(ctx, node, "string", path);
       return String(node.value ?? "");
     case "int":
     case "uint": {
       const v = untyped(node);
       if (typeof v !== "number" || !Number.isInteger(v) || (t.kind === "uint" && v < 0)) {
-        return cannot(ctx, node, t.kind === "int" ? "int" : "uint");
+        return cannot(ctx, node, t.kind === "int" ? "int" : "uint", path);
       }
       return v;
     }
     case "float": {
       const v = untyped(node);
-      if (typeof v !== "number") return cannot(ctx, node, "float64");
+      if (typeof v !== "number") return cannot(ctx, node, "float64", path);
       return v;
     }
     case "bool": {
       const s = isScalar(node) ? String(node.value ?? "") : "";
       if (isScalar(node) && node.type === "PLAIN" && TRUES.has(s)) return true;
       if (isScalar(node) && node.type === "PLAIN" && FALSES.has(s)) return false;
-      return cannot(ctx, node, "bool");
+      return cannot(ctx, node, "bool", path);
     }
     case "any":
       return decodeAny(node);
     case "list": {
-      if (!isSeq(node)) return cannot(ctx, node, "[]" + typeName(t.of));
+      if (!isSeq(node)) return cannot(ctx, node, "[]" + typeName(t.of), path);
       const out: Value[] = [];
       node.items.forEach((item, i) => {
         const v = isNullNode(item as Node)
@@ -185,7 +185,7 @@ function decodeType(ctx: Ctx, t: FieldType, node: Node, path: string): Value | u
       return out;
     }
     case "map": {
-      if (!isMap(node)) return cannot(ctx, node, "map[string]" + typeName(t.of));
+      if (!isMap(node)) return cannot(ctx, node, "map[string]" + typeName(t.of), path);
       const out: ValueMap = {};
       for (const p of node.items) {
         const key = String(untyped(p.key as Node));
@@ -241,7 +241,9 @@ function findField(
 }
 
 function decodeStruct(ctx: Ctx, struct: string, node: Node, path: string): ValueMap | undefined {
-  if (!isMap(node)) return cannot(ctx, node, structDef(ctx.schema, struct).name.split(".").pop()!);
+  if (!isMap(node)) {
+    return cannot(ctx, node, structDef(ctx.schema, struct).name.split(".").pop()!, path);
+  }
   const out: ValueMap = {};
   for (const p of node.items) {
     const keyNode = p.key as Node;

@@ -336,6 +336,24 @@ function validateNetwork(network: ValueMap, f: Findings): void {
   for (const d of devices) checkDevice(d, secondary, f);
 }
 
+const SIZE_RE = /^(>=|<=|>|<|==)?\s*(\d+(\.\d+)?)\s*([kmgtpez]i?b?|b)?$/i;
+
+/** Why the install disk selector cannot become a disk-match expression, or null. */
+function diskSelectorError(sel: ValueMap | undefined): string | null {
+  if (!sel) return null;
+  const size = str(sel, "size").trim();
+  if (size !== "" && !SIZE_RE.test(size)) {
+    const m = /^(>=|<=|>|<|==)?(.*)$/.exec(size)!;
+    return `failed to parse disk size ${m[2]}: strconv.ParseFloat: parsing "": invalid syntax`;
+  }
+  if (str(sel, "name") !== "") return "selector on name is not supported";
+  const type = str(sel, "type");
+  if (type !== "" && !["nvme", "sd", "hdd", "ssd"].includes(type)) {
+    return `unsupported disk type ${JSON.stringify(type)}`;
+  }
+  return null;
+}
+
 /** Upstream's v1alpha1 Config.Validate, in client (local) mode. */
 export function validateV1Alpha1(cfg: ValueMap, mode: Mode): Findings {
   const f: Findings = { warnings: [], errors: [] };
@@ -359,7 +377,9 @@ export function validateV1Alpha1(cfg: ValueMap, mode: Mode): Findings {
   const install = map(machine, "install");
   if (mode.requiresInstall && install) {
     const selector = map(install, "diskSelector");
-    if (str(install, "disk") === "" && !selector) {
+    const selectorErr = diskSelectorError(selector);
+    if (selectorErr) f.errors.push(`install disk selector is invalid: ${selectorErr}`);
+    if (str(install, "disk") === "" && (!selector || selectorErr)) {
       f.errors.push("either install disk or diskSelector should be defined");
     }
     if (arr(install, "extraKernelArgs").length && bool(install, "grubUseUKICmdline") === true) {
