@@ -64,7 +64,15 @@ export function humanizeBytes(n: number | bigint): string {
   const sizes = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
   const e = Math.floor(Math.log(s) / Math.log(1000));
   const val = Math.floor(s / Math.pow(1000, e) * 10 + 0.5) / 10;
-  return `${val < 10 ? val.toFixed(1) : val.toFixed(0)} ${sizes[e]}`;
+  return `${val < 10 ? val.toFixed(1) : roundHalfEven(val)} ${sizes[e]}`;
+}
+
+/** Go's %.0f: exact halves round to even (10.5 -> "10"). */
+function roundHalfEven(v: number): string {
+  const f = Math.floor(v);
+  const diff = v - f;
+  if (diff === 0.5) return String(f % 2 === 0 ? f : f + 1);
+  return String(Math.round(v));
 }
 
 /** Go's errors.Join rendered: messages one per line. Throws a UserError when any. */
