@@ -105,6 +105,12 @@ export function json6902(text: string, patch: JsonPatch): string {
   return jsonToYamlV2(patched);
 }
 
+function decodeInput(schema: Schema, state: { text: string; source: string }): ConfigDocument[] {
+  const docs = decodeConfig(schema, state.text, state.source);
+  if (docs.length === 0) throw new PatchApplyError(`${state.source}: config not found`);
+  return docs;
+}
+
 /** Applies patches in order. With no patches the input is returned as it came. */
 export function applyPatches(
   input: ConfigState,
@@ -117,9 +123,7 @@ export function applyPatches(
       const text = state.form === "bytes" ? state.text : opts.encode(state.docs);
       state = { form: "bytes", text: json6902(text, p), source: "patched config" };
     } else {
-      const docs = state.form === "docs"
-        ? state.docs
-        : decodeConfig(opts.schema, state.text, state.source);
+      const docs = state.form === "docs" ? state.docs : decodeInput(opts.schema, state);
       state = { form: "docs", docs: strategicMerge(opts.schema, docs, p) };
     }
   }
