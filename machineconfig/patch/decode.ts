@@ -219,6 +219,13 @@ function typeName(t: FieldType): string {
   }
 }
 
+/** Value normalisations upstream's types apply while decoding (custom YAML unmarshallers). */
+const DECODE_HOOKS: Record<string, (v: Value) => Value> = {
+  // inline manifests lose leading blank lines (ClusterInlineManifests.UnmarshalYAML)
+  "v1alpha1.ClusterInlineManifest.contents": (v) =>
+    typeof v === "string" ? v.replace(/^[\t\n\v\f\r]+/, "") : v,
+};
+
 /** Finds the field for a key, looking into inlined structs. */
 function findField(
   schema: Schema,
@@ -263,7 +270,9 @@ function decodeStruct(ctx: Ctx, struct: string, node: Node, path: string): Value
       // Go leaves nil pointers, slices and maps nil; zero values stay zero.
       continue;
     }
-    const v = decodeType(ctx, f.type, vn!, full);
+    let v = decodeType(ctx, f.type, vn!, full);
+    const hook = DECODE_HOOKS[`${struct}.${key}`];
+    if (hook && v !== undefined) v = hook(v);
     if (v !== undefined) out[key] = v;
   }
   return out;

@@ -280,3 +280,11 @@ Deno.test("an empty patch is a no-op", () => {
   assertEquals(loadPatch(schema, "\n# just a comment\n---\n", "e.yaml"), null);
   assertEquals(apply(BASE), BASE);
 });
+
+Deno.test("inline manifests lose leading blank lines when decoded, as upstream", () => {
+  const out = apply(
+    "version: v1alpha1\nmachine: {type: worker}\n",
+    "cluster:\n  inlineManifests:\n    - name: m\n      contents: |\n\n        kind: A\n",
+  );
+  assertStringIncludes(out, "contents: |\n            kind: A\n");
+});
