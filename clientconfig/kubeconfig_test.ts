@@ -164,6 +164,13 @@ Deno.test("kubectl re-encodes our output byte for byte (interop)", async () => {
     "a10",
     "-",
     "---x",
+    // Longer than go-yaml's 80 columns: folded at spaces, in every quoting style.
+    "a long name with many spaces in it that goes well beyond the eighty columns for sure yes",
+    "long: single quoted because of the colon and long enough to be folded at a space, twice " +
+    "over since it keeps going and going past another eighty columns",
+    "long\tdouble quoted because of the tab, long enough to be folded at a space  with two spaces",
+    "x".repeat(100) + " tail",
+    "word ".repeat(30).trim(),
   ];
   awkward.forEach((name, i) => {
     cfg.clusters.set(name, { server: name, "proxy-url": `http://p${i}` });
@@ -178,7 +185,11 @@ Deno.test("kubectl re-encodes our output byte for byte (interop)", async () => {
       interactiveMode: "IfAvailable",
       provideClusterInfo: false,
     },
-    "as-groups": ["g1", "true"],
+    "as-groups": [
+      "g1",
+      "true",
+      "a long group name with many spaces that goes well beyond eighty columns ok",
+    ],
     "as-user-extra": { b: ["1"], a: [], "a-1": ["x"], A: ["y"] },
   });
   const path = `${dir.path}/config`;

@@ -121,23 +121,72 @@ const ESCAPES: Record<string, string> = {
   "\u2029": "\\P",
 };
 
-function doubleQuoted(s: string): string {
-  let out = '"';
-  for (const c of s) {
-    const esc = ESCAPES[c];
-    if (esc !== undefined) out += esc;
-    else if (printable(c) && c !== "\ufeff") out += c;
-    else {
-      const x = c.codePointAt(0)!;
-      const hex = x.toString(16).toUpperCase();
-      out += x <= 0xff
-        ? `\\x${hex.padStart(2, "0")}`
-        : x <= 0xffff
-        ? `\\u${hex.padStart(4, "0")}`
-        : `\\U${hex.padStart(8, "0")}`;
+/** go-yaml v2's preferred line width: plain and quoted scalars are folded at spaces past it. */
+const BEST_WIDTH = 80;
+
+function escaped(c: string): string | undefined {
+  const esc = ESCAPES[c];
+  if (esc !== undefined) return esc;
+  if (printable(c) && c !== "\ufeff") return undefined;
+  const x = c.codePointAt(0)!;
+  const hex = x.toString(16).toUpperCase();
+  return x <= 0xff
+    ? `\\x${hex.padStart(2, "0")}`
+    : x <= 0xffff
+    ? `\\u${hex.padStart(4, "0")}`
+    : `\\U${hex.padStart(8, "0")}`;
+}
+
+/**
+ * Writes a plain, single- or double-quoted scalar that starts at `column`, breaking lines at
+ * spaces once past the preferred width as libyaml does; continuation lines start at `cont`.
+ */
+function flowScalar(
+  s: string,
+  style: "plain" | "single" | "double",
+  column: number,
+  cont: number,
+  breaks: boolean,
+): string {
+  const chars = [...s];
+  let out = "";
+  let col = column;
+  const put = (t: string) => {
+    out += t;
+    col += [...t].length;
+  };
+  const quote = style === "single" ? "'" : style === "double" ? '"' : "";
+  put(quote);
+  let spaces = false;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    const esc = style === "double" ? escaped(c) : undefined;
+    if (esc !== undefined) {
+      put(esc);
+      spaces = false;
+      continue;
     }
+    if (c === " ") {
+      const nextSpace = chars[i + 1] === " ";
+      const inside = i !== 0 && i !== chars.length - 1;
+      const allowed = style === "plain"
+        ? !nextSpace
+        : style === "single"
+        ? inside && !nextSpace
+        : inside;
+      if (breaks && !spaces && col > BEST_WIDTH && allowed) {
+        out += "\n" + " ".repeat(cont);
+        col = cont;
+        if (style === "double" && nextSpace) put("\\");
+      } else put(c);
+      spaces = true;
+      continue;
+    }
+    put(style === "single" && c === "'" ? "''" : c);
+    spaces = false;
   }
-  return out + '"';
+  put(quote);
+  return out;
 }
 
 function literal(s: string, indent: number): string {
@@ -150,17 +199,14 @@ function literal(s: string, indent: number): string {
   return `|${hint}${chomp}\n${body}`;
 }
 
-function scalar(s: string, indent: number, isKey = false): string {
-  switch (scalarStyle(s, isKey)) {
-    case "plain":
-      return s;
-    case "single":
-      return `'${s.replaceAll("'", "''")}'`;
-    case "double":
-      return doubleQuoted(s);
-    case "literal":
-      return literal(s, indent);
-  }
+/**
+ * A string scalar starting at `column`; `cont` is the indentation of continuation lines (and
+ * of a literal block's content). Keys are never folded.
+ */
+function scalar(s: string, cont: number, column: number, isKey = false): string {
+  const style = scalarStyle(s, isKey);
+  if (style === "literal") return literal(s, cont);
+  return flowScalar(s, style, column, cont, !isKey);
 }
 
 function number(n: number): string {
@@ -175,11 +221,11 @@ function isEmptyCollection(v: JsonValue): boolean {
     (Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0);
 }
 
-function inline(v: JsonValue, indent: number): string {
+function inline(v: JsonValue, cont: number, column: number): string {
   if (v === null) return "null";
   if (typeof v === "boolean") return v ? "true" : "false";
   if (typeof v === "number") return number(v);
-  if (typeof v === "string") return scalar(v, indent);
+  if (typeof v === "string") return scalar(v, cont, column);
   return Array.isArray(v) ? "[]" : "{}";
 }
 
@@ -192,16 +238,18 @@ function block(v: JsonValue[] | JsonObject, indent: number): string[] {
       if (item !== null && typeof item === "object" && !isEmptyCollection(item)) {
         const inner = block(item, indent + 2);
         lines.push(`${pad}- ${inner[0].trimStart()}`, ...inner.slice(1));
-      } else lines.push(`${pad}- ${inline(item, indent + 2)}`);
+      } else lines.push(`${pad}- ${inline(item, indent + 2, indent + 2)}`);
     }
     return lines;
   }
   for (const key of Object.keys(v).sort(compareKeys)) {
     const value = v[key];
-    const k = scalar(key, indent, true);
+    const k = scalar(key, indent + 2, indent, true);
     if (value !== null && typeof value === "object" && !isEmptyCollection(value)) {
       lines.push(`${pad}${k}:`, ...block(value, Array.isArray(value) ? indent : indent + 2));
-    } else lines.push(`${pad}${k}: ${inline(value, indent + 2)}`);
+    } else {
+      lines.push(`${pad}${k}: ${inline(value, indent + 2, indent + [...k].length + 2)}`);
+    }
   }
   return lines;
 }
@@ -254,5 +302,5 @@ export function emitYamlV2(v: JsonValue): string {
   if (v !== null && typeof v === "object" && !isEmptyCollection(v)) {
     return block(v, 0).join("\n") + "\n";
   }
-  return inline(v, 0) + "\n";
+  return inline(v, 0, 0) + "\n";
 }
