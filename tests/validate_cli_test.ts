@@ -149,4 +149,12 @@ Deno.test("validate: container mode needs host DNS; documents are checked by kin
   const r = await validate(multi, "-m", "cloud");
   assertEquals(r.code, 1);
   assertStringIncludes(r.stderr, "SideroLinkConfig: apiUrl scheme must be https:// or grpc://");
+  const link = CONTROLPLANE +
+    "---\napiVersion: v1alpha1\nkind: LinkConfig\nname: eth1\naddresses:\n  - address: 0.0.0.0/0\nroutes:\n  - gateway: 10.0.0.1\n  - gateway: 0.0.0.0\n";
+  const l = await validate(link, "-m", "cloud");
+  assertEquals(l.code, 1);
+  assertStringIncludes(
+    l.stderr,
+    "LinkConfig/eth1: address 0 must be a valid IP address\nroute 1 gateway must be a valid IP address",
+  );
 });

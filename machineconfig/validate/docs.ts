@@ -2,7 +2,7 @@
 // (container-level rules that need several documents).
 
 import { type ConfigDocument, kindDef, type Schema, type ValueMap } from "../schema.ts";
-import { isIP, parseURL } from "./net.ts";
+import { isIP, isPrefix, parseURL } from "./net.ts";
 import { arr, bool, map, type Mode, str } from "./v1alpha1.ts";
 
 type Check = (d: ValueMap) => string[];
@@ -20,7 +20,37 @@ function urlCheck(field: string, schemes: string[], what: string, needPort = fal
   };
 }
 
+const UNSPECIFIED = /^(0\.0\.0\.0|::|(0{1,4}:){7}0{1,4})$/;
+const addrOf = (s: string) => s.split("/")[0];
+
+/** Checks shared by link documents (CommonLinkConfig.Validate). */
+function commonLinkErrors(d: ValueMap): string[] {
+  const errs: string[] = [];
+  arr(d, "addresses").forEach((a, i) => {
+    const p = str(a, "address");
+    if (p === "") errs.push(`address ${i} must be specified`);
+    else if (!isPrefix(p)) errs.push(`address ${i} must be a valid IP prefix`);
+    else if (UNSPECIFIED.test(addrOf(p))) errs.push(`address ${i} must be a valid IP address`);
+  });
+  arr(d, "routes").forEach((r, i) => {
+    const dst = str(r, "destination"), gw = str(r, "gateway"), src = str(r, "source");
+    if (dst !== "" && (!isPrefix(dst) || UNSPECIFIED.test(addrOf(dst)))) {
+      errs.push(`route ${i} destination must be a valid IP prefix`);
+    }
+    if (gw !== "" && (!isIP(gw) || UNSPECIFIED.test(gw))) {
+      errs.push(`route ${i} gateway must be a valid IP address`);
+    }
+    if (src !== "" && (!isIP(src) || UNSPECIFIED.test(src))) {
+      errs.push(`route ${i} source must be a valid IP address`);
+    }
+  });
+  return errs;
+}
+
 const CHECKS: Record<string, Check> = {
+  LinkConfig: (
+    d,
+  ) => [...(str(d, "name") === "" ? ["name must be specified"] : []), ...commonLinkErrors(d)],
   SideroLinkConfig: urlCheck("apiUrl", ["https", "grpc"], "https:// or grpc://"),
   KmsgLogConfig: (d) =>
     str(d, "name") === ""
