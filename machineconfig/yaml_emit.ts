@@ -6,7 +6,8 @@
 //
 // Comments: a node may carry `head` (lines written above a mapping key or sequence item),
 // `line` (after a scalar value, on the same line) and `foot` (lines written after a mapping
-// entry, at the entry's indentation). Used for --with-docs/--with-examples.
+// entry, at the entry's indentation). Each line of a head/foot text becomes a `# ` comment
+// line. Used for --with-docs/--with-examples.
 
 export type YamlNode = ScalarNode | MapNode | SeqNode;
 
@@ -247,7 +248,7 @@ class Writer {
     if (!text) return;
     for (const l of text.split("\n")) {
       this.indent(indent);
-      this.put(l.startsWith("#") || l === "" ? l : "# " + l);
+      this.put(l === "" ? "#" : "# " + l);
       this.newline();
       this.whitespace = true;
     }

@@ -104,9 +104,9 @@ Deno.test("gen config: fresh bundle, every file 0600, Created lines, talosconfig
   assert(r.stderr.startsWith("generating PKI and tokens\n"));
   assertStringIncludes(r.stderr, "config endpoint");
   const cp = await Deno.readTextFile(`${dir.path}/controlplane.yaml`);
-  assertStringIncludes(cp, "    image: ghcr.io/siderolabs/installer:v1.13.9\n");
-  assertStringIncludes(cp, "    disk: /dev/sda\n");
-  assertStringIncludes(cp, "ghcr.io/siderolabs/kubelet:v1.36.3\n");
+  assertStringIncludes(cp, "    image: ghcr.io/siderolabs/installer:v1.13.9 #");
+  assertStringIncludes(cp, "    disk: /dev/sda #");
+  assertStringIncludes(cp, "ghcr.io/siderolabs/kubelet:v1.36.3 #");
 
   const cfg = parseTalosconfig(await Deno.readTextFile(`${dir.path}/talosconfig`), "talosconfig");
   assertEquals(cfg.context, "demo");
@@ -266,4 +266,30 @@ Deno.test("gen config: the bundle's secrets end up in the config", async () => {
   assertStringIncludes(r.stdout, `    token: ${bundle.secrets.bootstrapToken}\n`);
   assertStringIncludes(r.stdout, `    id: ${bundle.cluster.id}\n`);
   assertStringIncludes(r.stdout, `        crt: ${btoa(bundle.certs.etcd.crt)}\n`);
+});
+
+Deno.test("gen config --with-docs/--with-examples: comments only, same data as without", async () => {
+  const { parseAllDocuments } = await import("yaml");
+  const data = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
+  for (const v of ["v1.7", "v1.13", "v1.15"]) {
+    const base = ["gen", "config", "c", "https://h:6443", "--with-secrets", SECRETS, "-o", "-"];
+    const plain = await run([
+      ...base,
+      "--talos-version",
+      v,
+      "-t",
+      "controlplane",
+      "--with-docs=false",
+      "--with-examples=false",
+    ]);
+    for (const flags of [[], ["--with-examples=false"], ["--with-docs=false"]]) {
+      const commented = await run([...base, "--talos-version", v, "-t", "controlplane", ...flags]);
+      assertEquals(commented.code, 0, commented.stderr);
+      assert(commented.stdout !== plain.stdout, "comments were added");
+      assertEquals(data(commented.stdout), data(plain.stdout), `${v} ${flags}`);
+      const stripped = commented.stdout.split("\n").filter((l) => !/^\s*#/.test(l))
+        .map((l) => l.replace(/ # .*$/, "")).join("\n");
+      assertEquals(stripped, plain.stdout, `${v} ${flags}: only comment lines/suffixes differ`);
+    }
+  }
 });
