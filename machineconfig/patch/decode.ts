@@ -13,6 +13,8 @@ import {
   type Value,
   type ValueMap,
 } from "../schema.ts";
+import { parseGoDuration } from "../go_format.ts";
+import { isIP, isPrefix } from "../validate/net.ts";
 
 export class ConfigDecodeError extends Error {
   override name = "ConfigDecodeError";
@@ -108,6 +110,23 @@ function yamlTag(node: Node): string {
   return "!!str";
 }
 
+/** Why a custom scalar's text is not acceptable for its Go type, or null. */
+function codecProblem(codec: string, text: string): string | null {
+  if (text === "") return null;
+  switch (codec) {
+    case "duration":
+      return /^[-+]?\d+$/.test(text) || parseGoDuration(text) !== undefined
+        ? null
+        : `time: invalid duration ${JSON.stringify(text)}`;
+    case "prefix":
+      return isPrefix(text) ? null : `netip.ParsePrefix(${JSON.stringify(text)}): invalid prefix`;
+    case "addr":
+      return isIP(text) ? null : `ParseAddr(${JSON.stringify(text)}): invalid IP address`;
+    default:
+      return null;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Typed decoding
 
@@ -149,9 +168,18 @@ function decodeAny(node: Node): Value {
 function decodeType(ctx: Ctx, t: FieldType, node: Node, path: string): Value | undefined {
   switch (t.kind) {
     case "string":
-    case "custom":
       if (!isScalar(node)) return cannot(ctx, node, "string", path);
       return String(node.value ?? "");
+    case "custom": {
+      if (!isScalar(node)) return cannot(ctx, node, "string", path);
+      const text = String(node.value ?? "");
+      const problem = codecProblem(t.codec, text);
+      if (problem) {
+        ctx.typeErrors.push(`line ${lineOf(ctx, node)}: ${problem} (at ${path})`);
+        return undefined;
+      }
+      return t.codec === "duration" && typeof untyped(node) === "number" ? untyped(node) : text;
+    }
     case "int":
     case "uint": {
       const v = untyped(node);

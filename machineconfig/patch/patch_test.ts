@@ -274,6 +274,18 @@ Deno.test("bad patches: unknown keys (with line), malformed YAML, JSON errors", 
   assertStringIncludes(json, "j.json");
   const typed = err(() => loadPatch(schema, "machine:\n  certSANs: notalist\n", "t.yaml"));
   assertStringIncludes(typed, "line 2: cannot unmarshal !!str `notalist` into []string");
+  const prefix = err(() =>
+    loadPatch(
+      schema,
+      "apiVersion: v1alpha1\nkind: LinkConfig\nname: eth0\naddresses:\n  - address: 10.0.0.1/99\n",
+      "l.yaml",
+    )
+  );
+  assertStringIncludes(prefix, "l.yaml: error decoding document v1alpha1/LinkConfig/eth0 (line 1)");
+  assertStringIncludes(
+    prefix,
+    'line 5: netip.ParsePrefix("10.0.0.1/99"): invalid prefix (at addresses[0].address)',
+  );
 });
 
 Deno.test("an empty patch is a no-op", () => {
