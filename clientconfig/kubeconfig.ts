@@ -311,8 +311,13 @@ function named(map: Map<string, JsonValue>, key: string): JsonValue {
   return [...map].sort(([a], [b]) => compareNames(a, b)).map(([name, v]) => ({ name, [key]: v }));
 }
 
+export interface EncodeOptions {
+  /** client-go before 0.34 (Talos before v1.11) always writes `preferences`, even empty. */
+  alwaysWritePreferences?: boolean;
+}
+
 /** The v1 document client-go writes for `cfg` (before its YAML step). */
-export function kubeconfigToObject(cfg: Kubeconfig): JsonObject {
+export function kubeconfigToObject(cfg: Kubeconfig, opts: EncodeOptions = {}): JsonObject {
   const doc: JsonObject = {
     apiVersion: "v1",
     kind: "Config",
@@ -322,7 +327,9 @@ export function kubeconfigToObject(cfg: Kubeconfig): JsonObject {
     "current-context": cfg.currentContext,
   };
   // `preferences` is written only when set (omitzero since client-go 0.34).
-  if (Object.keys(cfg.preferences).length > 0) doc.preferences = cfg.preferences;
+  if (Object.keys(cfg.preferences).length > 0 || opts.alwaysWritePreferences) {
+    doc.preferences = cfg.preferences;
+  }
   if (cfg.extensions.size > 0) {
     doc.extensions = [...cfg.extensions].sort(([a], [b]) => compareNames(a, b))
       .map(([name, extension]) => ({ name, extension }));
@@ -331,8 +338,8 @@ export function kubeconfigToObject(cfg: Kubeconfig): JsonObject {
 }
 
 /** Encodes `cfg` byte for byte as client-go's `clientcmd.Write`. */
-export function encodeKubeconfig(cfg: Kubeconfig): string {
-  return emitYamlV2(kubeconfigToObject(cfg));
+export function encodeKubeconfig(cfg: Kubeconfig, opts: EncodeOptions = {}): string {
+  return emitYamlV2(kubeconfigToObject(cfg, opts));
 }
 
 /** Whether two normalized entries are equal (reflect.DeepEqual on client-go's structs). */

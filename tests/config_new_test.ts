@@ -13,9 +13,10 @@ const WORKER = "10.5.0.4";
 const HOUR = 3_600_000;
 
 async function setup(dir: string, opts: { roles?: string[]; nodes?: string[] } = {}) {
-  const emu = await startEmulator({
-    nodes: [simNode(CP), simNode("10.5.0.3"), simNode(WORKER, { controlPlane: false })],
-  });
+  const nodes = [simNode(CP), simNode("10.5.0.3"), simNode(WORKER, { controlPlane: false })];
+  // Current behaviour unless a test picks an older version.
+  for (const n of nodes) n.version = { ...n.version, tag: "v1.14.0" };
+  const emu = await startEmulator({ nodes });
   await Deno.mkdir(`${dir}/cfg`);
   const tc = await emu.talosconfig(`${dir}/cfg`, { roles: opts.roles, nodes: opts.nodes ?? [CP] });
   await Deno.mkdir(`${dir}/work`);
@@ -115,6 +116,17 @@ Deno.test("config new: roles name the context, --crt-ttl sets the validity, -e t
   );
 });
 
+Deno.test("config new against Talos v1.5: the node ignores --crt-ttl (365 days)", async () => {
+  await using dir = await tempDir();
+  const { emu, tc, work } = await setup(dir.path);
+  await using _ = emu;
+  emu.nodes.get(CP)!.version.tag = "v1.5.5";
+  const r = await run(["config", "new", "--crt-ttl", "1h", "--talosconfig", tc], { cwd: work });
+  assertEquals(r.code, 0, r.stderr);
+  const { crt } = await load(`${work}/talosconfig`);
+  assert(Math.abs(crt.notAfter.getTime() - (Date.now() + 365 * 24 * HOUR)) < 120_000);
+});
+
 Deno.test("config new: local checks come first and make no call", async () => {
   await using dir = await tempDir();
   const { emu, tc, work } = await setup(dir.path, { nodes: [CP, "10.5.0.3"] });
@@ -168,6 +180,14 @@ Deno.test("config new faults: the error names the cause and no file is written",
       ["-n", WORKER],
       tc,
       "rpc error: code = Unimplemented desc = generate client configuration is only available on control plane nodes",
+    );
+  });
+  await t.step("worker node, Talos before v1.13", async () => {
+    emu.nodes.get(WORKER)!.version.tag = "v1.12.4";
+    await expectFailure(
+      ["-n", WORKER],
+      tc,
+      "rpc error: code = FailedPrecondition desc = client configuration (talosconfig) can't be generated on worker nodes",
     );
   });
   await t.step("zero or negative TTL", async () => {

@@ -314,3 +314,25 @@ Deno.test("kubeconfig faults: nothing is written and the error names the cause",
 function emuTalosconfigWithCA(emu: TestEmulator, dir: string, other: TestEmulator) {
   return emu.talosconfig(dir, { nodes: [CP], caPem: other.ca.cert });
 }
+
+Deno.test("kubeconfig from a Talos v1.5 node: its bytes as sent, merged the current way", async () => {
+  await using dir = await tempDir();
+  const { emu, tc } = await setup(dir.path);
+  await using _ = emu;
+  emu.nodes.get(CP)!.version.tag = "v1.5.5";
+  let r = await talosctl(tc, ["kubeconfig", "-m=false", "-"]);
+  assertEquals(r.code, 0, r.stderr);
+  assertStringIncludes(r.stdout, "kind: Config\npreferences: {}\nusers:\n");
+  emu.nodes.get(CP)!.version.tag = "v1.14.0";
+  r = await talosctl(tc, ["kubeconfig", "-m=false", "-"]);
+  assertStringIncludes(r.stdout, "kind: Config\nusers:\n");
+
+  const kc = `${dir.path}/config`;
+  await Deno.writeTextFile(kc, "");
+  emu.nodes.get(CP)!.version.tag = "v1.5.5";
+  r = await talosctl(tc, ["kubeconfig", kc]);
+  assertEquals(r.code, 0, r.stderr);
+  const text = await Deno.readTextFile(kc);
+  assert(!text.includes("preferences"), text);
+  assertStringIncludes(text, "current-context: admin@test-cluster\n");
+});

@@ -10,6 +10,9 @@
 //   parsed as role.Parse does (trimmed, empties skipped, unknown roles kept); a certificate from
 //   the OS CA (O = sorted roles, NotBefore now, NotAfter now+ttl); a talosconfig whose context is
 //   `<role without "os:">@<cluster>` for exactly one role, else `<cluster>`, with no endpoints.
+//   By the node's version tag: before v1.7 the TTL is ignored (always 365 days); before v1.13
+//   workers answer FailedPrecondition "client configuration (talosconfig) can't be generated
+//   on worker nodes" instead of Unimplemented.
 
 import { Code, ConnectError } from "@connectrpc/connect";
 import { MachineService } from "../../gen/machine/machine_pb.ts";
@@ -96,7 +99,11 @@ async function k8sCA(cluster: SimCluster): Promise<PemCertAndKey> {
 }
 
 /** The admin kubeconfig a node generates right now. */
-export async function adminKubeconfig(cluster: SimCluster, now = new Date()): Promise<string> {
+export async function adminKubeconfig(
+  cluster: SimCluster,
+  now = new Date(),
+  minor = Infinity,
+): Promise<string> {
   const ca = await k8sCA(cluster);
   const cert = await issueCertificate(ca, {
     subject: { commonName: "admin", organizations: ["system:masters"] },
@@ -118,7 +125,14 @@ export async function adminKubeconfig(cluster: SimCluster, now = new Date()): Pr
   });
   cfg.contexts.set(user, { cluster: cluster.name, namespace: "default", user });
   cfg.currentContext = user;
-  return encodeKubeconfig(cfg);
+  // Nodes before v1.11 used client-go < 0.34, which always writes `preferences: {}`.
+  return encodeKubeconfig(cfg, { alwaysWritePreferences: minor < 11 });
+}
+
+/** Minor version of a "v1.N.x" tag; anything else counts as the newest. */
+function talosMinor(call: NodeCall): number {
+  const m = /^v1\.(\d+)\./.exec(call.node.version.tag);
+  return m ? Number(m[1]) : Infinity;
 }
 
 function durationMs(d: { seconds: bigint; nanos: number } | undefined): number {
@@ -143,7 +157,8 @@ export function registerKubeconfigHandlers(
 
   emu.handle(M.kubeconfig, async function* (_req, call: NodeCall) {
     controlPlaneOnly(call, "kubeconfig");
-    const archive = await kubeconfigArchive(await adminKubeconfig(cluster));
+    const kubeconfig = await adminKubeconfig(cluster, new Date(), talosMinor(call));
+    const archive = await kubeconfigArchive(kubeconfig);
     const size = cluster.chunkSize ?? archive.length;
     for (let off = 0; off < archive.length; off += size) {
       yield { bytes: archive.subarray(off, off + size) };
@@ -151,9 +166,17 @@ export function registerKubeconfigHandlers(
   });
 
   emu.handle(M.generateClientConfiguration, async (req, call: NodeCall) => {
+    const minor = talosMinor(call);
+    if (minor < 13 && !call.node.controlPlane) {
+      throw new ConnectError(
+        "client configuration (talosconfig) can't be generated on worker nodes",
+        Code.FailedPrecondition,
+      );
+    }
     controlPlaneOnly(call, "generate client configuration");
-    const ttl = durationMs(req.crtTtl);
+    let ttl = durationMs(req.crtTtl);
     if (ttl <= 0) throw new ConnectError("crt_ttl should be positive", Code.InvalidArgument);
+    if (minor < 7) ttl = 365 * 24 * HOUR;
     const { roles } = parseRoles(req.roles as string[]);
     const now = new Date();
     const cert = await issueCertificate(cluster.osCA, {
