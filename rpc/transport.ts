@@ -121,6 +121,7 @@ export function endpointTransport(
     });
     // Wrap errors so that callers can tell "could not dial" from "the call failed".
     let connected = false;
+    let sawData = false;
     const timer = setTimeout(() => {
       const e = Object.assign(new Error("i/o timeout"), { code: "DIAL_TIMEOUT" });
       socket.destroy(e);
@@ -132,6 +133,19 @@ export function endpointTransport(
     socket.once("close", () => clearTimeout(timer));
     const origEmit = socket.emit.bind(socket);
     socket.emit = ((event: string, ...args: unknown[]) => {
+      if (event === "data") sawData = true;
+      if ((event === "end" || event === "close") && connected && !sawData && !socket.destroyed) {
+        // The node hung up right after the handshake, before HTTP/2: with TLS 1.3 that is how a
+        // rejected client certificate (expired, wrong CA, missing key usage) shows up.
+        socket.destroy(
+          new DialError(
+            endpoint,
+            "transport: error reading server preface: the node closed the connection " +
+              "(client certificate rejected? it must be valid and issued by the cluster's CA)",
+          ),
+        );
+        return true;
+      }
       if (event === "error" && !connected && !(args[0] instanceof DialError)) {
         const reason = dialReason(endpoint, args[0]);
         args[0] = new DialError(endpoint, reason, { cause: args[0] });

@@ -94,3 +94,69 @@ Deno.test("wrong CA: the error names the endpoint and the verification failure",
   assertStringIncludes(msg, "code = Unavailable");
   assertStringIncludes(msg, "certificate signed by unknown authority");
 });
+
+Deno.test("--cluster goes out as context metadata; Ctrl-C cancels a slow node cleanly", async () => {
+  const { run, tempDir } = await import("./harness.ts");
+  await using dir = await tempDir();
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2"), simNode("10.5.0.3")] });
+  const cfg = await emu.talosconfig(dir.path, { nodes: ["10.5.0.2"] });
+  const r = await run(["version", "--talosconfig", cfg, "--cluster", "prod"]);
+  assertEquals(r.code, 0);
+  assertEquals(emu.calls.map((c) => c.context), ["prod"]);
+
+  emu.nodes.get("10.5.0.3")!.faults.delayMs = 30_000;
+  const ctl = new AbortController();
+  const t0 = Date.now();
+  setTimeout(() => ctl.abort(), 200);
+  const slow = await run(["version", "--talosconfig", cfg, "-n", "10.5.0.2,10.5.0.3"], {
+    signal: ctl.signal,
+  });
+  assert(Date.now() - t0 < 5000, "cancel took too long");
+  assertEquals(slow.code, 1);
+  assertStringIncludes(slow.stdout, "\tNODE:        10.5.0.2\n");
+  assertStringIncludes(
+    slow.stderr,
+    "error getting version from node 10.5.0.3: rpc error: code = Canceled",
+  );
+});
+
+Deno.test("dialing is bounded: an endpoint that never completes TLS times out", async () => {
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")] });
+  const silent = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  (async () => {
+    for await (const c of silent) held.push(c);
+  })();
+  const port = (silent.addr as Deno.NetAddr).port;
+  const cert = await emu.clientCert(["os:admin"]);
+  const c = newClient({
+    contextName: "t",
+    endpoints: [`127.0.0.1:${port}`],
+    tls: { ca: emu.ca.cert, cert: cert.cert, key: cert.key },
+  }, { dialTimeoutMs: 300 });
+  const err = await c.machine.version({}).catch((e) => e);
+  assertEquals(
+    toRpcError(err).message,
+    `rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:${port}: i/o timeout"`,
+  );
+  for (const h of held) h.close();
+  silent.close();
+});
+
+Deno.test("an expired client certificate is refused by the server (when sent anyway)", async () => {
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")] });
+  const cert = await emu.clientCert(["os:admin"], {
+    notBefore: new Date("2020-01-01T00:00:00Z"),
+    notAfter: new Date("2021-01-01T00:00:00Z"),
+  });
+  const c = newClient({
+    contextName: "t",
+    endpoints: [emu.endpoint],
+    tls: { ca: emu.ca.cert, cert: cert.cert, key: cert.key },
+  });
+  const err = await c.machine.version({}).catch((e) => e);
+  const msg = toRpcError(err).message;
+  assertMatch(msg, /^rpc error: code = Unavailable desc = connection error: desc = "transport: /);
+  assertStringIncludes(msg, "client certificate rejected");
+  assertEquals(emu.calls.length, 0);
+});

@@ -88,7 +88,7 @@ export class Emulator {
   /** Cluster etcd membership (control-plane nodes are added at start). */
   etcdMembers: EtcdMemberInfo[] = [];
   /** Every call seen: method path, target node(s) and roles, for assertions. */
-  readonly calls: { path: string; node: string; roles: string[] }[] = [];
+  readonly calls: { path: string; node: string; roles: string[]; context: string | null }[] = [];
   port = 0;
   readonly host: string;
   #server?: tls.Server;
@@ -211,7 +211,7 @@ export class Emulator {
 
   #call(path: string, target: string, ctx: HandlerContext): NodeCall {
     const roles = ctx.values.get(rolesKey);
-    this.calls.push({ path, node: target, roles });
+    this.calls.push({ path, node: target, roles, context: ctx.requestHeader.get("context") });
     const node = this.nodes.get(target);
     if (!node || node.faults.down) {
       const why = node ? "connect: connection refused" : "connect: no route to host";
