@@ -55,7 +55,14 @@ async function statOrNull(abs: string, shown: string): Promise<Deno.FileInfo | n
     return await Deno.stat(abs);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return null;
-    const why = err instanceof Error ? err.message : String(err);
+    // Go's wording: "stat <path>: permission denied".
+    const why = err instanceof Deno.errors.PermissionDenied
+      ? `stat ${shown}: permission denied`
+      : err instanceof Deno.errors.NotADirectory
+      ? `stat ${shown}: not a directory`
+      : err instanceof Error
+      ? err.message
+      : String(err);
     throw new KubeconfigPathError(`error checking path ${JSON.stringify(shown)}: ${why}`);
   }
 }

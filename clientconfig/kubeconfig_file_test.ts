@@ -54,6 +54,10 @@ Deno.test("target: directories get /kubeconfig, existing files need --force or -
   assertEquals([t.merge, t.stdout], [false, true]);
   t = await resolveKubeconfigTarget({ ...base, env: { KUBECONFIG: "kubeconfig" }, merge: true });
   assertEquals([t.path, t.merge], ["kubeconfig", true]);
+  await assertRejects(
+    () => resolveKubeconfigTarget({ ...base, arg: "kubeconfig/x", merge: true }),
+    'error checking path "kubeconfig/x": stat kubeconfig/x: not a directory',
+  );
 });
 
 Deno.test("atomic write: mode 0600, parents created, symlinks followed, no temp left", async () => {
