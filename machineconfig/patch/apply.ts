@@ -9,7 +9,8 @@ import { applyDelete } from "./delete.ts";
 import { applyJsonPatch, type Json } from "./jsonpatch.ts";
 import { type JsonPatch, partId, type Patch, type StrategicPatch } from "./load.ts";
 import { mergeStruct } from "./merge.ts";
-import { jsonToYamlV2, yamlToJson } from "./yamlv2.ts";
+import { yamlToJson } from "./yamlv2.ts";
+import { emitYamlV2, type JsonValue } from "../../clientconfig/yamlv2.ts";
 import { parseAllDocuments } from "yaml";
 
 export class PatchApplyError extends Error {
@@ -102,7 +103,7 @@ export function json6902(text: string, patch: JsonPatch): string {
       }`,
     );
   }
-  return jsonToYamlV2(patched);
+  return emitYamlV2(patched as JsonValue);
 }
 
 function decodeInput(schema: Schema, state: { text: string; source: string }): ConfigDocument[] {

@@ -1,6 +1,7 @@
 import { assertEquals, assertStringIncludes } from "../../tests/assert.ts";
 import { applyJsonPatch, type Json, type Operation } from "./jsonpatch.ts";
-import { jsonToYamlV2, naturalLess, resolvePlain, yamlToJson } from "./yamlv2.ts";
+import { resolvePlain, yamlToJson } from "./yamlv2.ts";
+import { json6902 } from "./apply.ts";
 
 function fails(doc: Json, ops: Operation[]): string {
   try {
@@ -54,34 +55,31 @@ Deno.test("yaml round trip: YAML 1.1 scalars in, v2-style YAML out", () => {
   assertEquals(resolvePlain("1.5"), { tag: "float", value: 1.5 });
   assertEquals(resolvePlain("10.0.0.1"), { tag: "str", value: "10.0.0.1" });
   assertEquals(yamlToJson("a: 'yes'\nb: yes\nc: [1, x]\n"), { a: "yes", b: true, c: [1, "x"] });
+  const out = json6902(
+    "version: v1alpha1\nmachine:\n  type: 'yes'\n  on: 0x10\n  a10: x\n  a9: ''\n",
+    {
+      type: "json6902",
+      source: "p",
+      ops: [{ op: "add", path: "/machine/list", value: [{ b: 1, a: "a: b" }, [], "multi\nline"] }],
+    },
+  );
   assertEquals(
-    jsonToYamlV2({
-      z: { list: [{ b: 1, a: "two words" }, []], empty: {} },
-      a: ["yes", "", "a: b", "multi\nline\n", "1.5", null],
-      "key10": 1,
-      "key9": 2,
-    }),
+    out,
     [
-      "a:",
-      '- "yes"',
-      '- ""',
-      "- 'a: b'",
-      "- |",
-      "  multi",
-      "  line",
-      '- "1.5"',
-      "- null",
-      "key9: 2",
-      "key10: 1",
-      "z:",
-      "  empty: {}",
+      "machine:",
+      '  a9: ""',
+      "  a10: x",
       "  list:",
-      "  - a: two words",
+      "  - a: 'a: b'",
       "    b: 1",
       "  - []",
+      "  - |-",
+      "    multi",
+      "    line",
+      '  type: "yes"',
+      '  "true": 16',
+      "version: v1alpha1",
       "",
     ].join("\n"),
   );
-  assertEquals(naturalLess("a2", "a10"), true);
-  assertEquals(naturalLess("_x", "ax"), true);
 });
