@@ -110,6 +110,8 @@ export function valueNode(
   if (v === undefined || v === null) return zeroNode(schema, type, pointer, o);
   switch (type.kind) {
     case "string":
+      // Go decodes a YAML number or boolean into a string field as its text.
+      if (typeof v === "number" || typeof v === "boolean") return scalar(String(v));
       return typeof v === "string" ? scalar(v) : anyNode(v);
     case "int":
     case "uint":
@@ -120,6 +122,7 @@ export function valueNode(
       if (type.codec === "duration" && (typeof v === "string" || typeof v === "number")) {
         return scalar(normalizeDuration(v));
       }
+      if (typeof v === "number" || typeof v === "boolean") return scalar(String(v));
       return typeof v === "string" ? scalar(v) : anyNode(v);
     case "any":
       return anyNode(v);
