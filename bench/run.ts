@@ -13,6 +13,7 @@ const benches: Entry[] = [
   { name: "startup", script: "startup.ts" },
   { name: "gen-config", script: "gen_config.ts" },
   { name: "snapshot", script: "snapshot.ts" },
+  { name: "fanout", script: "fanout.ts" },
 ];
 
 const dir = new URL(".", import.meta.url).pathname;
