@@ -201,8 +201,18 @@ class CobraCommand extends Command {
   }
 }
 
+/**
+ * A commander Option without commander's `--no-x` negation: pflag has none, and flags such as
+ * `--no-descriptions` or `--no-color` are ordinary booleans named as written.
+ */
+function plainOption(flags: string, description?: string): Option {
+  const opt = new Option(flags, description);
+  opt.negate = false;
+  return opt;
+}
+
 function attrName(f: FlagSpec): string {
-  return new Option(`--${f.name}`).attributeName();
+  return plainOption(`--${f.name}`).attributeName();
 }
 
 function helpNode(b: Built): HelpNode {
@@ -267,7 +277,7 @@ function populate(
     const flags = `${f.short ? `-${f.short}, ` : ""}--${f.name}${
       f.kind === "bool" ? "" : " <value>"
     }`;
-    const opt = new Option(flags, f.usage);
+    const opt = plainOption(flags, f.usage);
     if (f.kind !== "bool") opt.argParser((v: string, prev: unknown) => parseFlagValue(f, v, prev));
     cmd.addOption(opt);
     built.byAttr.set(opt.attributeName(), f);

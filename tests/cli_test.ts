@@ -57,3 +57,33 @@ Deno.test("command help follows cobra's layout", async () => {
   assertEquals(r.code, 0);
   await assertGolden("version-help.txt", transcript(r));
 });
+
+Deno.test("help [command] prints a command's help; an unknown topic gets the root usage", async () => {
+  const viaHelp = await run(["help", "config", "add"]);
+  const viaFlag = await run(["config", "add", "--help"]);
+  assertEquals([viaHelp.code, viaHelp.stdout], [0, viaFlag.stdout]);
+  assertStringIncludes(viaHelp.stdout, "Usage:\n  talosctl config add <context> [flags]\n");
+  assertEquals((await run(["help"])).stdout, (await run([])).stdout);
+  const alias = await run(["help", "config", "use-context"]);
+  assertStringIncludes(alias.stdout, "Aliases:\n  context, use-context\n");
+  const unknown = await run(["help", "nope"]);
+  assertEquals([unknown.code, unknown.stdout], [0, ""]);
+  assertMatch(unknown.stderr, /^Unknown help topic \[`nope`\]\nUsage:\n {2}talosctl \[command\]\n/);
+});
+
+Deno.test("--no-x flags are plain booleans, not commander negations", async () => {
+  const r = await run(["completion", "zsh", "--no-descriptions"]);
+  assertEquals(r.code, 0);
+  assertStringIncludes(r.stdout, "print -rl -- 'add' 'context' 'contexts'");
+});
+
+Deno.test("completion and help are listed under Additional Commands", async () => {
+  const r = await run([]);
+  assertMatch(
+    r.stdout,
+    /\nAdditional Commands:\n {2}completion +\S.*\n {2}help +Help about any command\n/,
+  );
+  const c = await run(["completion"]);
+  assertEquals(c.code, 0);
+  assertStringIncludes(c.stdout, "Available Commands:\n  bash ");
+});
