@@ -79,3 +79,16 @@ Deno.test("version: no nodes, no endpoints, wrong CA", async () => {
     `error getting version from node 10.5.0.2: rpc error: code = Unavailable desc = connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority"`,
   );
 });
+
+Deno.test("version --insecure: dials the node directly, no client certificate", async () => {
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")], maintenance: true });
+  emu.nodes.get("10.5.0.2")!.version.tag = "v1.13.0";
+  const r = await run(["version", "-i", "-n", emu.endpoint], { home: "/nonexistent" });
+  assertEquals(r.stderr, "");
+  assertEquals(r.code, 0);
+  assertStringIncludes(r.stdout, `\tNODE:        ${emu.endpoint}\n\tTag:         v1.13.0\n`);
+  assertEquals(emu.calls.map((c) => [c.path, c.roles]), [[
+    "/machine.MachineService/Version",
+    ["os:reader"],
+  ]]);
+});

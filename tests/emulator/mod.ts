@@ -23,6 +23,8 @@ export interface StartOptions {
   alpn?: boolean;
   /** Reuse a CA (e.g. to share one across emulators). */
   ca?: TestCA;
+  /** Maintenance mode (no client certificate; callers are os:reader). */
+  maintenance?: boolean;
 }
 
 export interface TalosconfigOptions {
@@ -41,8 +43,19 @@ export interface TalosconfigOptions {
 }
 
 export class TestEmulator extends Emulator {
-  constructor(nodes: SimNode[], readonly ca: TestCA, serverTls: Issued, alpn?: boolean) {
-    super({ nodes, tls: { ca: ca.cert, cert: serverTls.cert, key: serverTls.key }, alpn });
+  constructor(
+    nodes: SimNode[],
+    readonly ca: TestCA,
+    serverTls: Issued,
+    alpn?: boolean,
+    maintenance?: boolean,
+  ) {
+    super({
+      nodes,
+      tls: { ca: ca.cert, cert: serverTls.cert, key: serverTls.key },
+      alpn,
+      maintenance,
+    });
   }
 
   clientCert(roles: string[], validity: { notBefore?: Date; notAfter?: Date } = {}) {
@@ -77,7 +90,7 @@ export class TestEmulator extends Emulator {
 export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   const ca = opts.ca ?? await createCA();
   const server = await issueServer(ca, { ips: ["127.0.0.1", "::1"], dns: ["localhost"] });
-  const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn);
+  const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn, opts.maintenance);
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   return await emu.start();

@@ -57,6 +57,8 @@ export interface EmulatorOptions {
   /** Negotiate ALPN h2 (default true); false mimics apid before October 2024. */
   alpn?: boolean;
   host?: string;
+  /** Maintenance mode: no client certificate asked for, every caller is os:reader. */
+  maintenance?: boolean;
 }
 
 const requestKey = createContextKey<http2.Http2ServerRequest | undefined>(undefined);
@@ -130,7 +132,8 @@ export class Emulator {
         contextValues: (req) => {
           const h2req = req as unknown as http2.Http2ServerRequest;
           const socket = (h2req.stream?.session?.socket ?? h2req.socket) as tls.TLSSocket;
-          return createContextValues().set(requestKey, h2req).set(rolesKey, rolesOf(socket));
+          const roles = this.options.maintenance ? ["os:reader"] : rolesOf(socket);
+          return createContextValues().set(requestKey, h2req).set(rolesKey, roles);
         },
       }),
     );
@@ -138,8 +141,8 @@ export class Emulator {
       ca: this.options.tls.ca,
       cert: this.options.tls.cert,
       key: relabel(this.options.tls.key),
-      requestCert: true,
-      rejectUnauthorized: true,
+      requestCert: !this.options.maintenance,
+      rejectUnauthorized: !this.options.maintenance,
       ...(this.options.alpn === false ? {} : { ALPNProtocols: ["h2"] }),
     }, (socket) => {
       // Node's HTTP/2 server refuses sockets without ALPN h2 (it answers with HTTP/1 403);
