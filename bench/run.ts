@@ -14,6 +14,7 @@ const benches: Entry[] = [
   { name: "gen-config", script: "gen_config.ts" },
   { name: "snapshot", script: "snapshot.ts" },
   { name: "fanout", script: "fanout.ts" },
+  { name: "gen-secrets", script: "gen_secrets.ts" },
 ];
 
 const dir = new URL(".", import.meta.url).pathname;

@@ -5,23 +5,15 @@
 // and siderolabs/crypto, which users of talosctl see in their messages.
 
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import { ECParameters, ECPrivateKey, id_ecPublicKey } from "@peculiar/asn1-ecc";
+import { ECParameters, ECPrivateKey } from "@peculiar/asn1-ecc";
+import { type Curve, CURVE_OIDS, type KeyAlg, OID_EC, OID_ED25519, OID_RSA } from "./key_types.ts";
 import { PrivateKeyInfo } from "@peculiar/asn1-pkcs8";
 import { RSAPrivateKey } from "@peculiar/asn1-rsa";
 import { decodePem } from "./pem.ts";
 import { nul, octets, oid, seq, smallInt } from "./der.ts";
 
-export type KeyAlg = "ed25519" | "ecdsa" | "rsa";
-export type Curve = "P-256" | "P-384" | "P-521";
-
-export const OID_ED25519 = "1.3.101.112";
-export const OID_RSA = "1.2.840.113549.1.1.1";
-export const OID_EC = id_ecPublicKey;
-export const CURVE_OIDS: Record<string, Curve> = {
-  "1.2.840.10045.3.1.7": "P-256",
-  "1.3.132.0.34": "P-384",
-  "1.3.132.0.35": "P-521",
-};
+export { CURVE_OIDS, OID_EC, OID_ED25519, OID_RSA } from "./key_types.ts";
+export type { Curve, KeyAlg } from "./key_types.ts";
 
 /** A parsed private key: enough to import it into WebCrypto and to re-encode it. */
 export interface ParsedKey {

@@ -6,16 +6,8 @@
 
 import { bitString, concat, ctx, nul, octets, oid, seq, smallInt, uint } from "./der.ts";
 import { encodePem } from "./pem.ts";
-import {
-  type Curve,
-  CURVE_OIDS,
-  type KeyAlg,
-  OID_EC,
-  OID_ED25519,
-  OID_RSA,
-  type ParsedKey,
-  parsePrivateKeyPem,
-} from "./key_parse.ts";
+import { type Curve, CURVE_OIDS, type KeyAlg, OID_EC, OID_ED25519, OID_RSA } from "./key_types.ts";
+import type { ParsedKey } from "./key_parse.ts";
 
 export type Random = (n: number) => Uint8Array;
 
@@ -202,6 +194,7 @@ export function pkcs8Pem(key: PrivateKey): string {
 
 /** Imports any private key PEM Go reads (see key_parse.ts for the labels and errors). */
 export async function importPrivateKeyPem(pem: string): Promise<PrivateKey> {
+  const { parsePrivateKeyPem } = await import("./key_parse.ts");
   return await importParsed(parsePrivateKeyPem(pem));
 }
 
