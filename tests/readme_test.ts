@@ -8,7 +8,7 @@ const README = new URL("../README.md", import.meta.url).pathname;
 Deno.test("README command table is up to date", async () => {
   const { old, next } = await renderReadme(README);
   assertEquals(old, next, "README.md is stale: run `deno task readme`");
-  assertStringIncludes(old, "| `talosctl config add <context>` |");
+  assert(/\| `talosctl config add <context>` +\|/.test(old), "the table lists config add");
 });
 
 Deno.test("README keeps the two set-up commands", async () => {
@@ -22,7 +22,10 @@ Deno.test("README keeps the two set-up commands", async () => {
 
 Deno.test("withTable replaces only the text between the markers", () => {
   const t = "a\n<!-- commands:start -->\nold\n<!-- commands:end -->\nb\n";
-  assertEquals(withTable(t, "new"), "a\n<!-- commands:start -->\nnew\n<!-- commands:end -->\nb\n");
+  assertEquals(
+    withTable(t, "new"),
+    "a\n<!-- commands:start -->\n\nnew\n\n<!-- commands:end -->\nb\n",
+  );
   let threw = false;
   try {
     withTable("no markers", "x");

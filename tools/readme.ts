@@ -12,16 +12,16 @@ const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
 /** The Markdown table: one row per visible command, depth-first, sorted by name. */
 export function commandTable(tree: TreeNode): string {
   const rows = flatten(tree).filter((n) => n.path !== "talosctl" && !hiddenPath(tree, n));
-  const lines = [
-    "| Command | Aliases | Description |",
-    "| --- | --- | --- |",
-    ...rows.map((n) =>
-      `| \`${cell(usePath(n))}\` | ${cell((n.entry.aliases ?? []).join(", "))} | ${
-        cell(n.spec.short)
-      } |`
-    ),
-  ];
-  return lines.join("\n");
+  const body = rows.map((n) => [
+    `\`${cell(usePath(n))}\``,
+    cell((n.entry.aliases ?? []).join(", ")),
+    cell(n.spec.short),
+  ]);
+  // Columns padded as `deno fmt` lays Markdown tables out, so the check and fmt agree.
+  const all = [["Command", "Aliases", "Description"], ...body];
+  const widths = [0, 1, 2].map((i) => Math.max(3, ...all.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  return [line(all[0]), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
 }
 
 function usePath(n: TreeNode): string {
@@ -46,7 +46,7 @@ function hiddenPath(tree: TreeNode, node: TreeNode): boolean {
 export function withTable(readme: string, table: string): string {
   const a = readme.indexOf(START), b = readme.indexOf(END);
   if (a < 0 || b < a) throw new Error(`README.md lacks the ${START} / ${END} markers`);
-  return readme.slice(0, a + START.length) + "\n" + table + "\n" + readme.slice(b);
+  return readme.slice(0, a + START.length) + "\n\n" + table + "\n\n" + readme.slice(b);
 }
 
 export async function renderReadme(readmePath: string): Promise<{ old: string; next: string }> {
