@@ -10,30 +10,7 @@ import {
   writeAtomic,
 } from "../../clientconfig/talosconfig.ts";
 import { resolvePath } from "./common.ts";
-
-/** The roles a Talos client certificate may carry (pkg/machinery/role). */
-export const KNOWN_ROLES = [
-  "os:admin",
-  "os:operator",
-  "os:reader",
-  "os:etcd:backup",
-  "os:image:verifier",
-  "os:meta:writer",
-  "os:impersonator",
-];
-
-/** talosctl's role parsing: trimmed, empties skipped; sorted unique set plus unknown names. */
-export function parseRoles(values: string[]): { roles: string[]; unknown: string[] } {
-  const set = new Set<string>();
-  const unknown: string[] = [];
-  for (const raw of values) {
-    const r = raw.trim();
-    if (r === "") continue;
-    if (!KNOWN_ROLES.includes(r)) unknown.push(r);
-    set.add(r);
-  }
-  return { roles: [...set].sort(), unknown };
-}
+import { parseRoles } from "../../pki/roles.ts";
 
 /** google.protobuf.Duration for a number of milliseconds (durationpb.New). */
 export function durationOf(ms: number): { seconds: bigint; nanos: number } {

@@ -24,6 +24,7 @@ import { EKU_CLIENT_AUTH, KeyUsage } from "../../pki/x509_build.ts";
 import type { PemCertAndKey } from "../../pki/secrets_types.ts";
 import { kubeconfigArchive } from "./kubeconfig_archive.ts";
 import type { Emulator, NodeCall } from "./server.ts";
+import { parseRoles } from "../../pki/roles.ts";
 
 const HOUR = 3600_000;
 
@@ -52,29 +53,6 @@ export function clusterOf(emu: Emulator): SimCluster {
   const c = clusters.get(emu);
   if (!c) throw new Error("kubeconfig handlers are not registered on this emulator");
   return c;
-}
-
-const KNOWN_ROLES = new Set([
-  "os:admin",
-  "os:operator",
-  "os:reader",
-  "os:etcd:backup",
-  "os:image:verifier",
-  "os:meta:writer",
-  "os:impersonator",
-]);
-
-/** role.Parse: trimmed, empties dropped, deduplicated, sorted; unknown roles are kept. */
-export function parseRoles(roles: string[]): { roles: string[]; unknown: string[] } {
-  const set = new Set<string>();
-  const unknown: string[] = [];
-  for (const raw of roles) {
-    const r = raw.trim();
-    if (r === "") continue;
-    if (!KNOWN_ROLES.has(r)) unknown.push(r);
-    set.add(r);
-  }
-  return { roles: [...set].sort(), unknown };
 }
 
 function controlPlaneOnly(call: NodeCall, api: string): void {
