@@ -24,6 +24,7 @@ import { InspectService } from "../../gen/inspect/inspect_pb.ts";
 import { State } from "../../gen/cosi/state_pb.ts";
 import { MetadataSchema } from "../../gen/common/common_pb.ts";
 import { authorized } from "./rules.ts";
+import { codeName } from "../../rpc/errors.ts";
 import type { EtcdMemberInfo, SimNode } from "./node.ts";
 
 export const SERVICES: DescService[] = [
@@ -323,28 +324,9 @@ export class Emulator {
 
 function errorMetadata(hostname: string, err: unknown) {
   const ce = ConnectError.from(err);
-  const names = [
-    "OK",
-    "Canceled",
-    "Unknown",
-    "InvalidArgument",
-    "DeadlineExceeded",
-    "NotFound",
-    "AlreadyExists",
-    "PermissionDenied",
-    "ResourceExhausted",
-    "FailedPrecondition",
-    "Aborted",
-    "OutOfRange",
-    "Unimplemented",
-    "Internal",
-    "Unavailable",
-    "DataLoss",
-    "Unauthenticated",
-  ];
   return {
     hostname,
-    error: `rpc error: code = ${names[ce.code]} desc = ${ce.rawMessage}`,
+    error: `rpc error: code = ${codeName(ce.code)} desc = ${ce.rawMessage}`,
     status: { code: ce.code, message: ce.rawMessage },
   };
 }
