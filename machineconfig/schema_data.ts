@@ -266,6 +266,16 @@ export const STRUCTS: Record<string, [string, string, string][]> = {
     ["ca", "string", "o"],
     ["insecureSkipVerify", "bool", "op"],
   ],
+  "extensions.ConfigFile": [
+    ["content", "string", ""],
+    ["mountPath", "string", ""],
+  ],
+  "extensions.ServiceConfigV1Alpha1": [
+    ["", "meta.Meta", "i"],
+    ["name", "string", ""],
+    ["configFiles", "[]extensions.ConfigFile#mountPath", "o"],
+    ["environment", "[]string", "o"],
+  ],
   "hardware.PCIDriverRebindConfigV1Alpha1": [
     ["", "meta.Meta", "i"],
     ["name", "string", ""],
@@ -1511,6 +1521,12 @@ export const KINDS: DocumentKindDef[] = [
     "kind": "ExistingVolumeConfig",
     "apiVersion": "v1alpha1",
     "struct": "block.ExistingVolumeConfigV1Alpha1",
+    "nameField": "name",
+  },
+  {
+    "kind": "ExtensionServiceConfig",
+    "apiVersion": "v1alpha1",
+    "struct": "extensions.ServiceConfigV1Alpha1",
     "nameField": "name",
   },
   {

@@ -44,7 +44,6 @@ async function walk(dir: string): Promise<string[]> {
 
 function parseFile(path: string, text: string) {
   const pkg = /^package (\w+)/m.exec(text)?.[1] ?? "";
-  if (path.includes("/extensions/")) return; // extension service configs are a separate format
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
@@ -181,6 +180,7 @@ const listKeys: Record<string, string> = {
   "v1alpha1.NetworkDeviceList": "interface|deviceSelector",
   "v1alpha1.VlanList": "vlanId",
   "v1alpha1.AdmissionPluginConfigList": "name",
+  "extensions.ConfigFileList": "mountPath",
 };
 
 function fieldRow(f: RawField, pkg: string): [string, string, string] | null {
