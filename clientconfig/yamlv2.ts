@@ -4,6 +4,8 @@
 // are quoted by go-yaml v2's rules (double quotes for text that would read back as another type,
 // single quotes where a plain scalar is not allowed). Long lines are never folded.
 
+import { formatGoFloat } from "../machineconfig/go_format.ts";
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
   [key: string]: JsonValue;
@@ -210,10 +212,10 @@ function scalar(s: string, cont: number, column: number, isKey = false): string 
 }
 
 function number(n: number): string {
-  if (Number.isNaN(n)) return ".nan";
-  if (!Number.isFinite(n)) return n > 0 ? ".inf" : "-.inf";
-  // Go's %g-style exponent has at least two digits.
-  return String(n).replace(/e([-+])(\d)$/, "e$10$2");
+  // client-go writes JSON first and go-yaml v2 reads it back: integers stay integers when they fit
+  // int64/uint64, everything else is a float64 and is written with strconv's shortest 'g' form.
+  if (Number.isInteger(n) && n >= -(2 ** 63) && n < 2 ** 64) return n.toFixed(0);
+  return formatGoFloat(n);
 }
 
 function isEmptyCollection(v: JsonValue): boolean {
