@@ -7,21 +7,21 @@ import { requireFlags } from "./required.ts";
 
 export const spec: CommandSpec = {
   use: "ca",
-  short: "Generates a self-signed X.509 certificate authority",
+  short: "Create a self-signed X.509 CA certificate and key",
   args: noArgs,
   flags: [
     {
       name: "organization",
       kind: "string",
-      usage: "X.509 distinguished name for the Organization",
+      usage: "organization (O) of the CA's subject; also the base name of the output files",
     },
     {
       name: "hours",
       kind: "int",
       default: 87600,
-      usage: "the hours from now on which the certificate validity period ends",
+      usage: "how long the certificate stays valid, in hours from now",
     },
-    { name: "rsa", kind: "bool", usage: "generate in RSA format" },
+    { name: "rsa", kind: "bool", usage: "make an RSA-4096 key instead of Ed25519" },
   ],
   async run(ctx) {
     requireFlags(ctx, ["organization"]);

@@ -21,7 +21,7 @@ export const genConfigFlags: FlagSpec[] = [
     name: "additional-sans",
     kind: "strings",
     default: [],
-    usage: "extra Subject Alternative Names for the API server certificate",
+    usage: "extra names and IP addresses for the Kubernetes API server certificate",
   },
   {
     name: "dns-domain",
@@ -44,7 +44,7 @@ export const genConfigFlags: FlagSpec[] = [
     name: "kubernetes-version",
     kind: "string",
     default: DEFAULT_KUBERNETES_VERSION,
-    usage: "Kubernetes version to run",
+    usage: "Kubernetes version for the cluster",
   },
   {
     name: "config-patch",
@@ -117,14 +117,15 @@ export const genConfigFlags: FlagSpec[] = [
 ];
 
 const LONG =
-  `The cluster endpoint is the URL of the Kubernetes API server. With a single control plane
-node, point it at that node on port 6443, where the API server listens on every control plane
-node; with several, behind a load balancer, use the load balancer's address and port.`;
+  `<cluster endpoint> is the https URL where the Kubernetes API server will be reached, such as
+https://10.0.0.2:6443. A cluster with one control plane node can use that node's address and
+port 6443, the API server's port. With several control plane nodes, put a load balancer in
+front of them and give its address and port.`;
 
 export function genConfigSpec(name: string, withFlags: boolean): CommandSpec {
   return {
     use: `${name} <cluster name> <cluster endpoint>`,
-    short: "Generates a set of configuration files for Talos cluster",
+    short: "Write machine configs and a talosconfig for a new cluster",
     long: LONG,
     args: exactArgs(2),
     flags: withFlags ? genConfigFlags : [],

@@ -13,17 +13,21 @@ const wrap = (prefix: string) => (e: unknown): never => {
 
 export const spec: CommandSpec = {
   use: "crt",
-  short: "Generates an X.509 Ed25519 certificate",
+  short: "Sign a CSR with a CA, producing an X.509 certificate",
   args: noArgs,
   flags: [
-    { name: "name", kind: "string", usage: "the basename of the generated file" },
-    { name: "ca", kind: "string", usage: "path to the PEM encoded CERTIFICATE" },
-    { name: "csr", kind: "string", usage: "path to the PEM encoded CERTIFICATE REQUEST" },
+    { name: "name", kind: "string", usage: "base name of the output file (written as <name>.crt)" },
+    {
+      name: "ca",
+      kind: "string",
+      usage: "base name of the signing CA: <ca>.crt and <ca>.key are read",
+    },
+    { name: "csr", kind: "string", usage: "PEM file holding the certificate signing request" },
     {
       name: "hours",
       kind: "int",
       default: 24,
-      usage: "the hours from now on which the certificate validity period ends",
+      usage: "how long the certificate stays valid, in hours from now",
     },
   ],
   async run(ctx) {

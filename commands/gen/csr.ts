@@ -8,12 +8,25 @@ import { requireFlags } from "./required.ts";
 
 export const spec: CommandSpec = {
   use: "csr",
-  short: "Generates a CSR using an Ed25519 private key",
+  short: "Create a certificate signing request for a private key",
   args: noArgs,
   flags: [
-    { name: "key", kind: "string", usage: "path to the PEM encoded EC or RSA PRIVATE KEY" },
-    { name: "ip", kind: "string", usage: "generate the certificate for this IP address" },
-    { name: "roles", kind: "strings", default: ["os:admin"], usage: "roles" },
+    {
+      name: "key",
+      kind: "string",
+      usage: "PEM private key file; the request is written beside it as .csr",
+    },
+    {
+      name: "ip",
+      kind: "string",
+      usage: "IP address to put in the request's subject alternative names",
+    },
+    {
+      name: "roles",
+      kind: "strings",
+      default: ["os:admin"],
+      usage: "Talos API roles, set as the request's organizations",
+    },
   ],
   async run(ctx) {
     requireFlags(ctx, ["ip", "key"]);

@@ -6,9 +6,13 @@ import { requireFlags } from "./required.ts";
 
 export const spec: CommandSpec = {
   use: "key",
-  short: "Generates an Ed25519 private key",
+  short: "Write a new Ed25519 private key in PEM form",
   args: noArgs,
-  flags: [{ name: "name", kind: "string", usage: "the basename of the generated file" }],
+  flags: [{
+    name: "name",
+    kind: "string",
+    usage: "base name of the output file (written as <name>.key)",
+  }],
   async run(ctx) {
     requireFlags(ctx, ["name"]);
     const { generateEd25519, privateKeyPem } = await import("../../pki/keys.ts");

@@ -11,14 +11,19 @@ const DEFAULT_VALIDITY_MS = 24 * 3600_000;
 
 export const spec: CommandSpec = {
   use: "keypair",
-  short: "Generates an X.509 Ed25519 key pair",
+  short: "Create a self-signed Ed25519 certificate and its key",
   args: noArgs,
   flags: [
-    { name: "ip", kind: "string", usage: "generate the certificate for this IP address" },
+    {
+      name: "ip",
+      kind: "string",
+      usage: "IP address to add to the certificate's subject alternative names",
+    },
     {
       name: "organization",
       kind: "string",
-      usage: "X.509 distinguished name for the Organization",
+      usage:
+        "organization (O) of the certificate's subject; also the base name of the output files",
     },
   ],
   async run(ctx) {

@@ -5,37 +5,37 @@ import type { CommandEntry, CommandSpec } from "../spec.ts";
 const entries: CommandEntry[] = [
   {
     name: "ca",
-    short: "Generates a self-signed X.509 certificate authority",
+    short: "Create a self-signed X.509 CA certificate and key",
     load: async () => (await import("./ca.ts")).spec,
   },
   {
     name: "crt",
-    short: "Generates an X.509 Ed25519 certificate",
+    short: "Sign a CSR with a CA, producing an X.509 certificate",
     load: async () => (await import("./crt.ts")).spec,
   },
   {
     name: "config",
-    short: "Generates a set of configuration files for Talos cluster",
+    short: "Write machine configs and a talosconfig for a new cluster",
     load: async () => (await import("./config.ts")).spec,
   },
   {
     name: "csr",
-    short: "Generates a CSR using an Ed25519 private key",
+    short: "Create a certificate signing request for a private key",
     load: async () => (await import("./csr.ts")).spec,
   },
   {
     name: "key",
-    short: "Generates an Ed25519 private key",
+    short: "Write a new Ed25519 private key in PEM form",
     load: async () => (await import("./key.ts")).spec,
   },
   {
     name: "keypair",
-    short: "Generates an X.509 Ed25519 key pair",
+    short: "Create a self-signed Ed25519 certificate and its key",
     load: async () => (await import("./keypair.ts")).spec,
   },
   {
     name: "secrets",
-    short: "Generates a secrets bundle file which can later be used to generate a config",
+    short: "Write a secrets bundle (CAs, keys, tokens) for later config generation",
     load: async () => (await import("./secrets.ts")).spec,
   },
 ];
@@ -44,7 +44,7 @@ export const spec: CommandSpec = {
   use: "gen",
   short: "Generate machine configs, secrets bundles, keys and certificates",
   persistentFlags: [
-    { name: "force", short: "f", kind: "bool", usage: "will overwrite existing files" },
+    { name: "force", short: "f", kind: "bool", usage: "overwrite files that already exist" },
   ],
   subcommands: entries,
 };

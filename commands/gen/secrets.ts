@@ -54,7 +54,7 @@ async function fromKubernetesPki(ctx: RunContext, dir: string) {
 
 export const spec: CommandSpec = {
   use: "secrets",
-  short: "Generates a secrets bundle file which can later be used to generate a config",
+  short: "Write a secrets bundle (CAs, keys, tokens) for later config generation",
   args: noArgs,
   flags: [
     {
@@ -62,30 +62,30 @@ export const spec: CommandSpec = {
       short: "o",
       kind: "string",
       default: "secrets.yaml",
-      usage: 'path of the output file, or "-" for stdout',
+      usage: 'where to write the bundle; "-" means stdout',
     },
     {
       name: "talos-version",
       kind: "string",
-      usage:
-        "the desired Talos version to generate secrets bundle for (backwards compatibility, e.g. v0.8)",
+      usage: "Talos release the bundle is meant for, when targeting an older cluster (e.g. v1.5)",
     },
     {
       name: "from-controlplane-config",
       kind: "string",
-      usage: "use the provided controlplane Talos machine configuration as input",
+      usage: "take the secrets from an existing control plane machine config",
     },
     {
       name: "from-kubernetes-pki",
       short: "p",
       kind: "string",
-      usage: "use a Kubernetes PKI directory (e.g. /etc/kubernetes/pki) as input",
+      usage:
+        "take the Kubernetes CAs and service account key from a PKI directory such as /etc/kubernetes/pki",
     },
     {
       name: "kubernetes-bootstrap-token",
       short: "t",
       kind: "string",
-      usage: "use the provided bootstrap token as input",
+      usage: "Kubernetes bootstrap token to store instead of a random one",
     },
   ],
   async run(ctx) {

@@ -5,12 +5,12 @@ import type { CommandEntry, CommandSpec } from "../spec.ts";
 const entries: CommandEntry[] = [
   {
     name: "gen",
-    short: "Generates a set of configuration files for Talos cluster",
+    short: "Write machine configs and a talosconfig for a new cluster",
     load: async () => (await import("./gen.ts")).spec,
   },
   {
     name: "patch",
-    short: "Patch a machine config",
+    short: "Apply patches to a machine config file",
     load: async () => (await import("./patch.ts")).spec,
   },
 ];

@@ -51,7 +51,7 @@ async function writeOutput(deps: Deps, path: string, text: string): Promise<void
 
 export const spec: CommandSpec = {
   use: "patch <machineconfig-file>",
-  short: "Patch a machine config",
+  short: "Apply patches to a machine config file",
   args: exactArgs(1),
   flags: [
     {
@@ -59,13 +59,13 @@ export const spec: CommandSpec = {
       short: "p",
       kind: "stringArray",
       usage:
-        "patch generated machineconfigs (applied to all node types), use @file to read a patch from file",
+        "patch to apply (strategic merge or JSON 6902); @file reads it from a file; repeatable",
     },
     {
       name: "output",
       short: "o",
       kind: "string",
-      usage: "output destination. if not specified, output will be printed to stdout",
+      usage: "file to write the patched config to; stdout when empty",
     },
   ],
   async run(ctx) {
