@@ -8,12 +8,11 @@ export const insecureFlags: FlagSpec[] = [
     name: "insecure",
     short: "i",
     kind: "bool",
-    usage: "use the insecure (encrypted with no auth) maintenance service",
+    usage: "connect to the maintenance API: encrypted, but no client certificate",
   },
   {
     name: "cert-fingerprint",
     kind: "strings",
-    usage:
-      "list of server certificate fingerprints to accept (defaults to no check, only used with --insecure flag)",
+    usage: "server certificate fingerprints to accept with --insecure (not checked yet)",
   },
 ];

@@ -6,7 +6,7 @@ import { insecureFlags } from "./api_flags.ts";
 
 export const spec: CommandSpec = {
   use: "dmesg",
-  short: "Retrieve kernel logs",
+  short: "Show the kernel log of each node",
   args: noArgs,
   persistentFlags: globalFlags,
   flags: [
@@ -14,13 +14,12 @@ export const spec: CommandSpec = {
       name: "follow",
       short: "f",
       kind: "bool",
-      usage: "specify if the kernel log should be streamed",
+      usage: "keep streaming new kernel messages",
     },
     {
       name: "tail",
       kind: "bool",
-      usage:
-        "specify if only new messages should be sent (makes sense only when combined with --follow)",
+      usage: "skip the messages already logged, show only new ones (use with --follow)",
     },
     ...insecureFlags,
   ],

@@ -9,7 +9,7 @@ export const globalFlags: FlagSpec[] = [
     usage:
       "path of the Talos client configuration file (when unset: $TALOSCONFIG, then '$HOME/.talos/config', then '/var/run/secrets/talos.dev/config')",
   },
-  { name: "nodes", short: "n", kind: "strings", usage: "nodes to run the command against" },
+  { name: "nodes", short: "n", kind: "strings", usage: "nodes the command acts on" },
   {
     name: "endpoints",
     short: "e",

@@ -6,8 +6,8 @@ import { globalFlags } from "./global.ts";
 
 export const spec: CommandSpec = {
   use: "kubeconfig [local-path]",
-  short: "Download the admin kubeconfig from the node",
-  long: `Download the admin kubeconfig from the node.
+  short: "Fetch an admin kubeconfig for the cluster from a node",
+  long: `Fetches an admin kubeconfig for the cluster from one node.
 With --merge (the default) it is merged into [local-path], or else into $KUBECONFIG
 (a single file) or ~/.kube/config; entries that exist with other content are renamed
 (or overwritten with --force, or you are asked when stdout is a terminal).

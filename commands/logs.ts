@@ -6,7 +6,7 @@ import { insecureFlags } from "./api_flags.ts";
 
 export const spec: CommandSpec = {
   use: "logs <service name>",
-  short: "Retrieve logs for a service",
+  short: "Show the log of a service, or of a container with -k",
   args: exactArgs(1),
   persistentFlags: globalFlags,
   flags: [
@@ -14,16 +14,16 @@ export const spec: CommandSpec = {
       name: "kubernetes",
       short: "k",
       kind: "bool",
-      usage: "use the k8s.io containerd namespace",
+      usage: "look the name up among Kubernetes containers (containerd namespace k8s.io)",
     },
-    { name: "follow", short: "f", kind: "bool", usage: "specify if the logs should be streamed" },
+    { name: "follow", short: "f", kind: "bool", usage: "keep streaming new log lines" },
     {
       name: "tail",
       kind: "int",
       default: -1,
-      usage: "lines of log file to display (default is to show from the beginning)",
+      usage: "how many of the last lines to show; -1 shows the whole log",
     },
-    { name: "use-cri", kind: "bool", usage: "use the CRI driver", hidden: true },
+    { name: "use-cri", kind: "bool", usage: "read container logs through CRI", hidden: true },
     ...insecureFlags,
   ],
   async run(ctx) {

@@ -15,19 +15,19 @@ const entries: CommandEntry[] = [
   },
   {
     name: "config",
-    short: "Manage the client configuration file (talosconfig)",
+    short: "Edit and inspect talosconfig, the client configuration",
     group: "talos",
     load: async () => (await import("./config/mod.ts")).spec,
   },
   {
     name: "dmesg",
-    short: "Retrieve kernel logs",
+    short: "Show the kernel log of each node",
     group: "talos",
     load: async () => (await import("./dmesg.ts")).spec,
   },
   {
     name: "etcd",
-    short: "Manage etcd",
+    short: "Inspect etcd members and status, save snapshots",
     group: "talos",
     load: async () => (await import("./etcd/mod.ts")).spec,
   },
@@ -39,13 +39,13 @@ const entries: CommandEntry[] = [
   },
   {
     name: "kubeconfig",
-    short: "Download the admin kubeconfig from the node",
+    short: "Fetch an admin kubeconfig for the cluster from a node",
     group: "talos",
     load: async () => (await import("./kubeconfig.ts")).spec,
   },
   {
     name: "logs",
-    short: "Retrieve logs for a service",
+    short: "Show the log of a service, or of a container with -k",
     group: "talos",
     load: async () => (await import("./logs.ts")).spec,
   },
@@ -59,13 +59,13 @@ const entries: CommandEntry[] = [
   {
     name: "service",
     aliases: ["services"],
-    short: "Retrieve the state of a service (or all services), control service state",
+    short: "List services, show one service's state, or start, stop or restart it",
     group: "talos",
     load: async () => (await import("./service.ts")).spec,
   },
   {
     name: "validate",
-    short: "Validate config",
+    short: "Check a machine config file for errors",
     group: "mgmt",
     load: async () => (await import("./validate.ts")).spec,
   },
@@ -79,7 +79,7 @@ const entries: CommandEntry[] = [
 
 export const root: CommandSpec = {
   use: "talosctl",
-  short: "A CLI for out-of-band management of Kubernetes nodes created by Talos",
+  short: "Command-line client for Talos Linux: manage nodes, machine configs and clusters",
   groups: [
     { id: "talos", title: "Manage running Talos clusters:" },
     { id: "mgmt", title: "Commands to generate and manage machine configuration offline:" },

@@ -7,10 +7,10 @@ import { insecureFlags } from "./api_flags.ts";
 export const spec: CommandSpec = {
   use: "service [<id> [start|stop|restart|status]]",
   aliases: ["services"],
-  short: "Retrieve the state of a service (or all services), control service state",
-  long: `Service control command. If run without arguments, lists all the services and their state.
-If service ID is specified, default action 'status' is executed which shows status of a single list service.
-With actions 'start', 'stop', 'restart', service state is updated respectively.`,
+  short: "List services, show one service's state, or start, stop or restart it",
+  long: `Without arguments, lists every service of each node with its state and health.
+With a service ID, shows that service in detail (the 'status' action, which is the default);
+the actions 'start', 'stop' and 'restart' change its state.`,
   args: maxArgs(2),
   persistentFlags: globalFlags,
   flags: insecureFlags,

@@ -8,17 +8,17 @@ import { readText } from "./machineconfig/patch.ts";
 
 export const spec: CommandSpec = {
   use: "validate",
-  short: "Validate config",
+  short: "Check a machine config file for errors",
   args: noArgs,
   flags: [
-    { name: "config", short: "c", kind: "string", usage: "the path of the config file" },
+    { name: "config", short: "c", kind: "string", usage: "machine config file to check" },
     {
       name: "mode",
       short: "m",
       kind: "string",
-      usage: "the mode to validate the config for (valid values are metal, cloud, and container)",
+      usage: "platform mode to check against: metal, cloud or container",
     },
-    { name: "strict", kind: "bool", usage: "treat validation warnings as errors" },
+    { name: "strict", kind: "bool", usage: "fail on warnings too" },
   ],
   async run(ctx) {
     if (!ctx.changed.has("mode")) throw new UserError(`required flag(s) "mode" not set`);

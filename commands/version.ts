@@ -24,13 +24,17 @@ export const spec: CommandSpec = {
   args: noArgs,
   persistentFlags: globalFlags,
   flags: [
-    { name: "client", kind: "bool", usage: "print the client version only" },
-    { name: "short", kind: "bool", usage: "print the short client version" },
+    {
+      name: "client",
+      kind: "bool",
+      usage: "show only the client's version, without contacting nodes",
+    },
+    { name: "short", kind: "bool", usage: "show the client version as one short line" },
     {
       name: "insecure",
       short: "i",
       kind: "bool",
-      usage: "use the insecure maintenance-mode API (no client certificate)",
+      usage: "connect to the maintenance API: encrypted, but no client certificate",
     },
     {
       name: "cert-fingerprint",

@@ -6,7 +6,7 @@ import { lib, requireContext, wrap } from "./common.ts";
 export const spec: CommandSpec = {
   use: "context <context>",
   aliases: ["use-context"],
-  short: "Select the current context",
+  short: "Switch to another context",
   args: exactArgs(1),
   async run(ctx) {
     const name = ctx.args[0];

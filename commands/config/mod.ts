@@ -1,4 +1,4 @@
-// `talosctl config`: manage the client configuration file (talosconfig).
+// `talosctl config`: the subcommands that read and edit talosconfig files.
 
 import type { CommandEntry, CommandSpec } from "../spec.ts";
 import { globalFlags } from "../global.ts";
@@ -13,7 +13,7 @@ const entries: CommandEntry[] = [
   {
     name: "context",
     aliases: ["use-context"],
-    short: "Select the current context",
+    short: "Switch to another context",
     load: async () => (await import("./context.ts")).spec,
   },
   {
@@ -40,7 +40,7 @@ const entries: CommandEntry[] = [
   },
   {
     name: "new",
-    short: "Generate a new client configuration file",
+    short: "Have a node issue a client certificate and write it as a new talosconfig",
     load: async () => (await import("./new.ts")).spec,
   },
   {
@@ -63,7 +63,7 @@ const entries: CommandEntry[] = [
 
 export const spec: CommandSpec = {
   use: "config",
-  short: "Manage the client configuration file (talosconfig)",
+  short: "Edit and inspect talosconfig, the client configuration",
   persistentFlags: globalFlags,
   subcommands: entries,
 };

@@ -8,7 +8,7 @@ const HOUR = 3_600_000;
 
 export const spec: CommandSpec = {
   use: "new [<path>]",
-  short: "Generate a new client configuration file",
+  short: "Have a node issue a client certificate and write it as a new talosconfig",
   args: rangeArgs(0, 1),
   flags: [
     {

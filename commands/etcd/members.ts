@@ -4,7 +4,7 @@ import { type CommandSpec, noArgs } from "../spec.ts";
 
 export const spec: CommandSpec = {
   use: "members",
-  short: "Get the list of etcd cluster members",
+  short: "List the members of the etcd cluster",
   args: noArgs,
   async run(ctx) {
     const { attribute, forEachNode, NodeError, openSession } = await import("../../rpc/mod.ts");

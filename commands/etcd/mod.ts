@@ -6,24 +6,24 @@ import { globalFlags } from "../global.ts";
 const entries: CommandEntry[] = [
   {
     name: "members",
-    short: "Get the list of etcd cluster members",
+    short: "List the members of the etcd cluster",
     load: async () => (await import("./members.ts")).spec,
   },
   {
     name: "snapshot",
-    short: "Stream snapshot of the etcd node to the path.",
+    short: "Save a snapshot of the node's etcd database to a file",
     load: async () => (await import("./snapshot.ts")).spec,
   },
   {
     name: "status",
-    short: "Get the status of etcd cluster member",
+    short: "Show the status of the etcd member on each node",
     load: async () => (await import("./status.ts")).spec,
   },
 ];
 
 export const spec: CommandSpec = {
   use: "etcd",
-  short: "Manage etcd",
+  short: "Inspect etcd members and status, save snapshots",
   persistentFlags: globalFlags,
   subcommands: entries,
 };

@@ -5,7 +5,7 @@ import { type CommandSpec, exactArgs } from "../spec.ts";
 
 export const spec: CommandSpec = {
   use: "snapshot <path>",
-  short: "Stream snapshot of the etcd node to the path.",
+  short: "Save a snapshot of the node's etcd database to a file",
   args: exactArgs(1),
   async run(ctx) {
     const { saveSnapshot } = await import("./snapshot_save.ts");

@@ -4,9 +4,9 @@ import { type CommandSpec, noArgs } from "../spec.ts";
 
 export const spec: CommandSpec = {
   use: "status",
-  short: "Get the status of etcd cluster member",
+  short: "Show the status of the etcd member on each node",
   long:
-    "Returns the status of etcd member on the node, use multiple nodes to get status of all members.",
+    "Reports, for every node given, its etcd member: database size, leader, raft indexes and errors.\nTarget all control plane nodes to see the whole cluster.",
   args: noArgs,
   async run(ctx) {
     const { attribute, forEachNode, NodeError, openSession } = await import("../../rpc/mod.ts");
