@@ -85,7 +85,12 @@ export const genConfigFlags: FlagSpec[] = [
     default: true,
     usage: "enable cluster membership discovery",
   },
-  { name: "with-kubespan", kind: "bool", default: false, usage: "enable KubeSpan" },
+  {
+    name: "with-kubespan",
+    kind: "bool",
+    default: false,
+    usage: "turn on the KubeSpan WireGuard mesh",
+  },
   {
     name: "with-secrets",
     kind: "string",
