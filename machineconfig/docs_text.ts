@@ -13,7 +13,7 @@ type Docs = Record<string, Record<string, FieldDoc>>;
 export const DOCS: Docs = {
   "v1alpha1.Config": {
     version: { doc: "Format version of this document." },
-    debug: { doc: "Verbose logging to the console." },
+    debug: { doc: "Log more detail to the console." },
     persist: { doc: "Legacy switch; the configuration is always kept on disk." },
     machine: { doc: "Settings for this machine only." },
     cluster: { doc: "Settings shared by all machines of the cluster." },
@@ -120,7 +120,7 @@ export const DOCS: Docs = {
     apidCheckExtKeyUsage: { doc: "Check the extended key usage of Talos API client certificates." },
     diskQuotaSupport: { doc: "Enable project quotas on the EPHEMERAL filesystem." },
     kubePrism: { doc: "Local load balancer in front of the Kubernetes API servers." },
-    hostDNS: { doc: "DNS caching resolver on the host." },
+    hostDNS: { doc: "A caching DNS resolver running on the node itself." },
   },
   "v1alpha1.ClusterConfig": {
     id: { doc: "Unique identifier of the cluster (used by discovery)." },
