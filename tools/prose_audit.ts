@@ -1,15 +1,25 @@
 // Ground-rule audit: finds help text, docs and comments in this project that repeat upstream
 // Talos prose verbatim or nearly so. Not part of `deno task check` (CI has no upstream checkout).
 //
-//   deno run -A tools/prose_audit.ts /path/to/talos [--all] [--min-prose N] [--min-comment N] [--similar F]
+//   deno run -A tools/prose_audit.ts /path/to/talos [--all] [--min-prose N] [--min-comment N]
+//     [--similar F]
 //
 // Both trees are cut into text segments: string literals (adjacent literals joined by `+` or `,`
-// form one segment), comment blocks, Markdown paragraphs. Segments are compared as lower-case word
-// sequences, so case, punctuation and layout do not hide a copy. A project segment is reported
-// when it equals an upstream segment (2+ words) or shares a run of consecutive words with one
-// (default 6 for help text and Markdown, 8 for comments). Plain string literals (error messages,
-// formats: behaviour, expected to match upstream) are shown only with --all.
-// Exit status: 1 when anything was reported, 0 otherwise.
+// form one segment), comment blocks, Markdown paragraphs and table cells. Segments are compared
+// as lower-case word sequences, so case, punctuation and layout do not hide a copy; paths and
+// URLs are left out (facts), as is code in our own Markdown (command lines). Upstream is every
+// Go file but generated protobuf code, the API protos and the website's reference pages.
+//
+// Help text is a string under a short/long/example/usage/doc/title key (or an upper-case const
+// such as LONG). It is reported when it
+//   =  equals an upstream segment (2+ words),
+//   ~  shares a run of N+ consecutive words with upstream (--min-prose, default 6), or
+//   ≈  is within a few words of an upstream segment (word edit distance; --similar, default 0.7).
+// Comments are reported for runs of --min-comment (default 8) words, Markdown for runs and for
+// exact cells of 3+ words. Other string literals (error messages, formats, flag names: behaviour
+// that must match upstream) are compared only with --all. ALLOWED lists upstream texts that are
+// layout rather than prose (help-group titles).
+// Exit status: 1 when anything was reported, 2 on bad arguments, 0 otherwise.
 
 type Kind = "prose" | "comment" | "markdown" | "string";
 
@@ -333,6 +343,12 @@ class UpstreamIndex {
   }
 }
 
+function usage(problem: string): never {
+  console.error(`${problem}
+usage: deno run -A tools/prose_audit.ts <talos checkout> [--all] [--min-prose N] [--min-comment N] [--similar F]`);
+  Deno.exit(2);
+}
+
 function parseArgs(argv: string[]) {
   const opts = { upstream: "", all: false, minProse: 6, minComment: 8, similar: 0.7 };
   for (let i = 0; i < argv.length; i++) {
@@ -342,13 +358,9 @@ function parseArgs(argv: string[]) {
     else if (a === "--min-comment") opts.minComment = Number(argv[++i]);
     else if (a === "--similar") opts.similar = Number(argv[++i]);
     else if (!a.startsWith("-") && !opts.upstream) opts.upstream = a;
-    else throw new Error(`unknown argument ${a}`);
+    else usage(`unknown argument ${a}`);
   }
-  if (!opts.upstream) {
-    throw new Error(
-      "usage: deno run -A tools/prose_audit.ts <talos checkout> [--all] [--min-prose N] [--min-comment N] [--similar F]",
-    );
-  }
+  if (!opts.upstream) usage("the path of an upstream siderolabs/talos checkout is required");
   return opts;
 }
 
@@ -363,9 +375,9 @@ async function main() {
   const upFile = (p: string) =>
     (p.endsWith(".go") && !p.endsWith(".pb.go")) || p.endsWith(".proto") ||
     (p.endsWith(".md") && /\/website\/content\/[^/]+\/reference\//.test(p));
-  await Deno.stat(`${up}/cmd/talosctl`).catch(() => {
-    throw new Error(`${up} does not look like a Talos checkout (no cmd/talosctl)`);
-  });
+  await Deno.stat(`${up}/cmd/talosctl`).catch(() =>
+    usage(`${up} does not look like a Talos checkout (no cmd/talosctl)`)
+  );
   const index = new UpstreamIndex(window);
   for await (const p of walk(up, upFile)) {
     const rel = p.slice(up.length + 1);
@@ -376,7 +388,7 @@ async function main() {
     const rel = p.slice(project.length + 1);
     if (/^(gen|dist|tests\/golden|tests\/fixtures)\//.test(rel)) return false;
     if (rel === "tools/prose_audit.ts") return false;
-    return /\.(ts|proto|md)$/.test(rel) || rel === ".ci/run";
+    return /\.(ts|proto|md)$/.test(rel);
   };
   let reported = 0;
   for await (const p of walk(project, ownFile)) {
@@ -386,8 +398,8 @@ async function main() {
       const text = s.words.join(" ");
       if (ALLOWED.has(text)) continue;
       const hits = index.find(s, s.kind === "comment" ? opts.minComment : opts.minProse, {
-        // Comments and Markdown table cells repeat short names and phrases; exact matches count
-        // for them only from three words up (runs still apply).
+        // Short comments and table cells (a command path, an alias) repeat upstream naturally:
+        // comments count by runs only, Markdown cells as exact matches from three words up.
         exact: s.kind === "prose" || (s.kind === "markdown" && s.words.length >= 3),
         similar: s.kind === "prose" ? opts.similar : 2,
       });
