@@ -24,7 +24,9 @@ export const spec: CommandSpec = {
     if (!ctx.changed.has("mode")) throw new UserError(`required flag(s) "mode" not set`);
     const { machineConfigSchema } = await import("../machineconfig/registry.ts");
     const { decodeConfig } = await import("../machineconfig/patch/mod.ts");
-    const { parseMode, validateConfig } = await import("../machineconfig/validate/mod.ts");
+    const { containerConflict, parseMode, validateConfig } = await import(
+      "../machineconfig/validate/mod.ts"
+    );
     const path = str(ctx, "config");
     const text = await readText(ctx.deps, path);
     const schema = machineConfigSchema();
@@ -35,6 +37,8 @@ export const spec: CommandSpec = {
       throw new UserError((e as Error).message);
     }
     if (docs.length === 0) throw new UserError(`${path}: config not found`);
+    const conflict = containerConflict(schema, docs);
+    if (conflict) throw new UserError(`${path}: ${conflict}`);
     const modeName = str(ctx, "mode");
     const mode = parseMode(modeName);
     if (!mode) throw new UserError(`unknown runtime mode: ${JSON.stringify(modeName)}`);

@@ -15,6 +15,7 @@ import {
 } from "../schema.ts";
 import { parseGoDuration } from "../go_format.ts";
 import { isIP, isPrefix } from "../validate/net.ts";
+import { base64Decode, parseBlockSize, urlParseError } from "../validate/goparse.ts";
 
 export class ConfigDecodeError extends Error {
   override name = "ConfigDecodeError";
@@ -127,6 +128,28 @@ function codecProblem(codec: string, text: string): string | null {
   }
 }
 
+/**
+ * Errors custom YAML/text unmarshallers return (base64 bytes, URLs): Go's decoder aborts with the
+ * bare error text, without a line.
+ */
+function fatalCodecProblem(codec: string, text: string): string | null {
+  if (codec === "base64") {
+    const r = base64Decode(text);
+    return "error" in r ? r.error : null;
+  }
+  if (codec === "url") return text === "" ? null : urlParseError(text);
+  return null;
+}
+
+/** Fields holding Talos block sizes (block.ByteSize, block.Size with percentages). */
+const SIZE_FIELDS: Record<string, "bytes" | "size"> = {
+  "block.ProvisioningSpec.minSize": "bytes",
+  "block.ProvisioningSpec.maxSize": "size",
+  "block.XFSSpec.minAllocationGroupSize": "bytes",
+  "storage.LVMLogicalVolumeProvisioningSpec.minSize": "bytes",
+  "storage.LVMLogicalVolumeProvisioningSpec.maxSize": "size",
+};
+
 // ---------------------------------------------------------------------------------------------
 // Typed decoding
 
@@ -135,6 +158,8 @@ interface Ctx {
   lines: LineCounter;
   unknown: string[];
   typeErrors: string[];
+  /** Errors of upstream's custom unmarshallers: decoding stops at the first one. */
+  fatal: string[];
 }
 
 function lineOf(ctx: Ctx, node: Node): number {
@@ -173,6 +198,11 @@ function decodeType(ctx: Ctx, t: FieldType, node: Node, path: string): Value | u
     case "custom": {
       if (!isScalar(node)) return cannot(ctx, node, "string", path);
       const text = String(node.value ?? "");
+      const fatal = fatalCodecProblem(t.codec, text);
+      if (fatal) {
+        ctx.fatal.push(fatal);
+        return undefined;
+      }
       const problem = codecProblem(t.codec, text);
       if (problem) {
         ctx.typeErrors.push(`line ${lineOf(ctx, node)}: ${problem} (at ${path})`);
@@ -298,6 +328,14 @@ function decodeStruct(ctx: Ctx, struct: string, node: Node, path: string): Value
       // Go leaves nil pointers, slices and maps nil; zero values stay zero.
       continue;
     }
+    const sizeKind = SIZE_FIELDS[`${struct}.${key}`];
+    if (sizeKind && isScalar(vn) && String(vn.value ?? "") !== "") {
+      const r = parseBlockSize(String(vn.value), sizeKind === "size");
+      if ("error" in r) {
+        ctx.fatal.push(r.error);
+        continue;
+      }
+    }
     let v = decodeType(ctx, f.type, vn!, full);
     const hook = DECODE_HOOKS[`${struct}.${key}`];
     if (hook && v !== undefined) v = hook(v);
@@ -353,8 +391,11 @@ export function decodeDocument(
   if (!def || (kind !== "v1alpha1" && def.apiVersion !== h.apiVersion)) {
     throw fail(`${JSON.stringify(kind)} ${JSON.stringify(h.apiVersion)}: not registered`);
   }
-  const ctx: Ctx = { schema, lines, unknown: [], typeErrors: [] };
+  const ctx: Ctx = { schema, lines, unknown: [], typeErrors: [], fatal: [] };
   const data = decodeStruct(ctx, def.struct, node, "") ?? {};
+  if (ctx.fatal.length > 0) {
+    throw fail(`error decoding ${h.kind} to *${def.struct}: ${ctx.fatal[0]}`);
+  }
   if (ctx.typeErrors.length > 0) {
     throw fail(`yaml: unmarshal errors:\n  ${ctx.typeErrors.join("\n  ")}`);
   }

@@ -2,7 +2,9 @@
 // (container-level rules that need several documents).
 
 import { type ConfigDocument, kindDef, type Schema, type ValueMap } from "../schema.ts";
-import { isIP, isPrefix, parseURL } from "./net.ts";
+import { isIP, parseURL } from "./net.ts";
+import { BLOCK_CHECKS, type KindCheck } from "./kinds_block.ts";
+import { NETWORK_CHECKS } from "./kinds_network.ts";
 import { arr, bool, map, type Mode, str } from "./v1alpha1.ts";
 
 type Check = (d: ValueMap) => string[];
@@ -20,37 +22,27 @@ function urlCheck(field: string, schemes: string[], what: string, needPort = fal
   };
 }
 
-const UNSPECIFIED = /^(0\.0\.0\.0|::|(0{1,4}:){7}0{1,4})$/;
-const addrOf = (s: string) => s.split("/")[0];
-
-/** Checks shared by link documents (CommonLinkConfig.Validate). */
-function commonLinkErrors(d: ValueMap): string[] {
-  const errs: string[] = [];
-  arr(d, "addresses").forEach((a, i) => {
-    const p = str(a, "address");
-    if (p === "") errs.push(`address ${i} must be specified`);
-    else if (!isPrefix(p)) errs.push(`address ${i} must be a valid IP prefix`);
-    else if (UNSPECIFIED.test(addrOf(p))) errs.push(`address ${i} must be a valid IP address`);
-  });
-  arr(d, "routes").forEach((r, i) => {
-    const dst = str(r, "destination"), gw = str(r, "gateway"), src = str(r, "source");
-    if (dst !== "" && (!isPrefix(dst) || UNSPECIFIED.test(addrOf(dst)))) {
-      errs.push(`route ${i} destination must be a valid IP prefix`);
+/** ServiceConfigV1Alpha1.Validate: returns at the first problem. */
+function extensionService(d: ValueMap): string[] {
+  const name = str(d, "name");
+  if (name === "") return ["name is required"];
+  const files = arr(d, "configFiles");
+  if (files.length === 0 && arr(d, "environment").length === 0) {
+    return [`no config files found for extension ${JSON.stringify(name)}`];
+  }
+  for (const f of files) {
+    if (str(f, "content") === "") {
+      return [`extension content is required for extension ${JSON.stringify(name)}`];
     }
-    if (gw !== "" && (!isIP(gw) || UNSPECIFIED.test(gw))) {
-      errs.push(`route ${i} gateway must be a valid IP address`);
+    if (str(f, "mountPath") === "") {
+      return [`extension mount path is required for extension ${JSON.stringify(name)}`];
     }
-    if (src !== "" && (!isIP(src) || UNSPECIFIED.test(src))) {
-      errs.push(`route ${i} source must be a valid IP address`);
-    }
-  });
-  return errs;
+  }
+  return [];
 }
 
-const CHECKS: Record<string, Check> = {
-  LinkConfig: (
-    d,
-  ) => [...(str(d, "name") === "" ? ["name must be specified"] : []), ...commonLinkErrors(d)],
+const ERROR_ONLY: Record<string, Check> = {
+  ExtensionServiceConfig: extensionService,
   SideroLinkConfig: urlCheck("apiUrl", ["https", "grpc"], "https:// or grpc://"),
   KmsgLogConfig: (d) =>
     str(d, "name") === ""
@@ -110,6 +102,16 @@ const CHECKS: Record<string, Check> = {
   },
 };
 
+const CHECKS: Record<string, KindCheck> = {
+  ...Object.fromEntries(
+    Object.entries(ERROR_ONLY).map((
+      [k, c],
+    ) => [k, (d: ValueMap) => ({ warnings: [], errors: c(d) })]),
+  ),
+  ...BLOCK_CHECKS,
+  ...NETWORK_CHECKS,
+};
+
 const CONTROLPLANE_ONLY = new Set([
   "KubeCoreDNSConfigV1Alpha1",
   "KubeAuditPolicyConfigV1Alpha1",
@@ -133,16 +135,24 @@ export function docLabel(schema: Schema, doc: ConfigDocument): string {
   return def?.nameField ? `${doc.kind}/${str(doc.data, def.nameField)}` : doc.kind;
 }
 
-/** Per-document checks; one entry per failing document (errors joined by newlines). */
-export function validateDocuments(schema: Schema, docs: ConfigDocument[]): string[] {
-  const out: string[] = [];
+/**
+ * Per-document checks, in document order: one error entry per failing document (its errors
+ * joined by newlines, as errors.Join prints them) and every document's warnings.
+ */
+export function validateDocuments(
+  schema: Schema,
+  docs: ConfigDocument[],
+): { errors: string[]; warnings: string[] } {
+  const errors: string[] = [];
+  const warnings: string[] = [];
   for (const doc of docs) {
     const check = CHECKS[doc.kind];
     if (!check) continue;
-    const errs = check(doc.data);
-    if (errs.length) out.push(`${docLabel(schema, doc)}: ${errs.join("\n")}`);
+    const r = check(doc.data);
+    warnings.push(...r.warnings);
+    if (r.errors.length) errors.push(`${docLabel(schema, doc)}: ${r.errors.join("\n")}`);
   }
-  return out;
+  return { errors, warnings };
 }
 
 /** Rules over the whole config (upstream's container validation). */

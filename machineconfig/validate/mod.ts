@@ -6,9 +6,11 @@ import type { ConfigDocument, Schema } from "../schema.ts";
 import { formatErrors } from "./multierror.ts";
 import { machineType, type Mode, validateV1Alpha1 } from "./v1alpha1.ts";
 import { validateContainer, validateDocuments } from "./docs.ts";
+import { v1alpha1Conflicts } from "./conflicts.ts";
 
 export type { Mode } from "./v1alpha1.ts";
 export { formatErrors } from "./multierror.ts";
+export { containerConflict } from "./conflicts.ts";
 
 const MODES: Record<string, Mode> = {
   cloud: { name: "cloud", requiresInstall: false, inContainer: false },
@@ -48,7 +50,10 @@ export function validateConfig(
     if (errs.length) errors.push(`v1alpha1.Config: ${formatErrors(errs)}`);
   }
   const others = docs.filter((d) => d.kind !== "v1alpha1");
-  errors.push(...validateDocuments(schema, others));
+  const perDoc = validateDocuments(schema, others);
+  warnings = [...warnings, ...perDoc.warnings];
+  errors.push(...perDoc.errors);
+  if (legacy) errors.push(...v1alpha1Conflicts(legacy.data, others));
   errors.push(
     ...validateContainer(
       schema,
