@@ -114,3 +114,28 @@ Deno.test("validate: custom decoders reject bad base64, URLs and sizes", async (
     "c.yaml: error decoding document v1alpha1/RawVolumeConfig/r (line 18): error decoding RawVolumeConfig to *block.RawVolumeConfigV1Alpha1: unhandled size name: parsecs\n",
   );
 });
+
+Deno.test("validate: control plane component resources and authorizers", async () => {
+  const config = BASE.replace(
+    "  secretboxEncryptionSecret",
+    "  apiServer:\n    extraArgs:\n      authorization-mode: RBAC\n    authorizationConfig: []\n" +
+      "  scheduler:\n    resources:\n      limits:\n        gpu: 1\n  secretboxEncryptionSecret",
+  );
+  const r = await validate(config);
+  assertEquals(r.code, 1);
+  assertEquals(
+    r.stderr,
+    "1 error occurred:\n\t* v1alpha1.Config: 2 errors occurred:\n" +
+      "\t* authorization-mode cannot be used in conjunction with AuthorizationConfig, use eitherr AuthorizationConfig or authorization-mode\n" +
+      `\t* scheduler resource validation failed: unsupported pod resource "gpu"\n`,
+  );
+  const authz = await validate(BASE.replace(
+    "  secretboxEncryptionSecret",
+    "  apiServer:\n    authorizationConfig:\n      - type: ABAC\n        name: x\n  secretboxEncryptionSecret",
+  ));
+  assertEquals(
+    authz.stderr,
+    "1 error occurred:\n\t* v1alpha1.Config: 1 error occurred:\n" +
+      "\t* apiserver authorization config validation failed: authorizer type ABAC is not allowed, allowed types are [Node RBAC Webhook]\n",
+  );
+});

@@ -212,6 +212,57 @@ function validateCluster(cluster: ValueMap | undefined, isCP: boolean, f: Findin
       }
     }
   }
+  const e = [
+    apiServerError(map(cluster, "apiServer")),
+    resourcesError(map(map(cluster, "controllerManager"), "resources"), "controller-manager"),
+    resourcesError(map(map(cluster, "scheduler"), "resources"), "scheduler"),
+  ];
+  for (const x of e) if (x) f.errors.push(x);
+}
+
+/** ResourcesConfig.Validate: only cpu and memory may be requested or limited. */
+function resourcesError(res: ValueMap | undefined, component: string): string | null {
+  for (const section of ["requests", "limits"]) {
+    const keys = Object.keys(map(res, section) ?? {}).sort();
+    const bad = keys.find((k) => k !== "cpu" && k !== "memory");
+    if (bad !== undefined) {
+      return `${component} resource validation failed: unsupported pod resource ${
+        JSON.stringify(bad)
+      }`;
+    }
+  }
+  return null;
+}
+
+const AUTHORIZER_TYPES = ["Node", "RBAC", "Webhook"];
+
+/** APIServerConfig.Validate: authorization config vs. flags, authorizers, resources. */
+function apiServerError(api: ValueMap | undefined): string | null {
+  if (!api) return null;
+  const authz = api.authorizationConfig;
+  if (Array.isArray(authz)) {
+    for (const k of Object.keys(map(api, "extraArgs") ?? {}).sort()) {
+      if (k === "authorization-mode") {
+        return "authorization-mode cannot be used in conjunction with AuthorizationConfig, use eitherr AuthorizationConfig or authorization-mode";
+      }
+      if (k.startsWith("authorization-webhook-")) {
+        return "authorization-webhook-* flags cannot be used in conjunction with AuthorizationConfig, use either AuthorizationConfig or authorization-webhook-* flags";
+      }
+    }
+    for (const a of authz) {
+      const type = str(a, "type"), name = str(a, "name");
+      let e: string | null = null;
+      if (type === "") e = "authorizer type must be set";
+      else if (name === "") e = "authorizer name must be set";
+      else if (!AUTHORIZER_TYPES.includes(type)) {
+        e = `authorizer type ${type} is not allowed, allowed types are [${
+          AUTHORIZER_TYPES.join(" ")
+        }]`;
+      }
+      if (e) return `apiserver authorization config validation failed: ${e}`;
+    }
+  }
+  return resourcesError(map(api, "resources"), "apiserver");
 }
 
 function checkDevice(d: ValueMap, secondary: Map<string, string>, f: Findings): void {
