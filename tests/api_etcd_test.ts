@@ -2,7 +2,15 @@
 
 import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
-import { simNode, startEmulator } from "./emulator/mod.ts";
+import {
+  type EtcdData,
+  etcdSnapshotDb,
+  etcdSnapshotOfSize,
+  revisionKey,
+  sampleEtcdData,
+  simNode,
+  startEmulator,
+} from "./emulator/mod.ts";
 
 async function setup(dir: string, roles = ["os:admin"]) {
   const emu = await startEmulator({
@@ -61,7 +69,94 @@ Deno.test("etcd status: sizes humanized, ratio, member ids in hex", async () => 
   assertStringIncludes(lines[2], "10.5.0.3   0000000000002222   21 MB");
 });
 
-Deno.test("etcd snapshot: streamed to a temp file, renamed when complete", async () => {
+/** Bitwise CRC-32C (Castagnoli), written apart from etcd/crc32c.ts to check it. */
+function crc32cBitwise(chunks: Uint8Array[]): number {
+  let c = 0xffffffff;
+  for (const b of chunks) {
+    for (const x of b) {
+      c ^= x;
+      for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+    }
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function byteOrder(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/**
+ * The "snapshot info" line for a snapshot of `data`, from the logical data alone: buckets and
+ * their keys in byte order, revision = highest main revision, keys = etcd keys whose last
+ * revision is not a deletion, size = the database without the 32-byte trailer.
+ */
+function expectedInfo(data: EtcdData, fileSize: number): string {
+  const buckets = new Map<string, [Uint8Array, Uint8Array][]>();
+  buckets.set("key", data.revisions.map((r) => [revisionKey(r.main, r.sub, r.tombstone), r.value]));
+  for (const [name, kvs] of Object.entries(data.buckets)) {
+    buckets.set(name, kvs.map(([k, v]) => [Uint8Array.from(k, (c) => c.charCodeAt(0)), v]));
+  }
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  for (const name of [...buckets.keys()].sort()) {
+    parts.push(enc.encode(name));
+    for (const [k, v] of buckets.get(name)!.sort((a, b) => byteOrder(a[0], b[0]))) parts.push(k, v);
+  }
+  const live = new Map<string, boolean>();
+  let revision = 0n;
+  for (const r of data.revisions) {
+    live.set(r.key, !r.tombstone);
+    if (r.main > revision) revision = r.main;
+  }
+  const keys = [...live.values()].filter((x) => x).length;
+  const hash = crc32cBitwise(parts).toString(16).padStart(8, "0");
+  return `snapshot info: hash ${hash}, revision ${revision}, total keys ${keys}, total size ${
+    fileSize - 32
+  }\n`;
+}
+
+Deno.test("etcd snapshot: streamed to a temp file, renamed when complete, then its status", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const data = sampleEtcdData();
+  const body = etcdSnapshotDb(data);
+  emu.nodes.get("10.5.0.2")!.etcd!.snapshot = body;
+  const r = await run(["etcd", "snapshot", "db.snapshot", "--talosconfig", cfg], { cwd: dir.path });
+  assertEquals(r.stderr, "");
+  assertEquals(r.code, 0);
+  assertEquals(
+    r.stdout,
+    `etcd snapshot saved to "db.snapshot" (${body.length} bytes)\n` +
+      expectedInfo(data, body.length),
+  );
+  // 7 live keys: 9 written, one deleted, one written twice.
+  assertStringIncludes(r.stdout, "revision 10, total keys 7, total size 20480\n");
+  const got = await Deno.readFile(`${dir.path}/db.snapshot`);
+  assertEquals(got, body);
+  assertEquals((await Deno.stat(`${dir.path}/db.snapshot`)).mode! & 0o777, 0o600);
+  assert(!(await exists(`${dir.path}/db.snapshot.part`)));
+});
+
+Deno.test("etcd snapshot: a 1 MiB snapshot with values on overflow pages", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const size = 1024 * 1024 + 32;
+  emu.nodes.get("10.5.0.2")!.etcd!.snapshot = { size };
+  const r = await run(["etcd", "snapshot", "big.db", "--talosconfig", cfg], { cwd: dir.path });
+  assertEquals(r.stderr, "");
+  assertEquals(r.code, 0);
+  const { data } = etcdSnapshotOfSize(size)!;
+  assert(data.revisions.some((x) => x.value.length > 64 * 1024), "values span several pages");
+  assertEquals(
+    r.stdout,
+    `etcd snapshot saved to "big.db" (${size} bytes)\n` + expectedInfo(data, size),
+  );
+});
+
+Deno.test("etcd snapshot: a payload that is not a bbolt database fails the status, file kept", async () => {
   await using dir = await tempDir();
   const { emu, cfg } = await setup(dir.path);
   await using _ = emu;
@@ -69,13 +164,31 @@ Deno.test("etcd snapshot: streamed to a temp file, renamed when complete", async
   for (let i = 0; i < body.length; i++) body[i] = (i * 7) & 0xff;
   emu.nodes.get("10.5.0.2")!.etcd!.snapshot = body;
   const r = await run(["etcd", "snapshot", "db.snapshot", "--talosconfig", cfg], { cwd: dir.path });
-  assertEquals(r.stderr, "");
-  assertEquals(r.code, 0);
+  assertEquals(r.code, 1);
   assertEquals(r.stdout, `etcd snapshot saved to "db.snapshot" (${body.length} bytes)\n`);
-  const got = await Deno.readFile(`${dir.path}/db.snapshot`);
-  assertEquals(got, body);
-  assertEquals((await Deno.stat(`${dir.path}/db.snapshot`)).mode! & 0o777, 0o600);
+  assertEquals(r.stderr, "invalid database\n");
+  assertEquals(await Deno.readFile(`${dir.path}/db.snapshot`), body);
   assert(!(await exists(`${dir.path}/db.snapshot.part`)));
+});
+
+Deno.test("etcd snapshot: a damaged value in the key bucket fails as etcdutl reports it", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const data = sampleEtcdData();
+  // A KeyValue whose key field claims more bytes than there are.
+  data.revisions[2].value = new Uint8Array([0x0a, 0x05, 0x61]);
+  const body = etcdSnapshotDb(data);
+  emu.nodes.get("10.5.0.2")!.etcd!.snapshot = body;
+  const r = await run(["etcd", "snapshot", "db", "--talosconfig", cfg], { cwd: dir.path });
+  assertEquals(r.code, 1);
+  assertEquals(
+    r.stderr,
+    'error during bucket key iteration, name: "key" err: cannot unmarshal value, key: ' +
+      '"\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x04_\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00" ' +
+      'value: "\\n\\x05a" err: proto: cannot parse invalid wire-format data\n',
+  );
+  assert(await exists(`${dir.path}/db`));
 });
 
 Deno.test("etcd snapshot: a denied role writes nothing", async () => {

@@ -4,6 +4,7 @@ import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
 import { envelopeError, openSession, toRpcError } from "../../rpc/mod.ts";
 import { humanizeBytes } from "../../rpc/render.ts";
+import { goQuote } from "../../etcd/gofmt.ts";
 
 const FLUSH_AT = 1 << 20;
 
@@ -69,7 +70,20 @@ export async function saveSnapshot(ctx: RunContext): Promise<void> {
     }
     await Deno.remove(partPath).catch(() => {});
   }
-  await ctx.deps.io.stdout.write(
-    `etcd snapshot saved to ${JSON.stringify(ctx.args[0])} (${size} bytes)\n`,
+  const out = ctx.deps.io.stdout;
+  await out.write(`etcd snapshot saved to ${goQuote(ctx.args[0])} (${size} bytes)\n`);
+  // As talosctl, read the saved file back with etcdutl's snapshot status; a failure is the
+  // command's error, and the file stays where it is.
+  const { snapshotStatusFile, StatusError } = await import("../../etcd/status.ts");
+  let st;
+  try {
+    st = snapshotStatusFile(dbPath);
+  } catch (e) {
+    if (e instanceof StatusError) throw new UserError(e.message);
+    throw e;
+  }
+  await out.write(
+    `snapshot info: hash ${st.hash.toString(16).padStart(8, "0")}, revision ${st.revision}, ` +
+      `total keys ${st.totalKey}, total size ${st.totalSize}\n`,
   );
 }

@@ -5,6 +5,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { MachineService } from "../../gen/machine/machine_pb.ts";
 import type { Emulator, NodeCall } from "./server.ts";
 import type { SimNode } from "./node.ts";
+import { etcdSnapshotOfSize } from "./etcd_snapshot.ts";
 
 const enc = new TextEncoder();
 
@@ -20,6 +21,22 @@ export function* patternChunks(size: number, chunk = 1024): Generator<Uint8Array
   for (let off = 0; off < size; off += chunk) {
     yield off + chunk <= size ? block : block.subarray(0, size - off);
   }
+}
+
+const generated = new WeakMap<{ size: number }, Uint8Array>();
+
+/**
+ * The body for a `{ size }` snapshot: a valid etcd snapshot of exactly that size when one can
+ * exist (size - 32 a whole number of 4 KiB pages), generated once; otherwise pattern bytes.
+ */
+function sizedSnapshot(snap: { size: number }): Generator<Uint8Array> {
+  let bytes = generated.get(snap);
+  if (!bytes) {
+    bytes = etcdSnapshotOfSize(snap.size)?.bytes;
+    if (!bytes) return patternChunks(snap.size);
+    generated.set(snap, bytes);
+  }
+  return chunks(bytes);
 }
 
 function controlPlaneOnly(node: SimNode, api: string): void {
@@ -143,7 +160,7 @@ export function registerDefaults(emu: Emulator): void {
   emu.handle(M.etcdSnapshot, async function* (_req, call) {
     controlPlaneOnly(call.node, "etcd snapshot");
     const snap = call.node.etcd!.snapshot;
-    const it = snap instanceof Uint8Array ? chunks(snap) : patternChunks(snap.size);
+    const it = snap instanceof Uint8Array ? chunks(snap) : sizedSnapshot(snap);
     for (const c of it) yield { bytes: c };
   });
 }

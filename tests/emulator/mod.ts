@@ -16,6 +16,16 @@ export type { Handler, NodeCall, StreamHandler, UnaryHandler } from "./server.ts
 export { appendDmesg, appendLog, simNode } from "./node.ts";
 export type { EtcdMemberInfo, SimNode, SimService } from "./node.ts";
 export { chunks, patternChunks } from "./handlers.ts";
+export {
+  encodeKeyValue,
+  etcdSnapshotDb,
+  etcdSnapshotOfSize,
+  revisionKey,
+  sampleEtcdData,
+} from "./etcd_snapshot.ts";
+export type { EtcdData, KvRecord } from "./etcd_snapshot.ts";
+export { writeBolt } from "./bbolt_writer.ts";
+export type { BoltEntry, BoltWriteOptions } from "./bbolt_writer.ts";
 export { createCA, issueClient, issueServer } from "./certs.ts";
 
 export interface StartOptions {

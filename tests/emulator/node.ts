@@ -20,7 +20,11 @@ export interface Faults {
 
 export interface EtcdState {
   memberId: bigint;
-  /** Raw snapshot bytes, or a size to synthesise (bytes are a deterministic pattern). */
+  /**
+   * Raw snapshot bytes, or a size to synthesise: a valid etcd snapshot (bbolt database with
+   * sample data and the sha256 trailer, see etcd_snapshot.ts) when size - 32 is a multiple of
+   * 4096, else a deterministic byte pattern.
+   */
   snapshot: Uint8Array | { size: number };
   status: {
     protocolVersion: string;
