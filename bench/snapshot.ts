@@ -1,5 +1,7 @@
 // `etcd snapshot` of a 128 MiB snapshot streamed in 1 KiB messages from the emulator (its own
 // process), against a plain @grpc/grpc-js client draining the same stream in the same run.
+// The snapshot is a real bbolt database (large values on overflow pages), so the timed command
+// includes what talosctl does after saving: reading it back for etcdutl's status line.
 // Goals: throughput at least 0.8x the grpc-js client; peak RSS at most 150 MiB and independent of
 // the snapshot size (checked by also running a 16 MiB snapshot).
 //
@@ -29,6 +31,12 @@ export async function snapshotBench(mib = 128): Promise<Record<string, number>> 
     if (ours.code !== 0) throw new Error(`etcd snapshot failed: ${ours.stderr}`);
     const got = (await Deno.stat(`${emu.dir}/snap.db`)).size;
     if (got !== size) throw new Error(`snapshot has ${got} bytes, want ${size}`);
+    // The status step alone, in this process, on the file just saved.
+    const { snapshotStatusFile } = await import("../etcd/status.ts");
+    const t0 = performance.now();
+    const st = snapshotStatusFile(`${emu.dir}/snap.db`);
+    const statusMs = performance.now() - t0;
+    if (st.totalSize !== BigInt(size - 32)) throw new Error(`status size ${st.totalSize}`);
     return {
       mib,
       grpcjsMiBps: (size / MIB) / (base.ms / 1000),
@@ -36,6 +44,7 @@ export async function snapshotBench(mib = 128): Promise<Record<string, number>> 
       ratio: base.ms / ours.ms,
       peakRssMiB: ours.peakRss / MIB,
       grpcjsPeakRssMiB: base.peakRss / MIB,
+      statusMs,
     };
   } finally {
     await emu.stop();
@@ -56,5 +65,8 @@ if (import.meta.main) {
   console.log(
     `peak RSS: ${f(big.peakRssMiB)} MiB at ${mib} MiB, ${f(small.peakRssMiB)} MiB at 16 MiB ` +
       `(goal <= 150 MiB, size-independent); grpc-js ${f(big.grpcjsPeakRssMiB)} MiB`,
+  );
+  console.log(
+    `snapshot status alone (in-process, file in page cache): ${big.statusMs.toFixed(0)} ms`,
   );
 }

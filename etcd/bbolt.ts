@@ -94,6 +94,8 @@ export class BoltDB {
   /** Bytes that can be read: the file rounded up to whole OS pages, as an mmap would expose. */
   private readonly mapped: number;
   private readonly cache = new Map<number, Page>();
+  /** Reused for large values, so that walking a big database allocates little. */
+  private spare = new Uint8Array(0);
 
   constructor(readonly src: ByteSource, readonly pageSize: number) {
     this.mapped = Math.ceil(src.size / OS_PAGE_SIZE) * OS_PAGE_SIZE;
@@ -128,10 +130,19 @@ export class BoltDB {
       true,
     );
     const span = Math.min((overflow + 1) * this.pageSize, this.mapped - off);
-    const p = new Page(head, span, (o, n) => this.src.read(off + o, n));
+    const p = new Page(
+      head,
+      span,
+      (o, n, transient) => this.src.read(off + o, n, transient ? this.scratch(n) : undefined),
+    );
     if (this.cache.size >= CACHE_PAGES) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(id, p);
     return p;
+  }
+
+  private scratch(n: number): Uint8Array {
+    if (this.spare.length < n) this.spare = new Uint8Array(Math.max(n, this.spare.length * 2));
+    return this.spare;
   }
 
   /** tx.page(id): the page, asserting that it is what it claims to be (bbolt's FastCheck). */
@@ -219,7 +230,7 @@ export class Bucket {
     return openBucket(this.db, kv.value);
   }
 
-  /** The value under `key`; null when absent or a bucket. */
+  /** The value under `key` (a large one valid until the next large read); null when absent. */
   get(key: Uint8Array): Uint8Array | null {
     const kv = this.cursor().seek(key);
     if (!kv || !equalBytes(kv.key, key) || (kv.flags & BUCKET_LEAF) !== 0) return null;
@@ -242,7 +253,8 @@ export function openBucket(db: BoltDB, value: Uint8Array): Bucket {
   }
   const v = new DataView(value.buffer, value.byteOffset, value.byteLength);
   const root = Number(v.getBigUint64(0, true));
-  return new Bucket(db, root, root === 0 ? new Page(value.subarray(16)) : null);
+  // An inline page is copied: the value may sit in a buffer that later reads reuse.
+  return new Bucket(db, root, root === 0 ? new Page(value.slice(16)) : null);
 }
 
 export interface KeyValue {

@@ -28,8 +28,11 @@ export class BoltPanic extends Error {
 /** Random access to the database bytes. */
 export interface ByteSource {
   readonly size: number;
-  /** `length` bytes at `offset`; bytes past the end of the data read as zero. */
-  read(offset: number, length: number): Uint8Array;
+  /**
+   * `length` bytes at `offset`; bytes past the end of the data read as zero. With `into`
+   * (at least `length` bytes), the bytes are read into it and a view of it is returned.
+   */
+  read(offset: number, length: number, into?: Uint8Array): Uint8Array;
   close(): void;
 }
 
@@ -53,8 +56,8 @@ export function fileSource(path: string): ByteSource {
   const size = file.statSync().size;
   return {
     size,
-    read(offset, length) {
-      const out = new Uint8Array(length);
+    read(offset, length, into) {
+      const out = into ? into.subarray(0, length) : new Uint8Array(length);
       file.seekSync(offset, Deno.SeekMode.Start);
       let got = 0;
       while (got < length) {
@@ -62,6 +65,7 @@ export function fileSource(path: string): ByteSource {
         if (n === null || n === 0) break;
         got += n;
       }
+      if (into) out.fill(0, got);
       return out;
     },
     close() {
@@ -95,7 +99,8 @@ export class Page {
     private readonly head: Uint8Array,
     /** Bytes the page spans (with overflow pages), at most what the file holds. */
     readonly span: number = head.length,
-    private readonly more?: (offset: number, length: number) => Uint8Array,
+    /** Reads further bytes; `transient` ones may be overwritten by the next transient read. */
+    private readonly more?: (offset: number, length: number, transient: boolean) => Uint8Array,
   ) {
     if (head.length < PAGE_HEADER) throw new BoltPanic("page header is truncated");
     this.view = new DataView(head.buffer, head.byteOffset, head.byteLength);
@@ -123,13 +128,13 @@ export class Page {
     return typeName(this.flags);
   }
 
-  /** `len` bytes at `off` within the page. */
-  bytes(off: number, len: number, what: string): Uint8Array {
+  /** `len` bytes at `off` within the page (`transient`: valid until the next such read). */
+  bytes(off: number, len: number, what: string, transient = false): Uint8Array {
     if (off + len <= this.head.length) return this.head.subarray(off, off + len);
     if (off + len > this.span || !this.more) {
       throw new BoltPanic(`${what} of page ${this.id} lies outside the page`);
     }
-    return this.more(off, len);
+    return this.more(off, len, transient);
   }
 
   private u32(off: number): number {
@@ -153,11 +158,15 @@ export class Page {
     const off = this.elem(i);
     return this.bytes(off + this.u32(off + 4), this.u32(off + 8), `key ${i}`);
   }
+  /**
+   * The value of element `i`. A value beyond the page's first page (a large one) is read into a
+   * buffer the database reuses: it is valid until the next large value is read.
+   */
   leafValue(i: number): Uint8Array {
     const off = this.elem(i);
     const pos = this.u32(off + 4);
     const ksize = this.u32(off + 8);
-    return this.bytes(off + pos + ksize, this.u32(off + 12), `value ${i}`);
+    return this.bytes(off + pos + ksize, this.u32(off + 12), `value ${i}`, true);
   }
   branchKey(i: number): Uint8Array {
     const off = this.elem(i);

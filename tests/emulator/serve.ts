@@ -6,7 +6,7 @@
 // {"endpoint": ..., "talosconfig": ..., "nodes": [...]} once listening; stops on SIGTERM or when
 // stdin closes.
 
-import { simNode, startEmulator } from "./mod.ts";
+import { etcdSnapshotOfSize, simNode, startEmulator } from "./mod.ts";
 
 function arg(name: string, def: string): string {
   const i = Deno.args.indexOf(name);
@@ -21,7 +21,10 @@ const nodes = Array.from(
   { length: n },
   (_, i) => simNode(`10.5.${(i >> 8) & 255}.${(i & 255) + 1}`),
 );
-for (const node of nodes) if (node.etcd) node.etcd.snapshot = { size };
+// Generated before listening, so that no client's timing includes it: a real bbolt snapshot
+// when `size` allows one (see etcd_snapshot.ts), else pattern bytes.
+const snapshot = etcdSnapshotOfSize(size)?.bytes ?? { size };
+for (const node of nodes) if (node.etcd) node.etcd.snapshot = snapshot;
 const emu = await startEmulator({ nodes, alpn: !Deno.args.includes("--no-alpn") });
 const talosconfig = await emu.talosconfig(dir, {
   roles: ["os:admin"],
