@@ -339,7 +339,14 @@ export class Cursor {
   private keyValue(): KeyValue | null {
     const { page, index } = this.top();
     if (page.count === 0 || index >= page.count) return null;
-    return { key: page.leafKey(index), value: page.leafValue(index), flags: page.leafFlags(index) };
+    // The value is read only when asked for: walks that need keys and flags skip large values.
+    return {
+      key: page.leafKey(index),
+      flags: page.leafFlags(index),
+      get value() {
+        return page.leafValue(index);
+      },
+    };
   }
 }
 
