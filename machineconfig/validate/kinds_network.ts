@@ -7,6 +7,7 @@ import type { Value, ValueMap } from "../schema.ts";
 import { parseGoDuration } from "../go_format.ts";
 import { base64Decode } from "./goparse.ts";
 import { isIP, isPrefix, isSubnetOrAddress } from "./net.ts";
+import { parseAddrError } from "./netip.ts";
 import type { KindCheck, KindFindings } from "./kinds_block.ts";
 import { arr, map, str } from "./v1alpha1.ts";
 
@@ -14,40 +15,6 @@ const UNSPECIFIED = /^(0\.0\.0\.0|::|(0{1,4}:){7}0{1,4})$/;
 const addrOf = (s: string) => s.split("/")[0];
 const obj = (v: Value): ValueMap | undefined =>
   v !== null && typeof v === "object" && !Array.isArray(v) ? v : undefined;
-
-/** netip.ParseAddr's error text for s, or null when it parses. */
-export function parseAddrError(s: string): string | null {
-  const q = JSON.stringify;
-  const fail = (msg: string, at?: string) =>
-    `ParseAddr(${q(s)}): ${msg}${at !== undefined ? ` (at ${q(at)})` : ""}`;
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === ":") return isIP(s) ? null : fail("unable to parse IP");
-    if (s[i] === "%") return fail("missing IPv6 address");
-    if (s[i] !== ".") continue;
-    let val = 0, pos = 0, digits = 0;
-    for (let j = 0; j < s.length; j++) {
-      const c = s[j];
-      if (c >= "0" && c <= "9") {
-        if (digits === 1 && val === 0) return fail("IPv4 field has octet with leading zero");
-        val = val * 10 + Number(c);
-        digits++;
-        if (val > 255) return fail("IPv4 field has value >255");
-      } else if (c === ".") {
-        if (j === 0 || j === s.length - 1 || s[j - 1] === ".") {
-          return fail("IPv4 field must have at least one digit", s.slice(j));
-        }
-        if (pos === 3) return fail("IPv4 address too long");
-        pos++;
-        val = 0;
-        digits = 0;
-      } else {
-        return fail("unexpected character", s.slice(j));
-      }
-    }
-    return pos < 3 ? fail("IPv4 address too short") : null;
-  }
-  return fail("unable to parse IP");
-}
 
 /** CommonLinkConfig.Validate: addresses and routes of a link document. */
 export function commonLinkErrors(d: ValueMap | undefined): string[] {

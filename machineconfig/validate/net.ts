@@ -1,6 +1,8 @@
 // Address, CIDR and URL checks with the acceptance rules of Go's net, net/netip and net/url
 // packages (as far as machine-config validation depends on them).
 
+import { parsePrefixError } from "./netip.ts";
+
 function ipv4(s: string): boolean {
   const parts = s.split(".");
   return parts.length === 4 &&
@@ -47,7 +49,7 @@ export function cidrError(s: string): string | null {
 
 /** Go's netip.ParsePrefix succeeds. */
 export function isPrefix(s: string): boolean {
-  return cidrError(s) === null;
+  return parsePrefixError(s) === null;
 }
 
 /** siderolabs/net ParseSubnetOrAddress succeeds (a prefix or a bare address). */
