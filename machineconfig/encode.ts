@@ -16,7 +16,24 @@ import {
 } from "./schema.ts";
 import { machineConfigSchema } from "./registry.ts";
 import { emitDocument, type MapNode, scalar, type YamlNode } from "./yaml_emit.ts";
-import { formatGoFloat, normalizeDuration, sortGoKeys } from "./go_format.ts";
+import { formatGoFloat, normalizeDuration } from "./go_format.ts";
+
+/**
+ * Map keys in the order Talos's config encoder writes them: it sorts a map's keys itself with a
+ * plain byte-wise string comparison (not yaml.v3's digit-aware order), so "a10" precedes "a9"
+ * and "B" precedes "_". Comparing code points is comparing UTF-8 bytes.
+ */
+export function sortMapKeys(keys: string[]): string[] {
+  const cmp = (a: string, b: string): number => {
+    const ar = [...a], br = [...b];
+    for (let i = 0; i < ar.length && i < br.length; i++) {
+      const d = ar[i].codePointAt(0)! - br[i].codePointAt(0)!;
+      if (d !== 0) return d;
+    }
+    return ar.length - br.length;
+  };
+  return [...keys].sort(cmp);
+}
 
 /** Hook used by the documentation layer: decorates a struct's key nodes with comments. */
 export type StructDecorator = (
@@ -73,7 +90,7 @@ function anyNode(v: Value | undefined): YamlNode {
   if (Array.isArray(v)) return { t: "seq", items: v.map(anyNode) };
   return {
     t: "map",
-    entries: sortGoKeys(Object.keys(v)).map((k) => [scalar(k), anyNode(v[k])]),
+    entries: sortMapKeys(Object.keys(v)).map((k) => [scalar(k), anyNode(v[k])]),
   };
 }
 
@@ -133,7 +150,7 @@ export function valueNode(
       if (!isValueMap(v)) return anyNode(v);
       return {
         t: "map",
-        entries: sortGoKeys(Object.keys(v)).map((
+        entries: sortMapKeys(Object.keys(v)).map((
           k,
         ) => [scalar(k), valueNode(schema, type.of, v[k], true, o)]),
       };
