@@ -6,7 +6,10 @@
 
 import type { RunContext } from "./spec.ts";
 import { UserError } from "../errors.ts";
-import { envelopeError, openSession, type Session, toRpcError } from "../rpc/mod.ts";
+import { errorText, openSession } from "../rpc/mod.ts";
+import { streamChunkError } from "../rpc/fanout.ts";
+import type { TalosClient } from "../rpc/client.ts";
+import type { CallOptions } from "@connectrpc/connect";
 import { isDialFailure } from "../rpc/transport.ts";
 import { extractFileFromTarGz } from "../clientconfig/targz.ts";
 import { encodeKubeconfig, parseKubeconfig } from "../clientconfig/kubeconfig.ts";
@@ -27,26 +30,27 @@ export interface KubeconfigOptions {
 const GZIP_HEADER = 10;
 
 /** Receives the whole Kubeconfig stream; errors are worded by where talosctl would see them. */
-async function receiveArchive(session: Session, node: string): Promise<Uint8Array> {
-  const { client, options } = session.forNode(node);
+async function receiveArchive(client: TalosClient, options: CallOptions): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let received = 0;
   try {
     for await (const m of client.machine.kubeconfig({}, options)) {
-      const err = envelopeError(m);
       if (m.bytes.length > 0) {
         parts.push(m.bytes);
         received += m.bytes.length;
       }
-      if (err) throw err;
+      // In-band errors as talosctl's ReadStream reads them (a cancellation ends the stream).
+      const inband = streamChunkError(m);
+      if (inband.error) throw inband.error;
+      if (inband.end) break;
     }
   } catch (err) {
-    const rpc = toRpcError(err);
+    const text = errorText(err);
     // talosctl reads the stream through a pipe: a call that never started fails as "error
     // copying", a stream that fails before the gzip header while opening gzip, later as is.
-    if (isDialFailure(err)) throw new UserError(`error copying: ${rpc.message}`);
-    if (received < GZIP_HEADER) throw new UserError(`error initializing gzip: ${rpc.message}`);
-    throw new UserError(rpc.message);
+    if (isDialFailure(err)) throw new UserError(`error copying: ${text}`);
+    if (received < GZIP_HEADER) throw new UserError(`error initializing gzip: ${text}`);
+    throw new UserError(text);
   }
   const out = new Uint8Array(received);
   let off = 0;
@@ -78,6 +82,8 @@ export async function downloadKubeconfig(ctx: RunContext, o: KubeconfigOptions):
   const { deps } = ctx;
   const session = await openSession(ctx);
   const node = session.single("kubeconfig");
+  // Building the client comes before the path checks, as in talosctl.
+  const { client, options } = session.forNode(node);
   let target;
   try {
     target = await resolveKubeconfigTarget({
@@ -92,7 +98,7 @@ export async function downloadKubeconfig(ctx: RunContext, o: KubeconfigOptions):
     throw new UserError((err as Error).message);
   }
 
-  const archive = await receiveArchive(session, node);
+  const archive = await receiveArchive(client, options);
   let data: Uint8Array;
   try {
     data = await extractFileFromTarGz("kubeconfig", archive);

@@ -3,7 +3,10 @@
 import { bool, type RunContext } from "./spec.ts";
 import type { ServiceInfo } from "../gen/machine/machine_pb.ts";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { attribute, forEachNode, NodeError, openSession, type Session } from "../rpc/mod.ts";
+import type { Metadata } from "../gen/common/common_pb.ts";
+import { openSession, type Session } from "../rpc/mod.ts";
+import { unaryNodes } from "../rpc/unary.ts";
+import { goQuote } from "../etcd/gofmt.ts";
 import { goDurationSeconds, tabwrite, throwJoined } from "../rpc/render.ts";
 import { UserError } from "../errors.ts";
 
@@ -17,23 +20,15 @@ function since(ctx: RunContext, ts: Parameters<typeof timestampDate>[0] | undefi
   return goDurationSeconds(ctx.deps.now().getTime() - timestampDate(ts).getTime());
 }
 
-async function eachNode<T extends { messages: { metadata?: unknown }[] }>(
+/** One call per node, as talosctl's multiplexer: replies handled as they arrive. */
+function eachNode<E extends { metadata?: Metadata }>(
   session: Session,
-  call: (node: string) => Promise<T>,
-  onMessage: (node: string, m: T["messages"][number]) => void,
+  call: (node: string) => Promise<{ messages: E[] }>,
+  onMessage: (node: string, m: E) => void,
 ): Promise<Error[]> {
-  const errors: Error[] = [];
-  for (const r of await forEachNode(session.nodes, call)) {
-    if (!r.ok) {
-      errors.push(new NodeError(r.node, r.error));
-      continue;
-    }
-    for (const p of attribute(r.node, r.value.messages as { metadata?: never }[])) {
-      if (p.error) errors.push(new NodeError(p.node, p.error));
-      else onMessage(p.node, p.message as T["messages"][number]);
-    }
-  }
-  return errors;
+  return unaryNodes(session.nodes, call, (node, messages) => {
+    for (const msg of messages) onMessage(node, msg);
+  });
 }
 
 export async function runService(ctx: RunContext): Promise<void> {
@@ -80,18 +75,18 @@ export async function runService(ctx: RunContext): Promise<void> {
     );
     await out.write(tabwrite(text));
     if (!found && errors.length === 0) {
-      throw new UserError(`service ${JSON.stringify(id)} is not registered on any nodes`);
+      throw new UserError(`service ${goQuote(id)} is not registered on any nodes`);
     }
     return throwJoined(errors);
   }
-  type ActionReply = { messages: { metadata?: unknown; resp: string }[] };
+  type ActionReply = { messages: { metadata?: Metadata; resp: string }[] };
   const calls: Record<string, (n: string) => Promise<ActionReply>> = {
     start: (n) => m(n).client.machine.serviceStart({ id }, m(n).options),
     stop: (n) => m(n).client.machine.serviceStop({ id }, m(n).options),
     restart: (n) => m(n).client.machine.serviceRestart({ id }, m(n).options),
   };
   if (!Object.hasOwn(calls, action)) {
-    throw new UserError(`unsupported service action: ${JSON.stringify(action)}`);
+    throw new UserError(`unsupported service action: ${goQuote(action)}`);
   }
   let text = "NODE\tRESPONSE\n";
   const errors = await eachNode(

@@ -1,37 +1,29 @@
-// The server half of `version`: Version on every node (one call per node), printed in the
-// order the nodes were given; failed nodes are reported after the others, exit 1.
+// The server half of `version`: Version on every node (one call per node). Each node's block is
+// printed when its reply arrives, labelled with the node asked; failed nodes (including replies
+// carrying in-band errors) are reported at the end, exit 1.
 
 import { toJsonString } from "@bufbuild/protobuf";
 import { bool, type RunContext } from "./spec.ts";
 import { VersionSchema } from "../gen/machine/machine_pb.ts";
-import { attribute, forEachNode, NodeError, openSession } from "../rpc/mod.ts";
+import { openSession } from "../rpc/mod.ts";
+import { unaryNodes } from "../rpc/unary.ts";
 import { throwJoined } from "../rpc/render.ts";
 
 export async function serverVersions(ctx: RunContext, json: boolean): Promise<void> {
   const session = await openSession(ctx, { insecure: bool(ctx, "insecure") });
-  const results = await forEachNode(session.nodes, (node) => {
+  const out = ctx.deps.io.stdout;
+  const errors = await unaryNodes(session.nodes, (node) => {
     const { client, options } = session.forNode(node);
     return client.machine.version({}, options);
-  });
-  const errors: Error[] = [];
-  let text = "";
-  for (const r of results) {
-    if (!r.ok) {
-      errors.push(new NodeError(r.node, r.error, "error getting version from node"));
-      continue;
-    }
-    for (const part of attribute(r.node, r.value.messages)) {
-      if (part.error) {
-        errors.push(new NodeError(part.node, part.error, "error getting version from node"));
-        continue;
-      }
-      const m = part.message!;
+  }, async (node, messages) => {
+    let text = "";
+    for (const m of messages) {
       if (json) {
         text += toJsonString(VersionSchema, m) + "\n";
         continue;
       }
       const v = m.version;
-      text += `\tNODE:        ${part.node}\n` +
+      text += `\tNODE:        ${node}\n` +
         `\tTag:         ${v?.tag ?? ""}\n` +
         `\tSHA:         ${v?.sha ?? ""}\n` +
         `\tBuilt:       ${v?.built ?? ""}\n` +
@@ -39,7 +31,7 @@ export async function serverVersions(ctx: RunContext, json: boolean): Promise<vo
         `\tOS/Arch:     ${v?.os ?? ""}/${v?.arch ?? ""}\n` +
         `\tEnabled:     ${m.features?.rbac ? "RBAC" : ""}\n`;
     }
-  }
-  await ctx.deps.io.stdout.write(text);
+    await out.write(text);
+  }, "error getting version from node");
   throwJoined(errors);
 }

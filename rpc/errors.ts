@@ -56,10 +56,22 @@ export function errorCode(err: unknown): Code {
   return toRpcError(err).code;
 }
 
+/**
+ * How Go prints an error a call returned: gRPC failures (and cancellation) as
+ * `rpc error: code = ... desc = ...`, any other error (a client that could not be built, an
+ * in-band error list) with its own text.
+ */
+export function errorText(err: unknown): string {
+  if (err instanceof RpcError || err instanceof ConnectError) return toRpcError(err).message;
+  if (err instanceof Error && err.name === "AbortError") return toRpcError(err).message;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
 /** One node's failure: `error from node 10.5.0.3: rpc error: ...` when rendered. */
 export class NodeError extends Error {
   override name = "NodeError";
   constructor(readonly node: string, cause: unknown, prefix = "error from node") {
-    super(`${prefix} ${node}: ${toRpcError(cause).message}`, { cause });
+    super(`${prefix} ${node}: ${errorText(cause)}`, { cause });
   }
 }

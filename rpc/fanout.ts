@@ -3,7 +3,7 @@
 
 import type { Metadata } from "../gen/common/common_pb.ts";
 import { Code } from "@connectrpc/connect";
-import { RpcError } from "./errors.ts";
+import { RpcError, rpcErrorText } from "./errors.ts";
 
 export type NodeResult<T> =
   | { node: string; ok: true; value: T }
@@ -75,4 +75,78 @@ export function attribute<E extends WithMetadata>(target: string, messages: E[])
     const error = envelopeError(m);
     return error ? { node, error } : { node, message: m };
   });
+}
+
+/**
+ * Runs `call` for every node at once and hands each outcome to `onResult` as soon as it
+ * arrives (one at a time), as talosctl's multiplexer delivers replies: output and errors
+ * follow arrival order, not the order the nodes were given. A `call` that throws before
+ * dialing (e.g. the client could not be built) is that node's error like any other.
+ */
+export async function eachNodeAsArrived<T>(
+  nodes: string[],
+  call: (node: string) => Promise<T>,
+  onResult: (r: NodeResult<T>) => Promise<void> | void,
+): Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  await Promise.all(nodes.map(async (node) => {
+    let r: NodeResult<T>;
+    try {
+      r = { node, ok: true, value: await call(node) };
+    } catch (error) {
+      r = { node, ok: false, error };
+    }
+    chain = chain.then(() => onResult(r));
+    await chain;
+  }));
+}
+
+/** A reply element's in-band error as FilterMessages renders it: `<hostname>: <error>`. */
+function inbandText(md: Metadata): string {
+  let err: string;
+  if (!md.status) err = md.error;
+  // status.FromProto(OK).Err() is nil, which Go's %s prints as below.
+  else if (md.status.code === 0) err = "%!s(<nil>)";
+  else err = rpcErrorText(md.status.code, md.status.message);
+  return `${md.hostname}: ${err}`;
+}
+
+/** hashicorp/go-multierror's default rendering of a list of errors. */
+export function multiErrorText(items: string[]): string {
+  if (items.length === 1) return `1 error occurred:\n\t* ${items[0]}\n\n`;
+  return `${items.length} errors occurred:\n\t${items.map((s) => `* ${s}`).join("\n\t")}\n\n`;
+}
+
+/**
+ * talosctl's FilterMessages: elements whose `metadata.error` is set are removed and collected
+ * into one error (a status alone, without the error string, is not an error). talosctl then
+ * treats the whole reply of that node as failed, so callers print nothing of it.
+ */
+export function filterMessages<E extends WithMetadata>(
+  messages: E[],
+): { messages: E[]; error?: Error } {
+  const kept: E[] = [];
+  const errs: string[] = [];
+  for (const m of messages) {
+    if (m.metadata && m.metadata.error !== "") errs.push(inbandText(m.metadata));
+    else kept.push(m);
+  }
+  return errs.length > 0
+    ? { messages: kept, error: new Error(multiErrorText(errs)) }
+    : { messages: kept };
+}
+
+/**
+ * talosctl's ReadStream reading of a streamed chunk's metadata (kubeconfig, copy, ...):
+ * `end` when the stream must stop there, with `error` unless the in-band status was a
+ * cancellation, which ends the stream as if it were complete.
+ */
+export function streamChunkError(m: WithMetadata): { end: boolean; error?: Error } {
+  const md = m.metadata;
+  if (!md || md.error === "") return { end: false };
+  if (!md.status) return { end: true, error: new Error(md.error) };
+  if (md.status.code === Code.Canceled || md.status.code === Code.DeadlineExceeded) {
+    return { end: true };
+  }
+  return { end: true, error: new RpcError(md.status.code as Code, md.status.message) };
 }

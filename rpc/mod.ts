@@ -23,9 +23,27 @@ import { newClient, type TalosClient } from "./client.ts";
 
 export { newClient } from "./client.ts";
 export type { ClientConfig, TalosClient } from "./client.ts";
-export { attribute, envelopeError, forEachNode, nodeOf } from "./fanout.ts";
+export {
+  attribute,
+  eachNodeAsArrived,
+  envelopeError,
+  filterMessages,
+  forEachNode,
+  multiErrorText,
+  nodeOf,
+  streamChunkError,
+} from "./fanout.ts";
+export { unaryNodes } from "./unary.ts";
 export type { Attributed, NodeResult } from "./fanout.ts";
-export { codeName, errorCode, NodeError, RpcError, rpcErrorText, toRpcError } from "./errors.ts";
+export {
+  codeName,
+  errorCode,
+  errorText,
+  NodeError,
+  RpcError,
+  rpcErrorText,
+  toRpcError,
+} from "./errors.ts";
 export { normalizeEndpoint } from "./endpoints.ts";
 export { streamNodes } from "./stream.ts";
 export { relabelKey } from "./transport.ts";
@@ -56,48 +74,110 @@ export interface SessionOptions {
   insecure?: boolean;
 }
 
-/** Opens a client for the command's talosconfig context and global flags. */
+/**
+ * Opens a client for the command's talosconfig context and global flags, failing as talosctl's
+ * client factory does:
+ * - without --nodes the talosconfig is read first and every problem (no endpoints, no nodes,
+ *   unreadable file) is the command's error;
+ * - with --nodes the file is only read when a node is called, so a problem is each node's
+ *   error (`error from node X: error constructing client: ...`), raised by `forNode`.
+ */
 export async function openSession(ctx: RunContext, opts: SessionOptions = {}): Promise<Session> {
   if (opts.insecure) return insecureSession(ctx, opts);
+  const { global } = ctx;
+  if (global.nodes.length === 0) {
+    const built = await buildClient(ctx, opts);
+    const nodes = built.nodes;
+    if (nodes.length === 0 && opts.requireNodes !== false) throw new UserError(NODES_NOT_SET);
+    checkClientCertificate(built.contextName, built.cert, ctx.deps.now());
+    return sessionOf(built, nodes);
+  }
+  const nodes = global.nodes;
+  let built: Built | undefined;
+  let failure: UserError | undefined;
+  try {
+    built = await buildClient(ctx, opts);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    failure = new UserError(`error constructing client: ${e.message}`);
+  }
+  if (built) {
+    checkClientCertificate(built.contextName, built.cert, ctx.deps.now());
+    return sessionOf(built, nodes);
+  }
+  const fail = (): never => {
+    throw failure;
+  };
+  return {
+    get client(): TalosClient {
+      return fail();
+    },
+    nodes,
+    contextName: "",
+    single: (name) => singleNode(nodes, name),
+    forNode: fail,
+  };
+}
+
+interface Built {
+  client: TalosClient;
+  contextName: string;
+  /** Nodes of the talosconfig context. */
+  nodes: string[];
+  cert: string;
+}
+
+function sessionOf(built: Built, nodes: string[]): Session {
+  const { client } = built;
+  return {
+    client,
+    nodes,
+    contextName: built.contextName,
+    single: (name) => singleNode(nodes, name),
+    forNode(node: string) {
+      return { client, options: client.callOptions(node) };
+    },
+  };
+}
+
+/** talosctl's buildClientFromConfig + client.New, with their error texts. */
+async function buildClient(ctx: RunContext, opts: SessionOptions): Promise<Built> {
   const tc = await import("../clientconfig/talosconfig.ts");
   const { global, deps } = ctx;
   let opened;
   try {
     opened = await tc.openTalosconfig(deps, global);
   } catch (e) {
-    const path = global.talosconfig || "talosconfig";
     throw new UserError(
-      `failed to open config file ${JSON.stringify(path)}: ${(e as Error).message}`,
+      `failed to open config file ${JSON.stringify(global.talosconfig)}: ${(e as Error).message}`,
     );
   }
-  const sel = tc.currentContext(opened.cfg, global);
-  const nodes = global.nodes.length > 0 ? global.nodes : (sel.ctx.nodes ?? []);
-  const endpoints = global.endpoints.length > 0 ? global.endpoints : sel.ctx.endpoints ?? [];
-  if (endpoints.length === 0) {
+  let sel: ReturnType<typeof tc.currentContext> | undefined;
+  let unresolved: Error | undefined;
+  try {
+    sel = tc.currentContext(opened.cfg, global);
+  } catch (e) {
+    unresolved = e as Error;
+  }
+  // client.New: endpoints come from --endpoints, else from the context (none when it cannot
+  // be resolved); only then is the context needed for the TLS material.
+  const endpoints = global.endpoints.length > 0 ? global.endpoints : sel?.ctx.endpoints ?? [];
+  if (endpoints.length === 0) throw new UserError("failed to determine endpoints");
+  if (!sel) {
     throw new UserError(
-      global.nodes.length > 0
-        ? "error constructing client: failed to determine endpoints"
-        : "failed to determine endpoints",
+      `failed to create client connection: failed to resolve configuration context: ${
+        unresolved?.message ?? ""
+      }`,
     );
   }
-  if (nodes.length === 0 && opts.requireNodes !== false) throw new UserError(NODES_NOT_SET);
   const cert = tc.contextPem(sel, "crt");
-  checkClientCertificate(sel.name, cert, deps.now());
   const client = newClient({
     contextName: sel.name,
     endpoints,
     tls: { ca: tc.contextPem(sel, "ca"), cert, key: tc.contextPem(sel, "key") },
     cluster: global.cluster || sel.ctx.cluster || "",
   }, { signal: deps.signal, dialTimeoutMs: opts.dialTimeoutMs });
-  return {
-    client,
-    nodes,
-    contextName: sel.name,
-    single: (name) => singleNode(nodes, name),
-    forNode(node: string) {
-      return { client, options: client.callOptions(node) };
-    },
-  };
+  return { client, contextName: sel.name, nodes: sel.ctx.nodes ?? [], cert };
 }
 
 function singleNode(nodes: string[], commandName: string): string {

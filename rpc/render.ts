@@ -84,3 +84,53 @@ export function throwJoined(errors: Error[]): void {
 export function formatMemberId(id: bigint): string {
   return id.toString(16).padStart(16, "0");
 }
+
+/**
+ * A tabwriter that talosctl flushes when no reply came for a while (etcd members/status):
+ * rows buffered so far are aligned and written, later rows are aligned among themselves.
+ */
+export class IdleFlushTable {
+  #buf = "";
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly write: (text: string) => Promise<void>,
+    private readonly idleMs = 500,
+  ) {}
+
+  add(text: string): void {
+    this.#buf += text;
+  }
+
+  /** A reply (or a node's error) arrived: flush after `idleMs` unless another one comes. */
+  touch(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.flush(), this.idleMs);
+  }
+
+  flush(): Promise<void> {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const text = this.#buf;
+    this.#buf = "";
+    if (text !== "") this.#writes = this.#writes.then(() => this.write(tabwrite(text)));
+    return this.#writes;
+  }
+}
+
+/**
+ * Go's %.<digits>f. Both Go and toFixed round the exact binary value, but an exact tie (only
+ * possible for binary fractions such as 0.125) goes to even in Go and up in JavaScript.
+ */
+export function goFixed(x: number, digits: number): string {
+  const scaled = x * 10 ** digits;
+  const frac = Math.abs(scaled) - Math.floor(Math.abs(scaled));
+  // A true tie needs x = odd/2^(digits+1) exactly; x * 2^k is exact, x * 10^k may round.
+  const tie = frac === 0.5 && Number.isInteger(x * 2 ** (digits + 1));
+  if (!tie || !Number.isFinite(scaled)) return x.toFixed(digits);
+  const lower = Math.floor(Math.abs(scaled));
+  const even = lower % 2 === 0 ? lower : lower + 1;
+  const s = (even / 10 ** digits).toFixed(digits);
+  return x < 0 ? "-" + s : s;
+}

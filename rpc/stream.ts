@@ -1,8 +1,11 @@
 // Server-streaming fan-out: one stream per node, all running at once (follow mode needs every
 // node's stream open), messages handed over as they arrive, errors collected per node.
+//
+// As talosctl's streaming multiplexer: every message is labelled with the node it was asked
+// of (in-band `metadata` such as a proxy's hostname is not read), and a stream that fails is
+// that node's error, reported in the order the failures happened.
 
 import { Code } from "@connectrpc/connect";
-import { envelopeError, nodeOf, type WithMetadata } from "./fanout.ts";
 import { NodeError, toRpcError } from "./errors.ts";
 
 export interface StreamNodesOptions {
@@ -14,27 +17,23 @@ export interface StreamNodesOptions {
 
 /**
  * Opens `start(node)` for every node and feeds each message to `onMessage` (awaited, so output
- * keeps its order per node). Returns the per-node errors in the order the nodes were given;
- * `metadata.error` envelopes count as errors of the node they name.
+ * keeps its order per node). Returns the per-node errors in the order they happened. `start`
+ * may throw (e.g. the client could not be built): that is the node's error too.
  */
-export async function streamNodes<M extends WithMetadata>(
+export async function streamNodes<M>(
   nodes: string[],
   start: (node: string) => AsyncIterable<M>,
   onMessage: (node: string, m: M) => Promise<void> | void,
   opts: StreamNodesOptions = {},
 ): Promise<Error[]> {
-  const errors: Error[][] = nodes.map(() => []);
-  await Promise.all(nodes.map(async (node, i) => {
+  const errors: Error[] = [];
+  await Promise.all(nodes.map(async (node) => {
     try {
-      for await (const m of start(node)) {
-        const err = envelopeError(m);
-        if (err) errors[i].push(new NodeError(nodeOf(m, node), err, opts.errorPrefix));
-        else await onMessage(nodeOf(m, node), m);
-      }
+      for await (const m of start(node)) await onMessage(node, m);
     } catch (e) {
       if (opts.ignoreCanceled !== false && toRpcError(e).code === Code.Canceled) return;
-      errors[i].push(new NodeError(node, e, opts.errorPrefix));
+      errors.push(new NodeError(node, e, opts.errorPrefix));
     }
   }));
-  return errors.flat();
+  return errors;
 }

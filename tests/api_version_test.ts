@@ -4,13 +4,14 @@ import { assertEquals, assertStringIncludes } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
 import { simNode, startEmulator } from "./emulator/mod.ts";
 
-Deno.test("version: client block, then one server block per node in the order given", async () => {
+// talosctl's multiplexer prints each node's block when its reply arrives (not in --nodes order).
+Deno.test("version: client block, then one server block per node as replies arrive", async () => {
   await using dir = await tempDir();
   await using emu = await startEmulator({
     nodes: [simNode("10.5.0.2"), simNode("10.5.0.3")],
   });
   emu.nodes.get("10.5.0.3")!.version.tag = "v1.13.9";
-  emu.nodes.get("10.5.0.2")!.faults.delayMs = 100; // answers last, printed first
+  emu.nodes.get("10.5.0.2")!.faults.delayMs = 100; // asked first, answers last, printed last
   const cfg = await emu.talosconfig(dir.path, { roles: ["os:reader"] });
   const r = await run(["version", "--talosconfig", cfg, "-n", "10.5.0.2,10.5.0.3"]);
   assertEquals(r.stderr, "");
@@ -19,9 +20,9 @@ Deno.test("version: client block, then one server block per node in the order gi
   assertEquals(
     server,
     "Server:\n" +
-      "\tNODE:        10.5.0.2\n\tTag:         v1.5.5\n\tSHA:         ad7361c7\n\tBuilt:       \n" +
-      "\tGo version:  go1.20.10\n\tOS/Arch:     linux/amd64\n\tEnabled:     RBAC\n" +
       "\tNODE:        10.5.0.3\n\tTag:         v1.13.9\n\tSHA:         ad7361c7\n\tBuilt:       \n" +
+      "\tGo version:  go1.20.10\n\tOS/Arch:     linux/amd64\n\tEnabled:     RBAC\n" +
+      "\tNODE:        10.5.0.2\n\tTag:         v1.5.5\n\tSHA:         ad7361c7\n\tBuilt:       \n" +
       "\tGo version:  go1.20.10\n\tOS/Arch:     linux/amd64\n\tEnabled:     RBAC\n",
   );
 });

@@ -3,7 +3,7 @@
 
 import { int, list, type RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
-import { attribute, openSession, toRpcError } from "../../rpc/mod.ts";
+import { errorText, filterMessages, openSession } from "../../rpc/mod.ts";
 import {
   encodeTalosconfig,
   parseTalosconfig,
@@ -11,6 +11,7 @@ import {
 } from "../../clientconfig/talosconfig.ts";
 import { resolvePath } from "./common.ts";
 import { parseRoles } from "../../pki/roles.ts";
+import { goQuote } from "../../etcd/gofmt.ts";
 
 /** google.protobuf.Duration for a number of milliseconds (durationpb.New). */
 export function durationOf(ms: number): { seconds: bigint; nanos: number } {
@@ -31,13 +32,14 @@ export async function newClientConfig(ctx: RunContext): Promise<void> {
   const path = ctx.args[0] ?? "talosconfig";
   const session = await openSession(ctx);
   const node = session.single("config new");
+  // talosctl builds the client (and fails on a bad talosconfig) before checking the roles.
+  const { client, options } = session.forNode(node);
   const { roles, unknown } = parseRoles(list(ctx, "roles"));
   if (unknown.length > 0) throw new UserError(`unknown roles: ${unknown.join(", ")}`);
   const abs = resolvePath(ctx, path);
-  const already = () => new UserError(`talosconfig file already exists: ${JSON.stringify(path)}`);
+  const already = () => new UserError(`talosconfig file already exists: ${goQuote(path)}`);
   if (await exists(abs)) throw already();
 
-  const { client, options } = session.forNode(node);
   let reply;
   try {
     reply = await client.machine.generateClientConfiguration(
@@ -45,26 +47,21 @@ export async function newClientConfig(ctx: RunContext): Promise<void> {
       options,
     );
   } catch (err) {
-    throw new UserError(toRpcError(err).message);
+    throw new UserError(errorText(err));
   }
-  const parts = attribute(node, reply.messages);
-  const failed = parts.filter((p) => p.error);
-  if (failed.length > 0) {
-    // FilterMessages' multierror rendering.
-    const n = failed.length;
-    const items = failed.map((p) => `\t* ${p.node}: ${p.error!.message}`).join("\n");
-    throw new UserError(`${n} error${n === 1 ? "" : "s"} occurred:\n${items}\n\n`);
-  }
-  if (parts.length !== 1) throw new UserError(`expected 1 message, got ${parts.length}`);
+  // FilterMessages: in-band errors fail the command with go-multierror's rendering.
+  const { messages, error } = filterMessages(reply.messages);
+  if (error) throw new UserError(error.message);
+  if (messages.length !== 1) throw new UserError(`expected 1 message, got ${messages.length}`);
 
-  const text = new TextDecoder().decode(parts[0].message!.talosconfig);
+  const text = new TextDecoder().decode(messages[0].talosconfig);
   const cfg = parseTalosconfig(text, `talosconfig returned by node ${node}`);
   const current = cfg.contexts[cfg.context];
   if (!current) {
     throw new UserError(`talosconfig returned by node ${node} has no context ${cfg.context}`);
   }
   // Make the new file usable right away: it talks to the endpoints this command used.
-  current.endpoints = [...session.client.config.endpoints];
+  current.endpoints = [...client.config.endpoints];
   const out = encodeTalosconfig(cfg);
   try {
     await writeAtomic(abs, out, { noClobber: true });

@@ -7,33 +7,33 @@ export const spec: CommandSpec = {
   short: "List the members of the etcd cluster",
   args: noArgs,
   async run(ctx) {
-    const { attribute, forEachNode, NodeError, openSession } = await import("../../rpc/mod.ts");
-    const { formatMemberId, tabwrite, throwJoined } = await import("../../rpc/render.ts");
+    const { openSession } = await import("../../rpc/mod.ts");
+    const { unaryNodes } = await import("../../rpc/unary.ts");
+    const { formatMemberId, IdleFlushTable, throwJoined } = await import("../../rpc/render.ts");
     const session = await openSession(ctx);
-    const results = await forEachNode(session.nodes, (node) => {
-      const { client, options } = session.forNode(node);
-      return client.machine.etcdMemberList({ queryLocal: true }, options);
+    const out = ctx.deps.io.stdout;
+    // As talosctl: rows in arrival order, the table flushed after 500 ms without a reply.
+    const table = new IdleFlushTable((t) => out.write(t));
+    table.add("NODE\tID\tHOSTNAME\tPEER URLS\tCLIENT URLS\tLEARNER\n");
+    const errors = await unaryNodes(session.nodes, async (node) => {
+      try {
+        const { client, options } = session.forNode(node);
+        return await client.machine.etcdMemberList({ queryLocal: true }, options);
+      } finally {
+        table.touch();
+      }
+    }, (node, messages) => {
+      for (const msg of messages) {
+        for (const m of msg.members) {
+          table.add(
+            `${node}\t${formatMemberId(m.id)}\t${m.hostname}\t${m.peerUrls.join(",")}\t${
+              m.clientUrls.join(",")
+            }\t${m.isLearner}\n`,
+          );
+        }
+      }
     });
-    let text = "NODE\tID\tHOSTNAME\tPEER URLS\tCLIENT URLS\tLEARNER\n";
-    const errors: Error[] = [];
-    for (const r of results) {
-      if (!r.ok) {
-        errors.push(new NodeError(r.node, r.error));
-        continue;
-      }
-      for (const p of attribute(r.node, r.value.messages)) {
-        if (p.error) {
-          errors.push(new NodeError(p.node, p.error));
-          continue;
-        }
-        for (const m of p.message!.members) {
-          text += `${p.node}\t${formatMemberId(m.id)}\t${m.hostname}\t${m.peerUrls.join(",")}\t${
-            m.clientUrls.join(",")
-          }\t${m.isLearner}\n`;
-        }
-      }
-    }
-    await ctx.deps.io.stdout.write(tabwrite(text));
+    await table.flush();
     throwJoined(errors);
   },
 };

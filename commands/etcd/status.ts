@@ -9,48 +9,50 @@ export const spec: CommandSpec = {
     "Reports, for every node given, its etcd member: database size, leader, raft indexes and errors.\nTarget all control plane nodes to see the whole cluster.",
   args: noArgs,
   async run(ctx) {
-    const { attribute, forEachNode, NodeError, openSession } = await import("../../rpc/mod.ts");
-    const { formatMemberId, humanizeBytes, tabwrite, throwJoined } = await import(
+    const { openSession } = await import("../../rpc/mod.ts");
+    const { unaryNodes } = await import("../../rpc/unary.ts");
+    const { formatMemberId, goFixed, humanizeBytes, IdleFlushTable, throwJoined } = await import(
       "../../rpc/render.ts"
     );
     const session = await openSession(ctx);
-    const results = await forEachNode(session.nodes, (node) => {
-      const { client, options } = session.forNode(node);
-      return client.machine.etcdStatus({}, options);
+    const out = ctx.deps.io.stdout;
+    // As talosctl: rows in arrival order, the table flushed after 500 ms without a reply.
+    const table = new IdleFlushTable((t) => out.write(t));
+    table.add(
+      "NODE\tMEMBER\tDB SIZE\tIN USE\tLEADER\tRAFT INDEX\tRAFT TERM\tRAFT APPLIED INDEX\tLEARNER\tPROTOCOL\tSTORAGE\tERRORS\n",
+    );
+    const errors = await unaryNodes(session.nodes, async (node) => {
+      try {
+        const { client, options } = session.forNode(node);
+        return await client.machine.etcdStatus({}, options);
+      } finally {
+        table.touch();
+      }
+    }, (node, messages) => {
+      for (const msg of messages) {
+        const s = msg.memberStatus;
+        const size = s?.dbSize ?? 0n, inUse = s?.dbSizeInUse ?? 0n;
+        const ratio = size > 0n ? (Number(inUse) / Number(size)) * 100 : 0;
+        table.add(
+          [
+            node,
+            formatMemberId(s?.memberId ?? 0n),
+            // humanize.Bytes(uint64(...)): a negative size wraps around as in Go.
+            humanizeBytes(BigInt.asUintN(64, size)),
+            `${humanizeBytes(BigInt.asUintN(64, inUse))} (${goFixed(ratio, 2)}%)`,
+            formatMemberId(s?.leader ?? 0n),
+            String(s?.raftIndex ?? 0n),
+            String(s?.raftTerm ?? 0n),
+            String(s?.raftAppliedIndex ?? 0n),
+            String(s?.isLearner ?? false),
+            s?.protocolVersion ?? "",
+            s?.storageVersion ?? "",
+            (s?.errors ?? []).join(", "),
+          ].join("\t") + "\n",
+        );
+      }
     });
-    let text =
-      "NODE\tMEMBER\tDB SIZE\tIN USE\tLEADER\tRAFT INDEX\tRAFT TERM\tRAFT APPLIED INDEX\tLEARNER\tPROTOCOL\tSTORAGE\tERRORS\n";
-    const errors: Error[] = [];
-    for (const r of results) {
-      if (!r.ok) {
-        errors.push(new NodeError(r.node, r.error));
-        continue;
-      }
-      for (const p of attribute(r.node, r.value.messages)) {
-        if (p.error) {
-          errors.push(new NodeError(p.node, p.error));
-          continue;
-        }
-        const s = p.message!.memberStatus;
-        const size = Number(s?.dbSize ?? 0n), inUse = Number(s?.dbSizeInUse ?? 0n);
-        const ratio = size > 0 ? (inUse / size) * 100 : 0;
-        text += [
-          p.node,
-          formatMemberId(s?.memberId ?? 0n),
-          humanizeBytes(size),
-          `${humanizeBytes(inUse)} (${ratio.toFixed(2)}%)`,
-          formatMemberId(s?.leader ?? 0n),
-          String(s?.raftIndex ?? 0n),
-          String(s?.raftTerm ?? 0n),
-          String(s?.raftAppliedIndex ?? 0n),
-          String(s?.isLearner ?? false),
-          s?.protocolVersion ?? "",
-          s?.storageVersion ?? "",
-          (s?.errors ?? []).join(", "),
-        ].join("\t") + "\n";
-      }
-    }
-    await ctx.deps.io.stdout.write(tabwrite(text));
+    await table.flush();
     throwJoined(errors);
   },
 };
