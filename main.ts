@@ -31,14 +31,16 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
 if (import.meta.main) {
   const controller = new AbortController();
   let interrupted = false;
-  const onSignal = () => {
-    if (interrupted) Deno.exit(130);
+  // As talosctl: the first SIGINT or SIGTERM cancels the command, a second one kills it.
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const handlers = signals.map((sig) => () => {
+    if (interrupted) Deno.exit(sig === "SIGINT" ? 130 : 143);
     interrupted = true;
     console.error("Signal received, aborting, press Ctrl+C once again to abort immediately...");
     controller.abort(new UserError("interrupted"));
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
+  });
+  signals.forEach((sig, i) => Deno.addSignalListener(sig, handlers[i]));
   const code = await main(Deno.args, realDeps(controller.signal));
-  Deno.removeSignalListener("SIGINT", onSignal);
+  signals.forEach((sig, i) => Deno.removeSignalListener(sig, handlers[i]));
   Deno.exit(code);
 }
