@@ -99,19 +99,19 @@ Deno.test("validate: custom decoders reject bad base64, URLs and sizes", async (
   );
   assertEquals(
     b64.stderr,
-    "c.yaml: error decoding document /v1alpha1/ (line 1): error decoding  to *v1alpha1.Config: illegal base64 data at input byte 4\n",
+    "c.yaml: error decoding document /v1alpha1/ (line 1): error decoding  to *v1alpha1.Config: yaml: construct errors: line 6: illegal base64 data at input byte 4\n",
   );
   const url = await validate(BASE.replace("https://10.0.0.1:6443", "https://10.0.0.1:port"));
   assertEquals(
     url.stderr,
-    `c.yaml: error decoding document /v1alpha1/ (line 1): error decoding  to *v1alpha1.Config: parse "https://10.0.0.1:port": invalid port ":port" after host\n`,
+    `c.yaml: error decoding document /v1alpha1/ (line 1): error decoding  to *v1alpha1.Config: yaml: construct errors: line 12: parse "https://10.0.0.1:port": invalid port ":port" after host\n`,
   );
   const size = await validate(
     BASE + doc("RawVolumeConfig", "name: r\nprovisioning:\n  maxSize: 10 parsecs\n"),
   );
   assertEquals(
     size.stderr,
-    "c.yaml: error decoding document v1alpha1/RawVolumeConfig/r (line 18): error decoding RawVolumeConfig to *block.RawVolumeConfigV1Alpha1: unhandled size name: parsecs\n",
+    "c.yaml: error decoding document v1alpha1/RawVolumeConfig/r (line 18): error decoding RawVolumeConfig to *block.RawVolumeConfigV1Alpha1: yaml: construct errors: line 22: unhandled size name: parsecs\n",
   );
 });
 

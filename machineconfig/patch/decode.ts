@@ -14,8 +14,8 @@ import {
   type ValueMap,
 } from "../schema.ts";
 import { parseGoDuration } from "../go_format.ts";
-import { isIP, isPrefix } from "../validate/net.ts";
-import { base64Decode, parseBlockSize, urlParseError } from "../validate/goparse.ts";
+import { base64Decode, urlParseError } from "../validate/goparse.ts";
+import { CODEC_CHECKS, TEXT_FIELDS, type TextCheck } from "../validate/enums.ts";
 
 export class ConfigDecodeError extends Error {
   override name = "ConfigDecodeError";
@@ -111,44 +111,38 @@ function yamlTag(node: Node): string {
   return "!!str";
 }
 
-/** Why a custom scalar's text is not acceptable for its Go type, or null. */
+/**
+ * Why a custom scalar's text is not acceptable for its Go type, or null: the error its
+ * UnmarshalText / UnmarshalYAML returns (empty text is the zero value and always accepted).
+ */
 function codecProblem(codec: string, text: string): string | null {
-  if (text === "") return null;
   switch (codec) {
-    case "duration":
-      return /^[-+]?\d+$/.test(text) || parseGoDuration(text) !== undefined
-        ? null
-        : `time: invalid duration ${JSON.stringify(text)}`;
-    case "prefix":
-      return isPrefix(text) ? null : `netip.ParsePrefix(${JSON.stringify(text)}): invalid prefix`;
-    case "addr":
-      return isIP(text) ? null : `ParseAddr(${JSON.stringify(text)}): invalid IP address`;
+    case "base64": {
+      const r = base64Decode(text);
+      return "error" in r ? r.error : null;
+    }
+    case "url":
+      return urlParseError(text);
     default:
-      return null;
+      return CODEC_CHECKS[codec]?.(text) ?? null;
   }
+}
+
+/** Go's time.ParseDuration accepts the text (a bare number only when it is 0). */
+function durationOK(text: string): boolean {
+  if (/^[-+]?\d+$/.test(text)) return /^[-+]?0+$/.test(text);
+  return parseGoDuration(text) !== undefined;
 }
 
 /**
- * Errors custom YAML/text unmarshallers return (base64 bytes, URLs): Go's decoder aborts with the
- * bare error text, without a line.
+ * Structs decoded by a custom UnmarshalYAML that base64-decodes crt, then key, returning the
+ * first error (siderolabs/crypto x509 PEM types): the error carries the struct's line.
  */
-function fatalCodecProblem(codec: string, text: string): string | null {
-  if (codec === "base64") {
-    const r = base64Decode(text);
-    return "error" in r ? r.error : null;
-  }
-  if (codec === "url") return text === "" ? null : urlParseError(text);
-  return null;
-}
-
-/** Fields holding Talos block sizes (block.ByteSize, block.Size with percentages). */
-const SIZE_FIELDS: Record<string, "bytes" | "size"> = {
-  "block.ProvisioningSpec.minSize": "bytes",
-  "block.ProvisioningSpec.maxSize": "size",
-  "block.XFSSpec.minAllocationGroupSize": "bytes",
-  "storage.LVMLogicalVolumeProvisioningSpec.minSize": "bytes",
-  "storage.LVMLogicalVolumeProvisioningSpec.maxSize": "size",
-};
+const PEM_STRUCTS = new Set([
+  "x509.PEMEncodedCertificateAndKey",
+  "x509.PEMEncodedCertificate",
+  "x509.PEMEncodedKey",
+]);
 
 // ---------------------------------------------------------------------------------------------
 // Typed decoding
@@ -157,20 +151,21 @@ interface Ctx {
   schema: Schema;
   lines: LineCounter;
   unknown: string[];
-  typeErrors: string[];
-  /** Errors of upstream's custom unmarshallers: decoding stops at the first one. */
-  fatal: string[];
+  /** Construct errors in document order, as go-yaml v4 collects them ("line N: ..."). */
+  errors: string[];
 }
 
 function lineOf(ctx: Ctx, node: Node): number {
   return ctx.lines.linePos(node.range?.[0] ?? 0).line;
 }
 
-function cannot(ctx: Ctx, node: Node, into: string, path: string): undefined {
-  const v = isScalar(node) ? ` \`${String(node.value ?? "")}\`` : "";
-  ctx.typeErrors.push(
-    `line ${lineOf(ctx, node)}: cannot unmarshal ${yamlTag(node)}${v} into ${into} (at ${path})`,
-  );
+function cannot(ctx: Ctx, node: Node, into: string): undefined {
+  let v = "";
+  if (isScalar(node)) {
+    const text = String(node.value ?? "");
+    v = ` \`${text.length > 10 ? text.slice(0, 7) + "..." : text}\``;
+  }
+  ctx.errors.push(`line ${lineOf(ctx, node)}: cannot construct ${yamlTag(node)}${v} into ${into}`);
 }
 
 function isNullNode(node: Node | null | undefined): boolean {
@@ -190,60 +185,65 @@ function decodeAny(node: Node): Value {
   return untyped(node);
 }
 
-function decodeType(ctx: Ctx, t: FieldType, node: Node, path: string): Value | undefined {
+function decodeType(
+  ctx: Ctx,
+  t: FieldType,
+  node: Node,
+  path: string,
+  check?: TextCheck,
+): Value | undefined {
   switch (t.kind) {
     case "string":
-      if (!isScalar(node)) return cannot(ctx, node, "string", path);
+      if (!isScalar(node)) return cannot(ctx, node, "string");
       return String(node.value ?? "");
     case "custom": {
-      if (!isScalar(node)) return cannot(ctx, node, "string", path);
+      if (!isScalar(node)) return cannot(ctx, node, "string");
       const text = String(node.value ?? "");
-      const fatal = fatalCodecProblem(t.codec, text);
-      if (fatal) {
-        ctx.fatal.push(fatal);
-        return undefined;
+      if (t.codec === "duration") {
+        if (!durationOK(text)) return cannot(ctx, node, "time.Duration");
+        return typeof untyped(node) === "number" ? untyped(node) : text;
       }
-      const problem = codecProblem(t.codec, text);
+      const problem = text === "" ? null : (check?.(text) ?? codecProblem(t.codec, text));
       if (problem) {
-        ctx.typeErrors.push(`line ${lineOf(ctx, node)}: ${problem} (at ${path})`);
+        ctx.errors.push(`line ${lineOf(ctx, node)}: ${problem}`);
         return undefined;
       }
-      return t.codec === "duration" && typeof untyped(node) === "number" ? untyped(node) : text;
+      return text;
     }
     case "int":
     case "uint": {
       const v = untyped(node);
       if (typeof v !== "number" || !Number.isInteger(v) || (t.kind === "uint" && v < 0)) {
-        return cannot(ctx, node, t.kind === "int" ? "int" : "uint", path);
+        return cannot(ctx, node, t.kind === "int" ? "int" : "uint");
       }
       return v;
     }
     case "float": {
       const v = untyped(node);
-      if (typeof v !== "number") return cannot(ctx, node, "float64", path);
+      if (typeof v !== "number") return cannot(ctx, node, "float64");
       return v;
     }
     case "bool": {
       const s = isScalar(node) ? String(node.value ?? "") : "";
       if (isScalar(node) && node.type === "PLAIN" && TRUES.has(s)) return true;
       if (isScalar(node) && node.type === "PLAIN" && FALSES.has(s)) return false;
-      return cannot(ctx, node, "bool", path);
+      return cannot(ctx, node, "bool");
     }
     case "any":
       return decodeAny(node);
     case "list": {
-      if (!isSeq(node)) return cannot(ctx, node, "[]" + typeName(t.of), path);
+      if (!isSeq(node)) return cannot(ctx, node, "[]" + typeName(t.of));
       const out: Value[] = [];
       node.items.forEach((item, i) => {
         const v = isNullNode(item as Node)
           ? null
-          : decodeType(ctx, t.of, item as Node, `${path}[${i}]`);
+          : decodeType(ctx, t.of, item as Node, `${path}[${i}]`, check);
         out.push(v === undefined ? null : v);
       });
       return out;
     }
     case "map": {
-      if (!isMap(node)) return cannot(ctx, node, "map[string]" + typeName(t.of), path);
+      if (!isMap(node)) return cannot(ctx, node, "map[string]" + typeName(t.of));
       const out: ValueMap = {};
       for (const p of node.items) {
         const key = String(untyped(p.key as Node));
@@ -307,8 +307,9 @@ function findField(
 
 function decodeStruct(ctx: Ctx, struct: string, node: Node, path: string): ValueMap | undefined {
   if (!isMap(node)) {
-    return cannot(ctx, node, structDef(ctx.schema, struct).name.split(".").pop()!, path);
+    return cannot(ctx, node, structDef(ctx.schema, struct).name.split(".").pop()!);
   }
+  if (PEM_STRUCTS.has(struct)) return decodePEM(ctx, struct, node, path);
   const out: ValueMap = {};
   for (const p of node.items) {
     const keyNode = p.key as Node;
@@ -328,18 +329,39 @@ function decodeStruct(ctx: Ctx, struct: string, node: Node, path: string): Value
       // Go leaves nil pointers, slices and maps nil; zero values stay zero.
       continue;
     }
-    const sizeKind = SIZE_FIELDS[`${struct}.${key}`];
-    if (sizeKind && isScalar(vn) && String(vn.value ?? "") !== "") {
-      const r = parseBlockSize(String(vn.value), sizeKind === "size");
-      if ("error" in r) {
-        ctx.fatal.push(r.error);
-        continue;
-      }
-    }
-    let v = decodeType(ctx, f.type, vn!, full);
+    let v = decodeType(ctx, f.type, vn!, full, TEXT_FIELDS[`${struct}.${key}`]);
     const hook = DECODE_HOOKS[`${struct}.${key}`];
     if (hook && v !== undefined) v = hook(v);
     if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/** A PEM certificate/key struct: crt, then key, are base64-decoded; the first error counts. */
+function decodePEM(ctx: Ctx, struct: string, node: Node, path: string): ValueMap | undefined {
+  if (!isMap(node)) return undefined;
+  const fields = structDef(ctx.schema, struct).fields.map((f) => f.key);
+  const out: ValueMap = {};
+  const before = ctx.errors.length;
+  for (const p of node.items) {
+    const key = isScalar(p.key) ? String(p.key.value ?? "") : "";
+    const vn = p.value as Node | null;
+    if (!fields.includes(key)) {
+      ctx.unknown.push(`${path ? `${path}.` : ""}${key} (line ${lineOf(ctx, p.key as Node)})`);
+    } else if (vn && !isNullNode(vn)) {
+      if (isScalar(vn)) out[key] = String(vn.value ?? "");
+      else cannot(ctx, vn, "string");
+    }
+  }
+  if (ctx.errors.length > before) return undefined;
+  for (const key of ["crt", "key"]) {
+    const text = out[key];
+    if (typeof text !== "string" || (key === "key" && text === "******")) continue;
+    const r = base64Decode(text);
+    if ("error" in r) {
+      ctx.errors.push(`line ${lineOf(ctx, node)}: ${r.error}`);
+      return undefined;
+    }
   }
   return out;
 }
@@ -391,13 +413,14 @@ export function decodeDocument(
   if (!def || (kind !== "v1alpha1" && def.apiVersion !== h.apiVersion)) {
     throw fail(`${JSON.stringify(kind)} ${JSON.stringify(h.apiVersion)}: not registered`);
   }
-  const ctx: Ctx = { schema, lines, unknown: [], typeErrors: [], fatal: [] };
+  const ctx: Ctx = { schema, lines, unknown: [], errors: [] };
   const data = decodeStruct(ctx, def.struct, node, "") ?? {};
-  if (ctx.fatal.length > 0) {
-    throw fail(`error decoding ${h.kind} to *${def.struct}: ${ctx.fatal[0]}`);
-  }
-  if (ctx.typeErrors.length > 0) {
-    throw fail(`yaml: unmarshal errors:\n  ${ctx.typeErrors.join("\n  ")}`);
+  if (ctx.errors.length > 0) {
+    throw fail(
+      `error decoding ${h.kind} to *${def.struct}: yaml: construct errors: ${
+        ctx.errors.join("; ")
+      }`,
+    );
   }
   if (ctx.unknown.length > 0) {
     throw fail(`unknown keys found during decoding: ${ctx.unknown.join(", ")}`);

@@ -273,7 +273,10 @@ Deno.test("bad patches: unknown keys (with line), malformed YAML, JSON errors", 
   const json = err(() => loadPatch(schema, '[{"op": ', "j.json"));
   assertStringIncludes(json, "j.json");
   const typed = err(() => loadPatch(schema, "machine:\n  certSANs: notalist\n", "t.yaml"));
-  assertStringIncludes(typed, "line 2: cannot unmarshal !!str `notalist` into []string");
+  assertStringIncludes(
+    typed,
+    "construct errors: line 2: cannot construct !!str `notalist` into []string",
+  );
   const prefix = err(() =>
     loadPatch(
       schema,
@@ -284,7 +287,7 @@ Deno.test("bad patches: unknown keys (with line), malformed YAML, JSON errors", 
   assertStringIncludes(prefix, "l.yaml: error decoding document v1alpha1/LinkConfig/eth0 (line 1)");
   assertStringIncludes(
     prefix,
-    'line 5: netip.ParsePrefix("10.0.0.1/99"): invalid prefix (at addresses[0].address)',
+    'construct errors: line 5: netip.ParsePrefix("10.0.0.1/99"): prefix length out of range',
   );
 });
 
