@@ -4,7 +4,7 @@
 
 import { type ConfigDocument, kindDef, type Schema, type ValueMap } from "../schema.ts";
 import { LINK_KINDS } from "./kinds_network.ts";
-import { arr, bool, map, str } from "./v1alpha1.ts";
+import { arr, bool, map, str } from "./values.ts";
 import { isIP } from "./net.ts";
 import { parseGoDuration } from "../go_format.ts";
 

@@ -5,7 +5,7 @@ import { type ConfigDocument, kindDef, type Schema, type ValueMap } from "../sch
 import { isIP, parseURL } from "./net.ts";
 import { BLOCK_CHECKS, type KindCheck } from "./kinds_block.ts";
 import { NETWORK_CHECKS } from "./kinds_network.ts";
-import { arr, bool, map, type Mode, str } from "./v1alpha1.ts";
+import { arr, bool, map, type Mode, str } from "./values.ts";
 
 type Check = (d: ValueMap) => string[];
 

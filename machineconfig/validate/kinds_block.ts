@@ -5,7 +5,7 @@
 import type { Value, ValueMap } from "../schema.ts";
 import { parseGoDuration } from "../go_format.ts";
 import { parseBlockSize, type ParsedSize } from "./goparse.ts";
-import { arr, map, str } from "./v1alpha1.ts";
+import { arr, map, str } from "./values.ts";
 
 export interface KindFindings {
   warnings: string[];

@@ -9,7 +9,7 @@ import { base64Decode } from "./goparse.ts";
 import { isIP, isPrefix, isSubnetOrAddress } from "./net.ts";
 import { parseAddrError } from "./netip.ts";
 import type { KindCheck, KindFindings } from "./kinds_block.ts";
-import { arr, map, str } from "./v1alpha1.ts";
+import { arr, map, str } from "./values.ts";
 
 const UNSPECIFIED = /^(0\.0\.0\.0|::|(0{1,4}:){7}0{1,4})$/;
 const addrOf = (s: string) => s.split("/")[0];
