@@ -37,7 +37,7 @@ if (import.meta.main) {
     if (interrupted) Deno.exit(sig === "SIGINT" ? 130 : 143);
     interrupted = true;
     console.error("Signal received, aborting, press Ctrl+C once again to abort immediately...");
-    controller.abort(new UserError("interrupted"));
+    controller.abort(new UserError("context canceled"));
   });
   signals.forEach((sig, i) => Deno.addSignalListener(sig, handlers[i]));
   const code = await main(Deno.args, realDeps(controller.signal));

@@ -43,12 +43,33 @@ export class RpcError extends Error {
 /** Turns any error thrown by a call into an RpcError (ConnectErrors keep their code). */
 export function toRpcError(err: unknown): RpcError {
   if (err instanceof RpcError) return err;
-  if (err instanceof ConnectError) return new RpcError(err.code, err.rawMessage, { cause: err });
+  if (err instanceof ConnectError) {
+    // A call cancelled on our side (Ctrl-C): Go's context error text, whatever the reason.
+    const local = err.code === Code.Canceled &&
+      (isLocalAbort(err.cause) || isLocalAbort({ message: err.rawMessage }));
+    if (local) return new RpcError(err.code, "context canceled", { cause: err });
+    // grpc-go's words for a reply over the receive limit.
+    const big = /^message size (\d+) is larger than configured readMaxBytes (\d+)$/.exec(
+      err.rawMessage,
+    );
+    if (big && err.code === Code.ResourceExhausted) {
+      const desc = `grpc: received message larger than max (${big[1]} vs. ${big[2]})`;
+      return new RpcError(err.code, desc, { cause: err });
+    }
+    return new RpcError(err.code, err.rawMessage, { cause: err });
+  }
   if (err instanceof Error && err.name === "AbortError") {
     return new RpcError(Code.Canceled, "context canceled", { cause: err });
   }
   const msg = err instanceof Error ? err.message : String(err);
   return new RpcError(Code.Unknown, msg, { cause: err });
+}
+
+function isLocalAbort(e: unknown): boolean {
+  const x = e as { name?: unknown; message?: unknown };
+  return x?.name === "AbortError" || x?.name === "TimeoutError" ||
+    /^(the operation was aborted|this operation was aborted|the signal has been aborted|interrupted|context canceled)/i
+      .test(String(x?.message ?? ""));
 }
 
 /** The gRPC status code of an error thrown by a call (Unknown for anything else). */

@@ -109,8 +109,10 @@ export function endpointTransport(
   if (!hp) throw new Error(`invalid endpoint ${endpoint}`);
   const dialTimeoutMs = opts.dialTimeoutMs ?? 20_000;
   const key = relabelKey(material.key);
+  // The connection in use, to tell a dropped connection from a stream reset by the server.
+  let current: tls.TLSSocket | undefined;
   const createConnection = (): Duplex => {
-    const socket = tls.connect({
+    const socket = current = tls.connect({
       host: hp.host,
       port: hp.port,
       ...(isIP(hp.host) ? {} : { servername: hp.host }),
@@ -162,8 +164,11 @@ export function endpointTransport(
   );
   return createTransport({
     baseUrl,
-    httpClient: tolerateLateClose(
-      createNodeHttpClient({ httpVersion: "2", sessionProvider: () => sessions }),
+    httpClient: asGrpcGo(
+      tolerateLateClose(
+        createNodeHttpClient({ httpVersion: "2", sessionProvider: () => sessions }),
+      ),
+      () => current === undefined || current.destroyed || current.readyState !== "open",
     ),
     useBinaryFormat: true,
     interceptors: [],
@@ -193,6 +198,70 @@ function tolerateLateClose(inner: UniversalClientFn): UniversalClientFn {
           yield* body;
         } catch (err) {
           if (!isPrematureClose(err) || !res.trailer.has("grpc-status")) throw err;
+        }
+      })(),
+    };
+  };
+}
+
+/** grpc-go's codes for RST_STREAM error codes (http2ErrConvTab); others are Internal. */
+const RST_CODES: Record<string, Code> = {
+  REFUSED_STREAM: Code.Unavailable,
+  CANCEL: Code.Canceled,
+  FLOW_CONTROL_ERROR: Code.ResourceExhausted,
+  ENHANCE_YOUR_CALM: Code.ResourceExhausted,
+  INADEQUATE_SECURITY: Code.PermissionDenied,
+};
+
+/**
+ * Rewords transport failures as grpc-go reports them: a stream reset by the server is
+ * `stream terminated by RST_STREAM with error code: X`, a connection that went away under a
+ * call is Unavailable `error reading from server: EOF` (not a cancellation: only Ctrl-C is).
+ */
+export function grpcGoTransportError(err: unknown, connectionGone: boolean): unknown {
+  if (!(err instanceof ConnectError)) return err;
+  const m = /^http\/2 stream closed with error code (\w+) \(0x[0-9a-f]+\)$/i.exec(err.rawMessage) ??
+    /Stream closed with error code NGHTTP2_(\w+)/.exec(err.rawMessage);
+  if (m) {
+    const name = m[1].toUpperCase();
+    if (name === "CANCEL" && connectionGone) {
+      return new ConnectError(
+        "error reading from server: EOF",
+        Code.Unavailable,
+        undefined,
+        undefined,
+        err,
+      );
+    }
+    return new ConnectError(
+      `stream terminated by RST_STREAM with error code: ${name}`,
+      RST_CODES[name] ?? Code.Internal,
+      undefined,
+      undefined,
+      err,
+    );
+  }
+  return err;
+}
+
+function asGrpcGo(inner: UniversalClientFn, connectionGone: () => boolean): UniversalClientFn {
+  const convert = (err: unknown, signal?: AbortSignal) =>
+    signal?.aborted ? err : grpcGoTransportError(err, connectionGone());
+  return async (req) => {
+    let res;
+    try {
+      res = await inner(req);
+    } catch (err) {
+      throw convert(err, req.signal);
+    }
+    const body = res.body;
+    return {
+      ...res,
+      body: (async function* () {
+        try {
+          yield* body;
+        } catch (err) {
+          throw convert(err, req.signal);
         }
       })(),
     };

@@ -212,3 +212,59 @@ Deno.test("config new: in-band errors fail with go-multierror's text, hostnames 
   const r = await run(["config", "new", "--talosconfig", cfg, `${dir.path}/new`], { now: NOW });
   assertEquals([r.code, r.stderr], [1, "1 error occurred:\n\t* : boom\n\n\n"]);
 });
+
+// grpc-go's words for transport failures (http2_client.go, http_util.go):
+// RST_STREAM -> "stream terminated by RST_STREAM with error code: <name>", a connection that
+// dies under a call -> Unavailable "error reading from server: EOF", an oversized reply ->
+// ResourceExhausted "grpc: received message larger than max (<n> vs. <max>)", and Ctrl-C ->
+// Canceled "context canceled".
+Deno.test("transport failures are reported in grpc-go's words", async () => {
+  await using dir = await tempDir();
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2"), simNode("10.5.0.3")] });
+  const cfg = await emu.talosconfig(dir.path, { nodes: ["10.5.0.2"] });
+  const node = emu.nodes.get("10.5.0.2")!;
+  node.logs.set("kubelet", "z".repeat(10_000) + "\n");
+  node.faults.dropAfter = 3;
+  const rst = await run(["logs", "kubelet", "--talosconfig", cfg]);
+  assertEquals(rst.code, 1);
+  assertEquals(
+    rst.stderr,
+    "error from node 10.5.0.2: rpc error: code = Internal desc = stream terminated by RST_STREAM with error code: INTERNAL_ERROR\n",
+  );
+  node.faults.dropAfter = undefined;
+
+  emu.handle(M.version, (_req, { node }) => ({
+    messages: [{ version: { ...node.version, tag: "x".repeat(32 * 1024 * 1024) } }],
+  }));
+  const big = await run(["version", "--talosconfig", cfg]);
+  assertEquals(
+    big.stderr,
+    "error getting version from node 10.5.0.2: rpc error: code = ResourceExhausted desc = grpc: received message larger than max (33554482 vs. 33554432)\n",
+  );
+
+  emu.nodes.get("10.5.0.3")!.faults.delayMs = 30_000;
+  const ctl = new AbortController();
+  setTimeout(() => ctl.abort(), 150);
+  const slow = await run(["version", "--talosconfig", cfg, "-n", "10.5.0.3"], {
+    signal: ctl.signal,
+  });
+  assertEquals(
+    slow.stderr,
+    "error getting version from node 10.5.0.3: rpc error: code = Canceled desc = context canceled\n",
+  );
+
+  // Last: the server goes away in the middle of a stream (this closes the emulator).
+  const enc = new TextEncoder();
+  emu.handle(M.logs, async function* () {
+    yield { bytes: enc.encode("first\n") };
+    await new Promise((r) => setTimeout(r, 50));
+    await emu.close();
+    yield { bytes: enc.encode("second\n") };
+  });
+  const gone = await run(["logs", "kubelet", "--talosconfig", cfg]);
+  assertEquals([gone.code, gone.stdout], [1, "10.5.0.2: first\n"]);
+  assertEquals(
+    gone.stderr,
+    "error from node 10.5.0.2: rpc error: code = Unavailable desc = error reading from server: EOF\n",
+  );
+});
