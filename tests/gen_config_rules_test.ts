@@ -3,7 +3,7 @@
 // rules and checked against output made from the project's own bundle
 // (tests/fixtures/gen_config/secrets.yaml).
 
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
 import { run } from "./harness.ts";
 
 const SECRETS = new URL("./fixtures/gen_config/secrets.yaml", import.meta.url).pathname;
@@ -43,4 +43,52 @@ Deno.test("map keys are sorted byte-wise (Talos encoder sorts map keys itself, n
     "z.io=https://z,a9.io=https://a9,a10.io=https://a10,_u=https://u,B.io=https://b",
   ]);
   assertEquals(mapKeys(text, "        mirrors:"), ["B.io", "_u", "a10.io", "a9.io", "z.io"]);
+});
+
+Deno.test("endpoint is stored as url.URL.String prints it; older contracts add its Hostname as SAN", async () => {
+  // The raw path holds a space, so it is no valid encoding and the decoded path is re-escaped
+  // ("%2F" becomes "/"), as URL.EscapedPath does.
+  const ep = "HTTPS://LB.Example:6443/a%2Fb/c d";
+  const legacy = await gen("controlplane", ep, ["--talos-version", "v1.11"]);
+  assertStringIncludes(legacy, "        endpoint: https://LB.Example:6443/a/b/c%20d\n");
+  assertStringIncludes(legacy, "        certSANs:\n            - LB.Example\n");
+  const multidoc = await gen("controlplane", ep, ["--talos-version", "v1.15"]);
+  assertStringIncludes(multidoc, "\nendpoint: https://LB.Example:6443/a/b/c%20d\n");
+  assertStringIncludes(multidoc, "    issuerURL: https://LB.Example:6443/a/b/c%20d\n");
+  // IPv6: the SAN is the bare address; pod/service subnets stay IPv4 because upstream tests the
+  // whole endpoint text with netip.ParseAddr, which a URL never passes.
+  const v6 = await gen("controlplane", "https://[fd00::1]:6443", ["--talos-version", "v1.11"]);
+  assertStringIncludes(v6, "        certSANs:\n            - fd00::1\n");
+  assertStringIncludes(v6, "        podSubnets:\n            - 10.244.0.0/16\n");
+  assertStringIncludes(v6, "        serviceSubnets:\n            - 10.96.0.0/12\n");
+});
+
+Deno.test("registry mirrors: legacy section keeps endpoint text, documents re-print parsed URLs", async () => {
+  const mirror = ["--registry-mirror", "docker.io=HTTP://Mirror.local/x y"];
+  const legacy = await gen("worker", "https://c:6443", ["--talos-version", "v1.11", ...mirror]);
+  assertStringIncludes(legacy, "                    - HTTP://Mirror.local/x y\n");
+  const docs = await gen("worker", "https://c:6443", ["--talos-version", "v1.12", ...mirror]);
+  assertStringIncludes(docs, "name: docker.io\nendpoints:\n    - url: http://Mirror.local/x%20y\n");
+  const r = await run([
+    "gen",
+    "config",
+    "c",
+    "https://c:6443",
+    ...fixed,
+    "--talos-version",
+    "v1.12",
+    "--registry-mirror",
+    "docker.io=https://a:b:c",
+    "-t",
+    "worker",
+    "-o",
+    "-",
+  ]);
+  assertEquals([r.code, r.stdout], [1, ""]);
+  assertEquals(
+    r.stderr,
+    "generating PKI and tokens\nfailed to generate config bundle: failed to generate registry configs: " +
+      'failed to parse registry mirror endpoint "https://a:b:c": parse "https://a:b:c": ' +
+      'invalid port ":b:c" after host\n',
+  );
 });

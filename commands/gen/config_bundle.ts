@@ -106,8 +106,14 @@ export async function buildConfigBundle(deps: Deps, req: BundleRequest): Promise
   } catch (e) {
     throw new UserError(`failed to generate config bundle: ${(e as Error).message}`);
   }
+  // Upstream generates the init config too (first); its errors are the control plane's.
   const types: MachineType[] = ["controlplane", "worker"];
-  const [controlplane, worker] = types.map((t) => generateConfig(input, t));
+  let controlplane: ConfigDocument[], worker: ConfigDocument[];
+  try {
+    [controlplane, worker] = types.map((t) => generateConfig(input, t));
+  } catch (e) {
+    throw new UserError(`failed to generate config bundle: ${(e as Error).message}`);
+  }
   const configs = { controlplane, worker };
   if (req.patches) await patchAll(configs, req.patches);
   const out: ConfigBundle = {

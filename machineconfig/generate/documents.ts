@@ -2,7 +2,9 @@
 // unattended install, resolver, sysctls, volumes, security profile, registries and network.
 
 import type { ConfigDocument, ValueMap } from "../schema.ts";
+import { goQuote } from "../../etcd/gofmt.ts";
 import { DISCOVERY_SERVICE_ENDPOINT, type Input } from "./input.ts";
+import { goURLString, parseGoURL } from "./gourl.ts";
 
 /** A v1alpha1 document of the given kind. */
 export function doc(kind: string, fields: ValueMap = {}): ConfigDocument {
@@ -80,8 +82,22 @@ export function registryDocuments(input: Input, root: ValueMap): ConfigDocument[
     machine.registries = { mirrors: m, config: c };
     return [];
   }
+  // Each endpoint is parsed as a URL and stored re-printed (url.URL.String).
   const docs: ConfigDocument[] = mirrors.map(([host, endpoints]) =>
-    doc("RegistryMirrorConfig", { name: host, endpoints: endpoints.map((url) => ({ url })) })
+    doc("RegistryMirrorConfig", {
+      name: host,
+      endpoints: endpoints.map((ep) => {
+        const u = parseGoURL(ep);
+        if ("error" in u) {
+          throw new Error(
+            `failed to generate registry configs: failed to parse registry mirror endpoint ${
+              goQuote(ep)
+            }: ${u.error}`,
+          );
+        }
+        return { url: goURLString(u) };
+      }),
+    })
   );
   const tls = new Map<string, ValueMap>();
   for (const [host, ca] of Object.entries(o.registryCACerts ?? {})) {

@@ -6,6 +6,8 @@ import type { SecretsBundle } from "../../pki/secrets_types.ts";
 import { type ContractFeatures, contractFeatures } from "../features.ts";
 import { CURRENT_CONTRACT } from "../contract.ts";
 import type { ValueMap } from "../schema.ts";
+import { parseAddr } from "../validate/netip.ts";
+import { goURLHostname, goURLString, parseGoURL } from "./gourl.ts";
 
 export const KUBELET_IMAGE = "ghcr.io/siderolabs/kubelet";
 export const API_SERVER_IMAGE = "registry.k8s.io/kube-apiserver";
@@ -51,7 +53,12 @@ export interface GenerateOptions {
 /** Everything generation needs, defaults applied. */
 export interface Input {
   clusterName: string;
+  /** The endpoint as given. */
   endpoint: string;
+  /** The endpoint as configs store it: parsed and re-printed by Go's url.URL.String. */
+  endpointURL: string;
+  /** Host of the endpoint URL (url.URL.Hostname), the SAN older contracts add. */
+  endpointHost: string;
   kubernetesVersion: string;
   secrets: SecretsBundle;
   f: ContractFeatures;
@@ -61,8 +68,10 @@ export interface Input {
   additionalSANs: string[];
 }
 
-function isIPv6Literal(s: string): boolean {
-  return s.includes(":") && /^[0-9a-fA-F:.]+$/.test(s) && !s.includes("/");
+/** netip.ParseAddr(s) succeeds with an IPv6 address (upstream tests the whole endpoint text). */
+function isIPv6Address(s: string): boolean {
+  const a = parseAddr(s);
+  return !("error" in a) && a.bytes.length === 16;
 }
 
 export function newInput(
@@ -73,10 +82,14 @@ export function newInput(
   opts: GenerateOptions = {},
 ): Input {
   if (kubernetesVersion === "") throw new Error("kubernetes version must be specified");
-  const v6 = isIPv6Literal(endpoint);
+  const url = parseGoURL(endpoint);
+  if ("error" in url) throw new Error(url.error);
+  const v6 = isIPv6Address(endpoint);
   return {
     clusterName,
     endpoint,
+    endpointURL: goURLString(url),
+    endpointHost: goURLHostname(url),
     kubernetesVersion,
     secrets,
     f: opts.features ?? contractFeatures(CURRENT_CONTRACT),
@@ -97,15 +110,4 @@ export function b64(pem: string): string {
   let bin = "";
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin);
-}
-
-/** Host name of a URL as Go's url.URL.Hostname() returns it (no port, no IPv6 brackets). */
-export function urlHostname(u: string): string | undefined {
-  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)/.exec(u);
-  if (!m) return undefined;
-  let host = m[1].replace(/^.*@/, "");
-  if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
-  const colon = host.lastIndexOf(":");
-  if (colon >= 0) host = host.slice(0, colon);
-  return host;
 }

@@ -39,7 +39,7 @@ export function kubernetesNodeDocuments(input: Input, controlPlane: boolean): Co
     ? { issuingCA: { cert: secrets.certs.k8s.crt, key: secrets.certs.k8s.key } }
     : { acceptedCAs: [secrets.certs.k8s.crt] };
   const docs = [
-    doc("KubeClusterConfig", { clusterName: input.clusterName, endpoint: input.endpoint }),
+    doc("KubeClusterConfig", { clusterName: input.clusterName, endpoint: input.endpointURL }),
     doc("KubeNodeConfig", node),
     doc("KubeletConfig", {
       image: `${KUBELET_IMAGE}:v${input.kubernetesVersion}`,
@@ -96,7 +96,10 @@ export function kubernetesControlPlaneDocuments(
       config: { resources: [{ providers: encryptionProviders(input), resources: ["secrets"] }] },
     }),
     doc("KubeServiceAccountConfig", {
-      issuer: { privateKey: secrets.certs.k8sServiceAccount?.key ?? "", issuerURL: input.endpoint },
+      issuer: {
+        privateKey: secrets.certs.k8sServiceAccount?.key ?? "",
+        issuerURL: input.endpointURL,
+      },
     }),
     doc("KubeAPIServerConfig", apiServer),
     doc("KubeControllerManagerConfig", { image: `${CONTROLLER_MANAGER_IMAGE}:v${v}` }),

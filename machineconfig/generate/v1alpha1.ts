@@ -13,17 +13,13 @@ import {
   LABEL_EXCLUDE_FROM_LB,
   type MachineType,
   SCHEDULER_IMAGE,
-  urlHostname,
 } from "./input.ts";
 import { defaultAuditPolicy, podSecurityAdmissionConfig } from "./k8s_defaults.ts";
 
 /** SANs of the API server certificate. */
 export function apiServerSANs(input: Input): string[] {
   const list: string[] = [];
-  if (input.f.on("populateClusterSANsFromEndpoint")) {
-    const host = urlHostname(input.endpoint);
-    if (host !== undefined) list.push(host);
-  }
+  if (input.f.on("populateClusterSANsFromEndpoint")) list.push(input.endpointHost);
   return [...list, ...input.additionalSANs];
 }
 
@@ -101,7 +97,7 @@ function clusterSection(input: Input, type: MachineType): ValueMap {
     if (cp || (f.on("clusterNameForWorkers") && legacyK8s)) c.clusterName = input.clusterName;
   }
   if (legacyK8s) {
-    c.controlPlane = { endpoint: input.endpoint };
+    c.controlPlane = { endpoint: input.endpointURL };
     if (cp && o.localAPIServerPort) c.controlPlane.localAPIServerPort = o.localAPIServerPort;
     c.network = {
       dnsDomain: o.dnsDomain,
