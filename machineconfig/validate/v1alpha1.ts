@@ -9,6 +9,7 @@ import { isPrefix, isSubnetOrAddress } from "./net.ts";
 import { validateAnnotations, validateLabels, validateTaints } from "./labels.ts";
 import { validateCluster, validateCNI } from "./v1alpha1_cluster.ts";
 import { validateNetwork } from "./v1alpha1_network.ts";
+import { baseRuntimeSpecError, loggingErrors, sortAlgorithmError } from "./v1alpha1_machine.ts";
 import { arr, bool, type Findings, has, machineType, map, type Mode, num, str } from "./values.ts";
 
 export type { Findings, Mode } from "./values.ts";
@@ -222,6 +223,8 @@ export function validateV1Alpha1(cfg: ValueMap, mode: Mode): Findings {
       }
     }
   }
+  const logging = map(machine, "logging");
+  if (logging) f.errors.push(...loggingErrors(logging));
   const exts = new Set<string>();
   for (const e of arr(install, "extensions")) {
     const image = str(e, "image");
@@ -264,7 +267,13 @@ export function validateV1Alpha1(cfg: ValueMap, mode: Mode): Findings {
       }
     }
   }
+  const sortErr = sortAlgorithmError(machine);
+  if (sortErr) f.errors.push(sortErr);
   if (bool(cfg, "persist") === false) f.errors.push(".persist should be enabled");
+  const specErr = overrides && Object.keys(overrides).length
+    ? baseRuntimeSpecError(overrides)
+    : null;
+  if (specErr) f.errors.push(specErr);
   for (const section of ["config", "mirrors"]) {
     const m = map(map(machine, "registries"), section) ?? {};
     for (const [k, v] of Object.entries(m)) {

@@ -1,9 +1,11 @@
 // Checks of the legacy document's network devices (.machine.network.interfaces): interface vs.
-// selector, bonds and bridges sharing links, VLANs, addressing, VIPs and routes.
+// selector, bonds and bridges sharing links, bond and wireguard options, VLANs, addressing, VIPs
+// and routes.
 
 import type { ValueMap } from "../schema.ts";
 import { cidrError, ipOrCidrError, isIP } from "./net.ts";
 import { arr, bool, type Findings, map, num, str } from "./values.ts";
+import { legacyBondErrors, legacyWireguardErrors } from "./v1alpha1_bond.ts";
 
 function checkDevice(d: ValueMap, secondary: Map<string, string>, f: Findings): void {
   if (bool(d, "ignore") === true) return;
@@ -17,6 +19,10 @@ function checkDevice(d: ValueMap, secondary: Map<string, string>, f: Findings): 
       "[networking.os.device.deviceSelector]: config section should contain at least one field",
     );
   }
+  const bond = map(d, "bond");
+  if (bond) f.errors.push(...legacyBondErrors(bond));
+  const wg = map(d, "wireguard");
+  if (wg) f.errors.push(...legacyWireguardErrors(wg));
   for (const vlan of arr(d, "vlans")) {
     const id = num(vlan, "vlanId");
     const addrs = arr(vlan, "addresses").map(String);
