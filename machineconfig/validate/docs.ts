@@ -5,6 +5,7 @@ import { type ConfigDocument, kindDef, type Schema, type ValueMap } from "../sch
 import { isIP, parseURL } from "./net.ts";
 import { BLOCK_CHECKS, type KindCheck } from "./kinds_block.ts";
 import { NETWORK_CHECKS } from "./kinds_network.ts";
+import { containerDependencyErrors, usesEncryptedDNS } from "./container_deps.ts";
 import { arr, bool, map, type Mode, str } from "./values.ts";
 
 type Check = (d: ValueMap) => string[];
@@ -180,6 +181,9 @@ export function validateContainer(
       }
     }
   }
+  if (usesEncryptedDNS(docs) && (!hostDNS || bool(hostDNS, "enabled") !== true)) {
+    errs.push("hostDNS must be enabled when using non-default DNS protocols");
+  }
   const cluster = map(legacy, "cluster");
   const disc = map(cluster, "discovery");
   const legacyDiscovery = disc && bool(disc, "enabled") === true &&
@@ -202,6 +206,7 @@ export function validateContainer(
       );
     }
   }
+  errs.push(...containerDependencyErrors(docs));
   const ksDoc = byKind("KubeSpanConfig")[0]?.data;
   const ks = ksDoc ?? map(map(map(legacy, "machine"), "network"), "kubespan");
   if (ks && bool(ks, "enabled") === true && !(legacyDiscovery || discoveryDocs.length > 0)) {
