@@ -139,3 +139,22 @@ Deno.test("validate: control plane component resources and authorizers", async (
       "\t* apiserver authorization config validation failed: authorizer type ABAC is not allowed, allowed types are [Node RBAC Webhook]\n",
   );
 });
+
+Deno.test("validate: selector expressions are parsed as CEL", async () => {
+  const r = await validate(
+    BASE +
+      doc(
+        "UserVolumeConfig",
+        "name: data\nprovisioning:\n  diskSelector:\n    match: disk.size >\n  minSize: 1GiB\n",
+      ) +
+      doc("LinkAliasConfig", "name: net0\nselector:\n  match: lnk.driver == 'e1000'\n"),
+  );
+  assertEquals(
+    r.stderr,
+    "2 errors occurred:\n" +
+      "\t* UserVolumeConfig/data: disk selector is invalid: ERROR: <input>:1:12: Syntax error: unexpected <EOF>\n" +
+      " | disk.size >\n | ...........^\n" +
+      "\t* LinkAliasConfig/net0: link selector is invalid: ERROR: <input>:1:1: undeclared reference to 'lnk' (in container '')\n" +
+      " | lnk.driver == 'e1000'\n | ^\n",
+  );
+});

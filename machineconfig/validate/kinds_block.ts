@@ -6,6 +6,7 @@ import type { Value, ValueMap } from "../schema.ts";
 import { parseGoDuration } from "../go_format.ts";
 import { parseBlockSize, type ParsedSize } from "./goparse.ts";
 import { arr, map, str } from "./values.ts";
+import { celError } from "./cel.ts";
 
 export interface KindFindings {
   warnings: string[];
@@ -61,6 +62,8 @@ function size(text: string, percent: boolean): ParsedSize | null {
 function provisioning(p: ValueMap | undefined, required: boolean, sizes: boolean): string[] {
   const errs: string[] = [];
   const match = str(map(p, "diskSelector"), "match");
+  const celErr = match === "" ? null : celError(match, "disk");
+  if (celErr) errs.push(`disk selector is invalid: ${celErr}`);
   if (match === "" && required) errs.push("disk selector is required");
   const min = size(str(p, "minSize"), false);
   const max = size(str(p, "maxSize"), true);
@@ -229,9 +232,10 @@ function rawOrSwap(prefixLen: number): KindCheck {
 function existingVolume(d: ValueMap): KindFindings {
   const errs: string[] = [];
   volumeName(str(d, "name"), errs, null);
-  if (str(map(map(d, "discovery"), "volumeSelector"), "match") === "") {
-    errs.push("volume selector is required");
-  }
+  const match = str(map(map(d, "discovery"), "volumeSelector"), "match");
+  const celErr = match === "" ? null : celError(match, "volume");
+  if (celErr) errs.push(`volume selector is invalid: ${celErr}`);
+  if (match === "") errs.push("volume selector is required");
   errs.push(...trimScrub(d));
   return { warnings: [], errors: errs };
 }

@@ -10,6 +10,7 @@ import { isIP, isPrefix, isSubnetOrAddress } from "./net.ts";
 import { parseAddrError } from "./netip.ts";
 import type { KindCheck, KindFindings } from "./kinds_block.ts";
 import { arr, map, str } from "./values.ts";
+import { celError } from "./cel.ts";
 
 const UNSPECIFIED = /^(0\.0\.0\.0|::|(0{1,4}:){7}0{1,4})$/;
 const addrOf = (s: string) => s.split("/")[0];
@@ -192,7 +193,10 @@ function linkAlias(d: ValueMap): KindFindings {
       );
     }
   }
-  if (str(map(d, "selector"), "match") === "") errs.push("link selector is required");
+  const match = str(map(d, "selector"), "match");
+  const celErr = match === "" ? null : celError(match, "link");
+  if (celErr) errs.push(`link selector is invalid: ${celErr}`);
+  if (match === "") errs.push("link selector is required");
   return { warnings: [], errors: errs };
 }
 
