@@ -8,7 +8,7 @@
 //   v1.2 and aescbc up to v1.2;
 // - cluster id and secret: 32 random bytes each, standard base64 with padding.
 
-import { atLeast, type VersionContract } from "../machineconfig/contract.ts";
+import { atLeast, CURRENT_CONTRACT, type VersionContract } from "../machineconfig/contract.ts";
 import { newSelfSignedCA } from "./ca.ts";
 import { generateEcdsaP256, generateRsa, privateKeyPem, type Random } from "./keys.ts";
 import { base64Encode } from "./pem.ts";
@@ -45,11 +45,23 @@ export interface PartialBundle {
   bootstrapToken?: string;
 }
 
+/**
+ * `kubernetes: false` (gen config --skip-k8s-etcd) leaves out what upstream does not generate
+ * for a Kubernetes-less contract and what shows in configs: the bootstrap token and the
+ * encryption secret. (The CAs are still made; such configs do not carry them.)
+ */
+export interface GenerateOptions {
+  kubernetes?: boolean;
+}
+
 export async function generateSecretsBundle(
   contract: VersionContract,
   deps: GenerateDeps,
   partial: PartialBundle = {},
+  opts: GenerateOptions = {},
 ): Promise<SecretsBundle> {
+  // Upstream's contract comparisons treat 0.0 (e.g. --talos-version v0.0) as the current release.
+  if (contract.major === 0 && contract.minor === 0) contract = CURRENT_CONTRACT;
   const now = deps.now();
   const random = deps.random;
   const ca = async (algorithm: "ecdsa" | "ed25519", org: string[]): Promise<PemCertAndKey> => {
@@ -73,12 +85,15 @@ export async function generateSecretsBundle(
   const k8s = partial.certs?.k8s ?? await ca("ecdsa", ["kubernetes"]);
   const k8sAggregator = partial.certs?.k8sAggregator ?? await ca("ecdsa", []);
   const os = partial.certs?.os ?? await ca("ed25519", ["talos"]);
+  const kubernetes = opts.kubernetes ?? true;
   const secrets: SecretsBundle["secrets"] = {
-    bootstrapToken: partial.bootstrapToken || generateToken(random),
+    bootstrapToken: partial.bootstrapToken || (kubernetes ? generateToken(random) : ""),
   };
-  const encryption = base64Encode(random(32));
-  if (atLeast(contract, 1, 3)) secrets.secretboxEncryptionSecret = encryption;
-  else secrets.aescbcEncryptionSecret = encryption;
+  if (kubernetes) {
+    const encryption = base64Encode(random(32));
+    if (atLeast(contract, 1, 3)) secrets.secretboxEncryptionSecret = encryption;
+    else secrets.aescbcEncryptionSecret = encryption;
+  }
   const trustdToken = generateToken(random);
   const cluster = { id: base64Encode(random(32)), secret: base64Encode(random(32)) };
   return {

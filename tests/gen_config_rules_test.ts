@@ -20,6 +20,11 @@ async function gen(
   return r.stdout;
 }
 
+/** The `kind:` of every document after the first (the v1alpha1 root has none). */
+function kinds(text: string): string[] {
+  return text.split("\n---\n").slice(1).map((d) => /^kind: (\S+)$/m.exec(d)?.[1] ?? "?");
+}
+
 /** Keys of the map that follows `header` (a line), at the next indentation level. */
 function mapKeys(text: string, header: string): string[] {
   const lines = text.split("\n");
@@ -91,4 +96,153 @@ Deno.test("registry mirrors: legacy section keeps endpoint text, documents re-pr
       'failed to parse registry mirror endpoint "https://a:b:c": parse "https://a:b:c": ' +
       'invalid port ":b:c" after host\n',
   );
+});
+
+const K8S_NODE = [
+  "KubeClusterConfig",
+  "KubeNodeConfig",
+  "KubeletConfig",
+  "KubeNetworkConfig",
+  "KubeAPIServerCAConfig",
+  "KubePrismConfig",
+];
+const K8S_CONTROL_PLANE = [
+  "KubeAggregatorCAConfig",
+  "KubeAdmissionControlConfig",
+  "KubeAuditPolicyConfig",
+  "KubeAuthenticationConfig",
+  "KubeAuthorizerConfig",
+  "KubeAuthorizerConfig",
+  "KubeEtcdEncryptionConfig",
+  "KubeServiceAccountConfig",
+  "KubeAPIServerConfig",
+  "KubeControllerManagerConfig",
+  "KubeSchedulerConfig",
+  "KubeProxyConfig",
+  "KubeFlannelCNIConfig",
+  "KubeCoreDNSConfig",
+];
+const NODE_V114 = [
+  "ResolverConfig",
+  "VolumeConfig",
+  "FilesystemTrimConfig",
+  "SecurityProfileConfig",
+];
+
+// Upstream's init()/worker(): v1alpha1, discovery service, discovery identity, unattended install
+// (only with an install disk), resolver, sysctls, volume + trim, security profile, registry
+// documents (sorted by kind, then name), hostname, KubeSpan, Kubernetes node documents, then
+// (control planes) Kubernetes control-plane documents. Each appears from its contract on.
+const documentCases: [string, "controlplane" | "worker", string[], string[]][] = [
+  ["v1.11", "controlplane", ["--with-kubespan", "--registry-mirror", "a=https://a"], []],
+  ["v1.12", "worker", ["--with-kubespan"], ["HostnameConfig"]],
+  [
+    "v1.12",
+    "controlplane",
+    ["--registry-mirror", "z.io=https://z,a.io=https://a"],
+    ["RegistryMirrorConfig", "RegistryMirrorConfig", "HostnameConfig"],
+  ],
+  ["v1.13", "worker", ["--with-kubespan"], ["HostnameConfig", "KubeSpanConfig"]],
+  ["v1.13", "controlplane", ["--with-cluster-discovery=false"], ["HostnameConfig"]],
+  [
+    "v1.14",
+    "controlplane",
+    [],
+    [
+      "DiscoveryServiceConfig",
+      "DiscoveryIdentityConfig",
+      "UnattendedInstallConfig",
+      ...NODE_V114,
+      "HostnameConfig",
+      ...K8S_NODE,
+      ...K8S_CONTROL_PLANE,
+    ],
+  ],
+  [
+    "v1.15",
+    "worker",
+    ["--with-cluster-discovery=false", "--with-kubespan", "--registry-mirror", "d.io=https://d"],
+    [
+      "DiscoveryIdentityConfig",
+      "UnattendedInstallConfig",
+      ...NODE_V114,
+      "RegistryMirrorConfig",
+      "HostnameConfig",
+      "KubeSpanConfig",
+      ...K8S_NODE,
+    ],
+  ],
+  [
+    "v1.15",
+    "worker",
+    ["--install-disk", ""],
+    [
+      "DiscoveryServiceConfig",
+      "DiscoveryIdentityConfig",
+      ...NODE_V114,
+      "HostnameConfig",
+      ...K8S_NODE,
+    ],
+  ],
+];
+
+for (const [v, type, args, want] of documentCases) {
+  Deno.test(`documents of ${v} ${type} ${args.join(" ")}: upstream's kinds and order`, async () => {
+    const text = await gen(type, "https://c:6443", ["--talos-version", v, ...args]);
+    assertEquals(kinds(text), want);
+  });
+}
+
+Deno.test("UnattendedInstallConfig: the disk selector quotes the disk as strconv.Quote (CEL unparser)", async () => {
+  const text = await gen("worker", "https://c:6443", [
+    "--talos-version",
+    "v1.15",
+    "--install-disk",
+    '/dev/disk/by-id/a"b\\c\u00a0d\x07',
+  ]);
+  assertStringIncludes(
+    text,
+    '        match: disk.dev_path == "/dev/disk/by-id/a\\"b\\\\c\\u00a0d\\a"\n',
+  );
+});
+
+Deno.test("--talos-version v0.0 is upstream's 'current' contract (Greater treats 0.0 as nil)", async () => {
+  for (const type of ["controlplane", "worker"] as const) {
+    const current = await gen(type, "https://c:6443", []);
+    assertEquals(await gen(type, "https://c:6443", ["--talos-version", "v0.0"]), current);
+  }
+});
+
+Deno.test("--skip-k8s-etcd: HEAD's Kubernetes-less config (no etcd, no Kubernetes documents)", async () => {
+  const cp = await gen("controlplane", "https://c:6443", ["--skip-k8s-etcd"]);
+  assertEquals(kinds(cp), [
+    "DiscoveryServiceConfig",
+    "DiscoveryIdentityConfig",
+    "UnattendedInstallConfig",
+    ...NODE_V114,
+    "HostnameConfig",
+  ]);
+  // the control plane's cluster section keeps nothing: no bootstrap token, no etcd CA
+  assertStringIncludes(cp, "\ncluster: {}\n---\n");
+  assertEquals(
+    await gen("controlplane", "https://c:6443", ["--skip-k8s-etcd", "--talos-version", "v1.15"]),
+    cp,
+  );
+  // workers keep the bundle's bootstrap token ...
+  const w = await gen("worker", "https://c:6443", ["--skip-k8s-etcd"]);
+  assertStringIncludes(w, "\ncluster:\n    token: 7m9ezw.irjunl100aixxxtp\n---\n");
+  // ... which a fresh bundle for a Kubernetes-less contract does not have
+  const r = await run([
+    "gen",
+    "config",
+    "c",
+    "https://c:6443",
+    "--skip-k8s-etcd",
+    "-t",
+    "worker",
+    "-o",
+    "-",
+  ]);
+  assertEquals(r.code, 0, r.stderr);
+  assertStringIncludes(r.stdout, "\ncluster: {}\n---\n");
 });

@@ -98,7 +98,9 @@ export async function buildConfigBundle(deps: Deps, req: BundleRequest): Promise
   let secrets = req.secrets;
   if (!secrets) {
     const { generateSecretsBundle } = await import("../../pki/secrets_gen.ts");
-    secrets = await generateSecretsBundle(req.contract, deps);
+    secrets = await generateSecretsBundle(req.contract, deps, {}, {
+      kubernetes: !req.options.features?.kubernetesDisabled,
+    });
   }
   let input;
   try {

@@ -11,6 +11,9 @@ import type { SecretsBundle } from "../../pki/secrets_types.ts";
 
 type Flags = Record<string, FlagValue>;
 
+/** Upstream HEAD's "current" contract: every feature switch on (the newest known is v1.15). */
+const SKIP_K8S_ETCD_CONTRACT = { major: 1, minor: 15 };
+
 /** Flag values; `machineconfig gen` has no flags of its own and runs with the defaults. */
 function flagValues(ctx: RunContext, withFlags: boolean): Flags {
   if (withFlags) return ctx.flags;
@@ -117,10 +120,17 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
   const { contractFeatures } = await import("../../machineconfig/features.ts");
   const talosVersion = f["talos-version"] as string;
   let contract = CURRENT_CONTRACT;
+  let unversioned = true;
   if (talosVersion !== "") {
     contract = parseContract(talosVersion); // "invalid talos-version: error parsing version ..."
+    // Upstream's contract comparisons treat 0.0 as "no contract", i.e. the current release.
+    unversioned = contract.major === 0 && contract.minor === 0;
+    if (unversioned) contract = CURRENT_CONTRACT;
   }
   const skip = f["skip-k8s-etcd"] as boolean;
+  // Kubernetes- and etcd-less configs exist only in upstream's newest generator (the flag is not
+  // in talosctl v1.13): without an explicit contract, skipping generates with all its features.
+  if (skip && unversioned) contract = SKIP_K8S_ETCD_CONTRACT;
   const features = contractFeatures(contract, { disableKubernetes: skip, disableEtcd: skip });
 
   const withSecrets = f["with-secrets"] as string;

@@ -39,7 +39,9 @@ export function leadingDocuments(input: Input): ConfigDocument[] {
     docs.push(doc("UnattendedInstallConfig", {
       installer: { image: o.installImage ?? "" },
       provisioning: {
-        diskSelector: { match: `disk.dev_path == ${JSON.stringify(o.installDisk)}` },
+        // Upstream builds the CEL expression with %q and stores its parsed form, which prints
+        // the string literal back with strconv.Quote: Go's escaping, not JSON's.
+        diskSelector: { match: `disk.dev_path == ${goQuote(o.installDisk)}` },
         wipe: false,
       },
     }));
