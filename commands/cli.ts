@@ -38,6 +38,46 @@ export function goQuote(s: string): string {
   return JSON.stringify(s);
 }
 
+/**
+ * Go's strconv.ParseInt(s, 0, bits): optional sign, 0b/0o/0x or leading-0 octal prefixes,
+ * underscores between digits (prefixed forms only), range checked. Returns the value or the
+ * error's reason ("invalid syntax" / "value out of range").
+ */
+export function goParseInt(s: string, bits: number): number | string {
+  let rest = s;
+  let neg = false;
+  if (rest.startsWith("+") || rest.startsWith("-")) {
+    neg = rest[0] === "-";
+    rest = rest.slice(1);
+  }
+  if (rest === "") return "invalid syntax";
+  let base = 10;
+  let prefixed = false;
+  if (rest[0] === "0") {
+    const p = rest[1]?.toLowerCase();
+    if (rest.length >= 3 && (p === "b" || p === "o" || p === "x")) {
+      base = p === "b" ? 2 : p === "o" ? 8 : 16;
+      rest = rest.slice(2);
+    } else {
+      base = 8;
+      rest = rest.slice(1);
+    }
+    prefixed = true;
+  }
+  // Underscores only between digits (a base prefix counts as a digit).
+  const grouped = prefixed ? /^_?[0-9a-z]+(_[0-9a-z]+)*$/i : /^[0-9a-z]+(_[0-9a-z]+)*$/i;
+  if (rest.includes("_") && !grouped.test(rest)) return "invalid syntax";
+  let n = 0n;
+  for (const ch of rest.replaceAll("_", "")) {
+    const d = parseInt(ch, 36);
+    if (Number.isNaN(d) || d >= base) return "invalid syntax";
+    n = n * BigInt(base) + BigInt(d);
+  }
+  const cutoff = 1n << BigInt(bits - 1);
+  if (neg ? n > cutoff : n >= cutoff) return "value out of range";
+  return Number(neg ? -n : n);
+}
+
 /** Go's strconv.ParseBool. */
 export function parseBool(f: FlagSpec, v: string): boolean {
   if (BOOL_TRUE.has(v)) return true;
@@ -83,14 +123,11 @@ function parseFlagValue(f: FlagSpec, raw: string, previous: unknown): FlagValue 
     case "bool":
       return parseBool(f, raw);
     case "int": {
-      const s = raw.trim();
-      const n = /^[+-]?(0x[0-9a-f]+|0o?[0-7]+|0b[01]+|\d+)$/i.test(s)
-        ? Number(s.replace(/^([+-]?)0(?=[0-7])/, "$1"))
-        : NaN;
-      if (!Number.isSafeInteger(n)) {
-        throw invalidArgument(f, raw, `strconv.ParseInt: parsing ${goQuote(raw)}: invalid syntax`);
+      const r = goParseInt(raw, f.bits ?? 64);
+      if (typeof r === "string") {
+        throw invalidArgument(f, raw, `strconv.ParseInt: parsing ${goQuote(raw)}: ${r}`);
       }
-      return n;
+      return r;
     }
     case "duration": {
       const d = parseGoDuration(raw);

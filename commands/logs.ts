@@ -20,6 +20,7 @@ export const spec: CommandSpec = {
     {
       name: "tail",
       kind: "int",
+      bits: 32,
       default: -1,
       usage: "how many of the last lines to show; -1 shows the whole log",
     },

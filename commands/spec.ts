@@ -23,6 +23,8 @@ export interface FlagSpec {
   /** How the default is shown in help when it differs from the value's plain rendering. */
   defaultText?: string;
   hidden?: boolean;
+  /** For "int": the Go integer size (pflag Int32 = 32); default 64. */
+  bits?: 32 | 64;
 }
 
 export type ArgsRule =
