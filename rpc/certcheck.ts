@@ -1,5 +1,8 @@
-// Checks the client certificate's validity window before dialing: a TLS handshake failure on an
-// expired certificate says little, so name the date and how to renew instead.
+// Checks the client certificate before dialing: a TLS handshake failure on an expired
+// certificate says little, so name the date and how to renew instead. Only a certificate that
+// has certainly expired is refused here; anything else (a certificate we cannot parse, one whose
+// validity starts in this machine's future, e.g. after clock skew) is left for the node to judge,
+// as talosctl does, so a certificate the node accepts is never blocked.
 
 import { UserError } from "../errors.ts";
 import { parseCertificatePem } from "../pki/cert_info.ts";
@@ -14,12 +17,8 @@ export function checkClientCertificate(contextName: string, certPem: string, now
   let info;
   try {
     info = parseCertificatePem(certPem);
-  } catch (e) {
-    throw new UserError(
-      `talosconfig context ${
-        JSON.stringify(contextName)
-      }: client certificate (crt) cannot be read: ${(e as Error).message}`,
-    );
+  } catch {
+    return; // the TLS stack reports what is wrong with it
   }
   const renew = "renew it with `talosctl config new` through a context that still works, " +
     "or issue a new one from the cluster's secrets bundle " +
@@ -29,13 +28,6 @@ export function checkClientCertificate(contextName: string, certPem: string, now
       `client certificate of talosconfig context ${JSON.stringify(contextName)} expired on ${
         fmt(info.notAfter)
       }: ${renew}`,
-    );
-  }
-  if (now.getTime() < info.notBefore.getTime()) {
-    throw new UserError(
-      `client certificate of talosconfig context ${
-        JSON.stringify(contextName)
-      } is not valid until ${fmt(info.notBefore)} (check this machine's clock, or wait until then)`,
     );
   }
 }
