@@ -73,10 +73,12 @@ export function dialReason(endpoint: string, err: unknown): string {
     }`;
   }
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-    return `transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate is not valid for ${
-      hp?.host ?? endpoint
+    return `transport: authentication handshake failed: tls: failed to verify certificate: ${
+      hostnameError(hp?.host ?? endpoint, (err as { cert?: { subjectaltname?: string } }).cert)
     }`;
   }
+  const alert = goAlert(err);
+  if (alert) return `transport: authentication handshake failed: remote error: tls: ${alert}`;
   if (/alert|handshake|certificate|ssl|tls/i.test(msg) || code.startsWith("ERR_SSL")) {
     return `transport: authentication handshake failed: ${msg}`;
   }
@@ -84,6 +86,63 @@ export function dialReason(endpoint: string, err: unknown): string {
     return `${dial}: connection reset by peer (is the client certificate trusted by the node?)`;
   }
   return `${dial}: ${msg}`;
+}
+
+/** Go's crypto/tls names of the TLS alerts a server sends when it rejects a client. */
+const GO_ALERTS: Record<string, string> = {
+  BAD_CERTIFICATE: "bad certificate",
+  UNSUPPORTED_CERTIFICATE: "unsupported certificate",
+  CERTIFICATE_REVOKED: "revoked certificate",
+  CERTIFICATE_EXPIRED: "expired certificate",
+  CERTIFICATE_UNKNOWN: "unknown certificate",
+  UNKNOWN_CA: "unknown certificate authority",
+  ACCESS_DENIED: "access denied",
+  HANDSHAKE_FAILURE: "handshake failure",
+  DECRYPT_ERROR: "error decrypting message",
+  PROTOCOL_VERSION: "protocol version not supported",
+  INTERNAL_ERROR: "internal error",
+  CERTIFICATE_REQUIRED: "certificate required",
+  NO_APPLICATION_PROTOCOL: "no application protocol",
+};
+
+/** The alert a TLS error reports (OpenSSL `ERR_SSL_*_ALERT_X` or rustls `fatal alert: X`). */
+export function goAlert(err: unknown): string | undefined {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === "string" ? e.code : "";
+  const m = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_(\w+)$/.exec(code) ??
+    /fatal alert: (\w+)/.exec(String(e?.message ?? ""));
+  if (!m) return undefined;
+  // rustls spells them in CamelCase (UnknownCA, CertificateRequired).
+  const key = m[1].includes("_") || m[1] === m[1].toUpperCase()
+    ? m[1]
+    : m[1].replace(/CA$/, "_CA").replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+  return GO_ALERTS[key];
+}
+
+/** x509.HostnameError's text, from the peer certificate's subjectAltName when known. */
+function hostnameError(host: string, cert?: { subjectaltname?: string }): string {
+  const sans = (cert?.subjectaltname ?? "").split(/,\s*/).filter((x) => x !== "");
+  const ips = sans.filter((x) => x.startsWith("IP Address:")).map((x) => goIP(x.slice(11)));
+  const dns = sans.filter((x) => x.startsWith("DNS:")).map((x) => x.slice(4));
+  if (cert === undefined) return `x509: certificate is not valid for ${host}`;
+  const valid = isIP(host) ? ips : dns;
+  if (isIP(host) && ips.length === 0) {
+    return `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs`;
+  }
+  if (valid.length === 0) {
+    return `x509: certificate is not valid for any names, but wanted to match ${host}`;
+  }
+  return `x509: certificate is valid for ${valid.join(", ")}, not ${host}`;
+}
+
+/** net.IP.String: IPv6 in its shortest form. */
+function goIP(ip: string): string {
+  if (!ip.includes(":")) return ip;
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return ip;
+  }
 }
 
 function findDialError(err: unknown): DialError | undefined {
@@ -142,13 +201,22 @@ export function endpointTransport(
         socket.destroy(
           new DialError(
             endpoint,
-            "transport: error reading server preface: the node closed the connection " +
+            // grpc-go's text for a server that hangs up before its preface, plus a hint.
+            "error reading server preface: EOF " +
               "(client certificate rejected? it must be valid and issued by the cluster's CA)",
           ),
         );
         return true;
       }
-      if (event === "error" && !connected && !(args[0] instanceof DialError)) {
+      const alert = event === "error" && connected && !sawData ? goAlert(args[0]) : undefined;
+      if (alert) {
+        // Rejected after the handshake (TLS 1.3): grpc-go sees the alert reading the preface.
+        args[0] = new DialError(
+          endpoint,
+          `error reading server preface: remote error: tls: ${alert}`,
+          { cause: args[0] },
+        );
+      } else if (event === "error" && !connected && !(args[0] instanceof DialError)) {
         const reason = dialReason(endpoint, args[0]);
         args[0] = new DialError(endpoint, reason, { cause: args[0] });
       }
@@ -300,7 +368,8 @@ export function failoverTransport(endpoints: string[], make: (ep: string) => Tra
         failures.push(dial);
       }
     }
-    const desc = `connection error: desc = "${failures.map((f) => f.reason).join("; ")}"`;
+    // grpc-go's round-robin picker reports one endpoint's failure, not a list of them.
+    const desc = `connection error: desc = "${failures.at(-1)?.reason ?? ""}"`;
     throw new ConnectError(desc, Code.Unavailable, undefined, undefined, failures.at(-1));
   }
   return {

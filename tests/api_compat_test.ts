@@ -268,3 +268,73 @@ Deno.test("transport failures are reported in grpc-go's words", async () => {
     "error from node 10.5.0.2: rpc error: code = Unavailable desc = error reading from server: EOF\n",
   );
 });
+
+// pflag's Int32 flag parses with strconv.ParseInt(s, 0, 32): prefixes, octal, range.
+Deno.test("logs --tail is a 32-bit Go integer", async () => {
+  const r = await run(["logs", "kubelet", "--tail", "3000000000", "-n", "h"]);
+  assertEquals(r.code, 1);
+  assertEquals(
+    r.stderr.split("\n")[0],
+    'invalid argument "3000000000" for "--tail" flag: strconv.ParseInt: parsing "3000000000": value out of range',
+  );
+  const octal = await run(["logs", "kubelet", "--tail", "08", "-n", "h"]);
+  assertEquals(
+    octal.stderr.split("\n")[0],
+    'invalid argument "08" for "--tail" flag: strconv.ParseInt: parsing "08": invalid syntax',
+  );
+  await using dir = await tempDir();
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")] });
+  emu.nodes.get("10.5.0.2")!.logs.set("kubelet", "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n");
+  const cfg = await emu.talosconfig(dir.path, { nodes: ["10.5.0.2"] });
+  // "010" is octal 8.
+  const tail = await run(["logs", "kubelet", "--tail", "010", "--talosconfig", cfg]);
+  assertEquals(tail.stdout.split("\n").length - 1, 8);
+});
+
+// grpc-go + crypto/tls texts for TLS failures: the server's alert after a TLS 1.3 handshake is
+// read with the preface ("error reading server preface: remote error: tls: <alert>"), a name
+// mismatch is x509.HostnameError ("certificate is valid for <SANs>, not <host>"), and with
+// several dead endpoints one endpoint's failure is reported (round-robin picker), not a list.
+Deno.test("TLS and dial failures: alerts, host name mismatch, several dead endpoints", async () => {
+  await using dir = await tempDir();
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")] });
+  const cfg = await emu.talosconfig(dir.path, { nodes: ["10.5.0.2"] });
+  // A context without client certificate: the node requires one.
+  const text = await Deno.readTextFile(cfg);
+  await Deno.writeTextFile(cfg, text.replace(/\n\s+crt: .*/, "").replace(/\n\s+key: .*/, ""));
+  const r = await run(["version", "--talosconfig", cfg]);
+  assertEquals(
+    r.stderr,
+    'error getting version from node 10.5.0.2: rpc error: code = Unavailable desc = connection error: desc = "error reading server preface: remote error: tls: certificate required"\n',
+  );
+
+  const { TestEmulator, issueServer } = await import("./emulator/mod.ts");
+  const { registerDefaults } = await import("./emulator/handlers.ts");
+  const server = await issueServer(emu.ca, { ips: ["10.9.9.9", "::1"], dns: ["node.example"] });
+  await using other = new TestEmulator([simNode("10.5.0.2")], emu.ca, server);
+  registerDefaults(other);
+  await other.start();
+  const cfg2 = await other.talosconfig(dir.path, { nodes: ["10.5.0.2"] });
+  const m = await run(["version", "--talosconfig", cfg2]);
+  assertEquals(
+    m.stderr,
+    `error getting version from node 10.5.0.2: rpc error: code = Unavailable desc = connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate is valid for 10.9.9.9, ::1, not 127.0.0.1"\n`,
+  );
+
+  const dead = [Deno.listen({ port: 0 }), Deno.listen({ port: 0 })];
+  const ports = dead.map((l) => (l.addr as Deno.NetAddr).port);
+  dead.forEach((l) => l.close());
+  const d = await run([
+    "version",
+    "--talosconfig",
+    cfg2,
+    "-e",
+    ports.map((p) => `127.0.0.1:${p}`).join(","),
+  ]);
+  assertEquals(
+    d.stderr,
+    `error getting version from node 10.5.0.2: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:${
+      ports[1]
+    }: connect: connection refused"\n`,
+  );
+});

@@ -156,7 +156,10 @@ Deno.test("an expired client certificate is refused by the server (when sent any
   });
   const err = await c.machine.version({}).catch((e) => e);
   const msg = toRpcError(err).message;
-  assertMatch(msg, /^rpc error: code = Unavailable desc = connection error: desc = "transport: /);
+  assertMatch(
+    msg,
+    /^rpc error: code = Unavailable desc = connection error: desc = "error reading server preface: /,
+  );
   assertStringIncludes(msg, "client certificate rejected");
   assertEquals(emu.calls.length, 0);
 });
