@@ -1,5 +1,6 @@
 // Which roles may call which method: Talos's authorization table (machined's rule map at HEAD).
-// Methods missing from the table need os:admin.
+// Methods missing from the table need os:admin. A few methods admit os:reader only so that the
+// maintenance API can serve them; machined's handlers still demand os:admin on a configured node.
 
 const A = "os:admin", O = "os:operator", R = "os:reader", B = "os:etcd:backup";
 const M = "os:meta:writer", V = "os:image:verifier";
@@ -13,7 +14,14 @@ const table: Record<string, string[]> = {
   "/machine.ImageService/Remove": [A],
   "/machine.ImageService/Verify": [A, O, R, V],
   "/machine.StorageService/Statfs": [A, O, R],
-  "/machine.MachineService/ApplyConfiguration": [A],
+  "/machine.DebugService/ContainerRun": [A],
+  "/machine.LifecycleService/Install": [A],
+  "/machine.LifecycleService/Upgrade": [A],
+  "/machine.LVMService/LogicalVolumeRemove": [A, R],
+  "/machine.LVMService/VolumeGroupRemove": [A, R],
+  "/machine.LVMService/PhysicalVolumeRemove": [A, R],
+  "/machine.MDService/Destroy": [A, R],
+  "/machine.MachineService/ApplyConfiguration": [A, R],
   "/machine.MachineService/Bootstrap": [A],
   "/machine.MachineService/CPUInfo": [A, O, R],
   "/machine.MachineService/CPUFreqStats": [A, O, R],
@@ -32,6 +40,9 @@ const table: Record<string, string[]> = {
   "/machine.MachineService/EtcdRemoveMemberByID": [A],
   "/machine.MachineService/EtcdSnapshot": [A, O, B],
   "/machine.MachineService/EtcdStatus": [A, O, R, B],
+  "/machine.MachineService/EtcdDowngradeCancel": [A],
+  "/machine.MachineService/EtcdDowngradeEnable": [A],
+  "/machine.MachineService/EtcdDowngradeValidate": [A],
   "/machine.MachineService/Events": [A, O, R],
   "/machine.MachineService/GenerateClientConfiguration": [A],
   "/machine.MachineService/Hostname": [A, O, R],
@@ -64,10 +75,16 @@ const table: Record<string, string[]> = {
   "/machine.MachineService/SystemStat": [A, O, R],
   "/machine.MachineService/Upgrade": [A],
   "/machine.MachineService/Version": [A, O, R],
+  "/cosi.resource.State/Create": [A],
+  "/cosi.resource.State/Destroy": [A],
+  "/cosi.resource.State/Teardown": [A],
+  "/cosi.resource.State/TeardownAndDestroy": [A],
+  "/cosi.resource.State/Update": [A],
   "/cosi.resource.State/Get": [A, O, R],
   "/cosi.resource.State/List": [A, O, R],
   "/cosi.resource.State/Watch": [A, O, R],
   "/storage.StorageService/Disks": [A, O, R],
+  "/storage.StorageService/BlockDeviceWipe": [A, R],
   "/time.TimeService/Time": [A, O, R],
   "/time.TimeService/TimeCheck": [A, O, R],
 };
@@ -77,9 +94,20 @@ export function allowedRoles(path: string): string[] {
   return table[path] ?? [A];
 }
 
-/** True when any of the caller's roles is allowed. */
-export function authorized(path: string, roles: Iterable<string>): boolean {
+/** Methods whose os:reader entry is for the maintenance API only (checked in the handler). */
+const MAINTENANCE_READER = new Set([
+  "/machine.MachineService/ApplyConfiguration",
+  "/storage.StorageService/BlockDeviceWipe",
+  "/machine.LVMService/LogicalVolumeRemove",
+  "/machine.LVMService/VolumeGroupRemove",
+  "/machine.LVMService/PhysicalVolumeRemove",
+  "/machine.MDService/Destroy",
+]);
+
+/** True when any of the caller's roles is allowed (`maintenance`: the node is unconfigured). */
+export function authorized(path: string, roles: Iterable<string>, maintenance = false): boolean {
+  const list = [...roles];
+  if (MAINTENANCE_READER.has(path) && !maintenance) return list.includes(A);
   const allowed = new Set(allowedRoles(path));
-  for (const r of roles) if (allowed.has(r)) return true;
-  return false;
+  return list.some((r) => allowed.has(r));
 }

@@ -195,9 +195,12 @@ export class Emulator {
   #targets(path: string, headers: Headers): { mode: "one" | "many"; targets: string[] } {
     const nodes = headers.get("nodes");
     if (nodes !== null) {
-      if (path.startsWith("/cosi.")) {
+      // apid's director: only these services support one-to-many proxying.
+      const many = ["machine.MachineService", "cluster.ClusterService", "inspect.InspectService"]
+        .concat(["storage.StorageService", "time.TimeService"]);
+      if (!many.some((svc) => path.startsWith(`/${svc}/`))) {
         throw new ConnectError(
-          "one-2-many proxying is not supported for COSI methods",
+          `one-2-many proxying is not supported for method ${path}`,
           Code.InvalidArgument,
         );
       }
@@ -224,7 +227,9 @@ export class Emulator {
         Code.Unavailable,
       );
     }
-    if (!authorized(path, roles)) throw new ConnectError("not authorized", Code.PermissionDenied);
+    if (!authorized(path, roles, this.options.maintenance)) {
+      throw new ConnectError("not authorized", Code.PermissionDenied);
+    }
     return { node, emulator: this, signal: ctx.signal, roles, headers: ctx.requestHeader };
   }
 
