@@ -1,0 +1,38 @@
+// goyaml: the one emulation of Go's YAML encoders (gopkg.in/yaml.v3 and go.yaml.in/yaml/v4
+// `Marshal`, with yaml.v2's variants where a caller asks) that every byte-exact YAML writer in
+// the project uses: the machine config (machineconfig/encode.ts, docs.ts), talosconfig files
+// (clientconfig/talosconfig.ts, `config info -o yaml`) and the secrets bundle
+// (pki/secrets_encode.ts); clientconfig/yamlv2.ts (sigs.k8s.io/yaml) borrows its scalar rules
+// and key order.
+//
+// Layering: a leaf. It imports nothing from the project, has no I/O and no npm dependency, so
+// machineconfig/, pki/ and clientconfig/ can all depend on it without depending on each other.
+//
+//   resolve.ts  how a plain scalar would read back (Go's resolver, YAML 1.1 words, timestamps)
+//   scalar.ts   scalar analysis, style choice per encoder flavor (v2/v3/v4), escapes
+//   emit.ts     node tree -> document text (indentation, complex keys, comments)
+//   keys.ts     Go's map-key order;  float.ts  Go's float64 text
+
+export {
+  type Comments,
+  emitDocument,
+  type EmitOptions,
+  type MapNode,
+  mapping,
+  nullNode,
+  scalar,
+  type ScalarNode,
+  type SeqNode,
+  sequence,
+  strings,
+  type YamlNode,
+} from "./emit.ts";
+export { compareGoKeys, goKeyLess, type KeyOrderOptions, sortGoKeys } from "./keys.ts";
+export { formatGoFloat } from "./float.ts";
+export { type GoYamlFlavor } from "./scalar.ts";
+export {
+  isGoTimestamp,
+  isNonStringPlain,
+  isYaml11Special,
+  resolvesToNonString,
+} from "./resolve.ts";
