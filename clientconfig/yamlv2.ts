@@ -4,7 +4,7 @@
 // are quoted by go-yaml v2's rules (double quotes for text that would read back as another type,
 // single quotes where a plain scalar is not allowed). Long lines are never folded.
 
-import { formatGoFloat } from "../machineconfig/go_format.ts";
+import { formatGoFloat } from "../goyaml/mod.ts";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {

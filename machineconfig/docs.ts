@@ -8,7 +8,7 @@ import { valueNode } from "./encode.ts";
 import { DOCS, type FieldDoc } from "./docs_text.ts";
 import { machineConfigSchema } from "./registry.ts";
 import { fieldByKey } from "./schema.ts";
-import { emitDocument, scalar } from "./yaml_emit.ts";
+import { emitDocument, scalar } from "../goyaml/mod.ts";
 
 export interface CommentFlags {
   docs: boolean;

@@ -15,8 +15,8 @@ import {
   type ValueMap,
 } from "./schema.ts";
 import { machineConfigSchema } from "./registry.ts";
-import { emitDocument, type MapNode, scalar, type YamlNode } from "./yaml_emit.ts";
-import { formatGoFloat, normalizeDuration } from "./go_format.ts";
+import { emitDocument, formatGoFloat, type MapNode, scalar, type YamlNode } from "../goyaml/mod.ts";
+import { normalizeDuration } from "./go_format.ts";
 
 /**
  * Map keys in the order Talos's config encoder writes them: it sorts a map's keys itself with a

@@ -1,6 +1,5 @@
-// Text forms Go gives to values, as the machine config encoder writes them: durations
-// (time.Duration.String), floats (strconv 'g', shortest), and the order Go's YAML encoder sorts
-// map keys in (letters before digits at a difference, digit runs compared as numbers).
+// Go's time.Duration text, as the machine config encoder writes durations (parse, and
+// Duration.String). Floats and map-key order are the YAML encoder's: see goyaml/.
 
 const UNITS: [string, bigint][] = [
   ["ns", 1n],
@@ -81,70 +80,4 @@ export function normalizeDuration(v: string | number): string {
   if (typeof v === "number") return formatGoDuration(BigInt(Math.trunc(v)));
   const ns = parseGoDuration(v);
   return ns === undefined ? v : formatGoDuration(ns);
-}
-
-/**
- * Formats a float64 like Go's strconv.FormatFloat(f, 'g', -1, 64), which both yaml.v2 and
- * yaml.v3 use for floats (with .inf/-.inf/.nan for the specials): the shortest digits that read
- * back to the same value, in exponent form ("1.2345675e+06", "1e-05") when the decimal exponent
- * is below -4 or at least 6 (Go's rule for the shortest precision), else in plain form.
- */
-export function formatGoFloat(f: number): string {
-  if (Number.isNaN(f)) return ".nan";
-  if (f === Infinity) return ".inf";
-  if (f === -Infinity) return "-.inf";
-  if (f === 0) return Object.is(f, -0) ? "-0" : "0";
-  // JavaScript's toExponential() without an argument yields the same shortest digits.
-  const m = /^(-?)(\d)(?:\.(\d+))?e([-+]\d+)$/.exec(f.toExponential())!;
-  const [, sign, first, rest = "", e] = m;
-  const digits = first + rest;
-  const exp = Number(e);
-  if (exp < -4 || exp >= 6) {
-    const abs = Math.abs(exp);
-    const mant = rest ? `${first}.${rest}` : first;
-    return `${sign}${mant}e${exp < 0 ? "-" : "+"}${abs < 10 ? "0" : ""}${abs}`;
-  }
-  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
-  const intLen = exp + 1;
-  if (digits.length <= intLen) return sign + digits + "0".repeat(intLen - digits.length);
-  return `${sign}${digits.slice(0, intLen)}.${digits.slice(intLen)}`;
-}
-
-const isDigit = (c: string) => c >= "0" && c <= "9";
-const isLetter = (c: string) => c.toLowerCase() !== c.toUpperCase();
-
-/** Go's YAML encoder map-key order for string keys (yaml.v3 keyList.Less). */
-export function goKeyLess(a: string, b: string): boolean {
-  const ar = [...a], br = [...b];
-  let digits = false;
-  for (let i = 0; i < ar.length && i < br.length; i++) {
-    if (ar[i] === br[i]) {
-      digits = isDigit(ar[i]);
-      continue;
-    }
-    const al = isLetter(ar[i]), bl = isLetter(br[i]);
-    if (al && bl) return ar[i] < br[i];
-    if (al || bl) return digits ? al : bl;
-    let an = 0, bn = 0;
-    if (ar[i] === "0" || br[i] === "0") {
-      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
-        if (ar[j] !== "0") {
-          an = 1;
-          bn = 1;
-          break;
-        }
-      }
-    }
-    let ai = i, bi = i;
-    for (; ai < ar.length && isDigit(ar[ai]); ai++) an = an * 10 + Number(ar[ai]);
-    for (; bi < br.length && isDigit(br[bi]); bi++) bn = bn * 10 + Number(br[bi]);
-    if (an !== bn) return an < bn;
-    if (ai !== bi) return ai < bi;
-    return ar[i] < br[i];
-  }
-  return ar.length < br.length;
-}
-
-export function sortGoKeys(keys: string[]): string[] {
-  return [...keys].sort((x, y) => (goKeyLess(x, y) ? -1 : goKeyLess(y, x) ? 1 : 0));
 }
