@@ -4,7 +4,15 @@
 
 import { type Document, isMap, isScalar, isSeq, type Node, parseAllDocuments } from "yaml";
 import { UserError } from "../errors.ts";
-import { encodeGoYaml, goSortKeys, type GoYamlMap } from "./goyaml.ts";
+import {
+  emitDocument,
+  type MapNode,
+  mapping,
+  scalar,
+  sortGoKeys,
+  strings,
+  type YamlNode,
+} from "../goyaml/mod.ts";
 
 export interface TalosContext {
   endpoints: string[];
@@ -106,34 +114,33 @@ export function newTalosconfig(
   };
 }
 
-function contextToYaml(c: TalosContext): GoYamlMap {
-  const m: GoYamlMap = [["endpoints", c.endpoints ?? []]];
-  if (c.nodes && c.nodes.length > 0) m.push(["nodes", c.nodes]);
-  if (c.ca) m.push(["ca", c.ca]);
-  if (c.crt) m.push(["crt", c.crt]);
-  if (c.key) m.push(["key", c.key]);
-  const auth: GoYamlMap = [];
+function contextToYaml(c: TalosContext): MapNode {
+  const m: [string, YamlNode][] = [["endpoints", strings(c.endpoints ?? [])]];
+  if (c.nodes && c.nodes.length > 0) m.push(["nodes", strings(c.nodes)]);
+  if (c.ca) m.push(["ca", scalar(c.ca)]);
+  if (c.crt) m.push(["crt", scalar(c.crt)]);
+  if (c.key) m.push(["key", scalar(c.key)]);
+  const auth: [string, YamlNode][] = [];
   if (c.auth?.basic) {
-    auth.push(["basic", {
-      map: [["username", c.auth.basic.username], ["password", c.auth.basic.password]],
-    }]);
+    const { username, password } = c.auth.basic;
+    auth.push(["basic", mapping([["username", scalar(username)], ["password", scalar(password)]])]);
   }
   if (c.auth?.siderov1) {
-    auth.push(["siderov1", { map: [["identity", c.auth.siderov1.identity]] }]);
+    auth.push(["siderov1", mapping([["identity", scalar(c.auth.siderov1.identity)]])]);
   }
-  if (auth.length > 0) m.push(["auth", { map: auth }]);
-  if (c.cluster) m.push(["cluster", c.cluster]);
-  if (c.proxyUrl) m.push(["proxy-url", c.proxyUrl]);
-  return m;
+  if (auth.length > 0) m.push(["auth", mapping(auth)]);
+  if (c.cluster) m.push(["cluster", scalar(c.cluster)]);
+  if (c.proxyUrl) m.push(["proxy-url", scalar(c.proxyUrl)]);
+  return mapping(m);
 }
 
 /** The exact bytes (as text) the Go client writes for this config. */
 export function encodeTalosconfig(cfg: Talosconfig): string {
-  const names = goSortKeys(Object.keys(cfg.contexts));
-  return encodeGoYaml([
-    ["context", cfg.context],
-    ["contexts", { map: names.map((n) => [n, { map: contextToYaml(cfg.contexts[n]) }]) }],
-  ]);
+  const names = sortGoKeys(Object.keys(cfg.contexts));
+  return emitDocument(mapping([
+    ["context", scalar(cfg.context)],
+    ["contexts", mapping(names.map((n) => [n, contextToYaml(cfg.contexts[n])]))],
+  ]));
 }
 
 // ---------------------------------------------------------------------------------------------

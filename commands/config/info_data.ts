@@ -112,13 +112,13 @@ export function infoJson(i: ConfigInfo): string {
 }
 
 export async function infoYaml(i: ConfigInfo): Promise<string> {
-  const { encodeGoYaml } = await import("../../clientconfig/goyaml.ts");
-  return encodeGoYaml([
-    ["context", i.context],
-    ["nodes", i.nodes ?? []],
-    ["endpoints", i.endpoints ?? []],
-    ["roles", i.roles ?? []],
-    ["certTTL", i.certTTL],
-    ["certNotAfter", i.certNotAfter],
-  ]);
+  const { emitDocument, mapping, scalar, strings } = await import("../../goyaml/mod.ts");
+  return emitDocument(mapping([
+    ["context", scalar(i.context)],
+    ["nodes", strings(i.nodes ?? [])],
+    ["endpoints", strings(i.endpoints ?? [])],
+    ["roles", strings(i.roles ?? [])],
+    ["certTTL", scalar(i.certTTL)],
+    ["certNotAfter", scalar(i.certNotAfter)],
+  ]));
 }
