@@ -4,7 +4,6 @@ import { assert, assertEquals, assertMatch, assertThrows } from "../tests/assert
 import { seededRandom } from "../tests/harness.ts";
 import { base64Decode } from "./pem.ts";
 import { encodeSecretsBundle, generateSecretsBundle, parseSecretsBundle } from "./secrets.ts";
-import { yamlString } from "./secrets_encode.ts";
 import { bundleFromControlPlaneConfig } from "./secrets_from_config.ts";
 import { parseCertificatePem } from "./cert_info.ts";
 
@@ -90,15 +89,6 @@ Deno.test("generation is reproducible with an injected clock and randomness", as
   assertEquals([a.certs.k8s.key, a.certs.etcd.key], [b.certs.k8s.key, b.certs.etcd.key]);
   assertEquals([a.cluster, a.secrets, a.trustdInfo], [b.cluster, b.secrets, b.trustdInfo]);
   assert(a.certs.os.key !== c.certs.os.key && a.cluster.id !== c.cluster.id);
-});
-
-Deno.test("strings that would read as other YAML types are quoted as yaml.v3 does", () => {
-  assertEquals(yamlString("123456.1234567890123456"), '"123456.1234567890123456"');
-  assertEquals(yamlString(""), '""');
-  assertEquals(yamlString("true"), '"true"');
-  assertEquals(yamlString("******"), "'******'");
-  assertEquals(yamlString("abc+/=="), "abc+/==");
-  assertEquals(yamlString("-abc"), "-abc");
 });
 
 Deno.test("bundle recovered from a control-plane config equals the original", async () => {
