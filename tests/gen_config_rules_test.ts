@@ -4,7 +4,7 @@
 // (tests/fixtures/gen_config/secrets.yaml).
 
 import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
-import { run } from "./harness.ts";
+import { run, tempDir } from "./harness.ts";
 
 const SECRETS = new URL("./fixtures/gen_config/secrets.yaml", import.meta.url).pathname;
 const fixed = ["--with-secrets", SECRETS, "--with-docs=false", "--with-examples=false"];
@@ -245,4 +245,37 @@ Deno.test("--skip-k8s-etcd: HEAD's Kubernetes-less config (no etcd, no Kubernete
   ]);
   assertEquals(r.code, 0, r.stderr);
   assertStringIncludes(r.stdout, "\ncluster: {}\n---\n");
+});
+
+Deno.test("aescbc bundle (contract <= v1.2 style) with newer contracts: upstream's per-contract choice", async () => {
+  await using dir = await tempDir();
+  const aescbc = `${dir.path}/aescbc.yaml`;
+  const text = await Deno.readTextFile(SECRETS);
+  const secret = /secretboxencryptionsecret: (\S+)/.exec(text)![1];
+  await Deno.writeTextFile(
+    aescbc,
+    text.replace("secretboxencryptionsecret", "aescbcencryptionsecret"),
+  );
+  const cp = (v: string) =>
+    gen("controlplane", "https://c:6443", ["--talos-version", v, "--with-secrets", aescbc]);
+  // v1.2: the legacy aescbc field
+  assertStringIncludes(await cp("v1.2"), `    aescbcEncryptionSecret: ${secret}\n`);
+  // v1.3..v1.13: the secretbox field, empty and so omitted; no aescbc field either
+  assert(!/EncryptionSecret/.test(await cp("v1.13")));
+  // v1.14+: the encryption document names the aescbc secret key1, still as a secretbox provider
+  assertStringIncludes(
+    await cp("v1.15"),
+    `            - secretbox:\n                keys:\n                    - name: key1\n` +
+      `                      secret: ${secret}\n`,
+  );
+});
+
+Deno.test("-o naming a directory with --force: os.WriteFile's error after generation", async () => {
+  await using dir = await tempDir();
+  await Deno.mkdir(`${dir.path}/d`);
+  const args = ["gen", "config", "c", "https://c:6443", ...fixed, "-t", "worker", "-o", "d"];
+  const a = await run(args, { cwd: dir.path });
+  assertEquals([a.code, a.stderr], [1, 'file "d" already exists, use --force to overwrite\n']);
+  const b = await run([...args, "--force"], { cwd: dir.path });
+  assertEquals([b.code, b.stderr], [1, "generating PKI and tokens\nopen d: is a directory\n"]);
 });

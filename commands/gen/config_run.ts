@@ -96,6 +96,14 @@ async function loadSecrets(ctx: RunContext, path: string): Promise<SecretsBundle
   }
 }
 
+async function isDirectory(ctx: RunContext, path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path.startsWith("/") ? path : `${ctx.deps.cwd}/${path}`)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
 export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise<void> {
   const f = flagValues(ctx, withFlags);
   const [clusterName, endpoint] = ctx.args;
@@ -184,6 +192,10 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
     if (path === "-") {
       await ctx.deps.io.stdout.write(data);
       continue;
+    }
+    if (await isDirectory(ctx, path)) {
+      // What os.WriteFile reports for a directory (reached with --force).
+      throw new UserError(`open ${path}: is a directory`);
     }
     await writeOutputFile(ctx.deps, path, data, { force: true, mode: 0o600 });
     await ctx.deps.io.stderr.write(`Created ${path}\n`);
