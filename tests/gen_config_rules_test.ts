@@ -279,3 +279,19 @@ Deno.test("-o naming a directory with --force: os.WriteFile's error after genera
   const b = await run([...args, "--force"], { cwd: dir.path });
   assertEquals([b.code, b.stderr], [1, "generating PKI and tokens\nopen d: is a directory\n"]);
 });
+
+Deno.test("--additional-sans: machine and API server SANs in the order given, never deduplicated", async () => {
+  const args = ["--additional-sans", "b,lb,a", "--additional-sans", "b"];
+  const list = (xs: string[], indent: string) => xs.map((x) => `${indent}- ${x}\n`).join("");
+  for (const v of ["v1.11", "v1.12", "v1.15"]) {
+    const cp = await gen("controlplane", "https://lb:6443", ["--talos-version", v, ...args]);
+    assertStringIncludes(cp, `    certSANs:\n${list(["b", "lb", "a", "b"], "        ")}`);
+    if (v === "v1.15") {
+      assertStringIncludes(cp, `\ncertExtraSANs:\n${list(["b", "lb", "a", "b"], "    ")}`);
+    } else {
+      // up to v1.11 the endpoint's host comes first (PopulateClusterSANsFromEndpoint)
+      const api = v === "v1.11" ? ["lb", "b", "lb", "a", "b"] : ["b", "lb", "a", "b"];
+      assertStringIncludes(cp, `        certSANs:\n${list(api, "            ")}`);
+    }
+  }
+});
