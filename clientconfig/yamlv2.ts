@@ -4,140 +4,21 @@
 // are quoted by go-yaml v2's rules (double quotes for text that would read back as another type,
 // single quotes where a plain scalar is not allowed). Long lines are never folded.
 
-import { formatGoFloat } from "../goyaml/mod.ts";
+import { compareGoKeys, formatGoFloat } from "../goyaml/mod.ts";
+import { chooseStyle, escapeChar, mustEscape, type Style } from "../goyaml/scalar.ts";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
   [key: string]: JsonValue;
 }
 
-const RESOLVED_WORDS = new Set([
-  ..."y Y yes Yes YES true True TRUE on On ON n N no No NO false False FALSE off Off OFF".split(
-    " ",
-  ),
-  ..."~ null Null NULL .nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF <<".split(
-    " ",
-  ),
-  "",
-]);
-
-const INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|[0-9]+)$/;
-const FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const TIMESTAMP =
-  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?([Zz]|[-+][0-9]{1,2}:[0-9]{2})?)?$/;
-const BASE60 = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
-
-/** Whether go-yaml v2 would read `s`, written plain, as something other than a string. */
-function resolvesToNonString(s: string): boolean {
-  if (RESOLVED_WORDS.has(s)) return true;
-  const first = s[0];
-  if (first === ".") return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s);
-  if (!/[-+0-9]/.test(first)) return false;
-  if (TIMESTAMP.test(s)) return true;
-  const plain = s.replaceAll("_", "");
-  return INT.test(plain) || FLOAT.test(plain) || /^-0[bB][01]+$/.test(plain) || BASE60.test(s);
-}
-
-const isSpace = (c: string) => c === " ";
-const isBreak = (c: string) =>
-  c === "\n" || c === "\r" || c === "\u0085" || c === "\u2028" ||
-  c === "\u2029";
-const isBlankOrEnd = (c: string | undefined) =>
-  c === undefined || c === " " || c === "\t" || isBreak(c);
-
-function printable(c: string): boolean {
-  const x = c.codePointAt(0)!;
-  return x === 0x0a || (x >= 0x20 && x <= 0x7e) || x === 0x85 ||
-    (x >= 0xa0 && x <= 0xd7ff) || (x >= 0xe000 && x <= 0xfffd && x !== 0xfeff) ||
-    (x >= 0x10000 && x <= 0x10ffff);
-}
-
-type Style = "plain" | "single" | "double" | "literal";
-
-/** go-yaml v2's choice of scalar style for a string in block context. */
+/** go-yaml v2's scalar style in block context: yaml.v3's choice, except that a tab is special. */
 function scalarStyle(s: string, isKey: boolean): Style {
-  const multiline = s.includes("\n");
-  let requested: Style = multiline ? "literal" : resolvesToNonString(s) ? "double" : "plain";
-  if (requested === "double") return "double";
-  if (s === "") return isKey ? "single" : "double";
-  const chars = [...s];
-  let blockIndicators = s.startsWith("---") || s.startsWith("...");
-  let lineBreaks = false;
-  let special = false;
-  let spaceBreak = false;
-  let breakSpace = false;
-  let prevSpace = false;
-  let prevBreak = false;
-  let precededByWs = true;
-  chars.forEach((c, i) => {
-    const followedByWs = isBlankOrEnd(chars[i + 1]);
-    if (i === 0) {
-      if ("#,[]{}&*!|>'\"%@`".includes(c)) blockIndicators = true;
-      else if ((c === "?" || c === ":" || c === "-") && followedByWs) blockIndicators = true;
-    } else if (c === ":" && followedByWs) blockIndicators = true;
-    else if (c === "#" && precededByWs) blockIndicators = true;
-    if (!printable(c)) special = true;
-    if (isSpace(c)) {
-      if (prevBreak) breakSpace = true;
-      prevSpace = true;
-      prevBreak = false;
-    } else if (isBreak(c)) {
-      lineBreaks = true;
-      if (prevSpace) spaceBreak = true;
-      prevSpace = false;
-      prevBreak = true;
-    } else {
-      prevSpace = false;
-      prevBreak = false;
-    }
-    precededByWs = isBlankOrEnd(c);
-  });
-  const first = chars[0];
-  const last = chars[chars.length - 1];
-  const leadingOrTrailing = isSpace(first) || isBreak(first) || isSpace(last) || isBreak(last);
-  const plainAllowed = !leadingOrTrailing && !breakSpace && !spaceBreak && !special &&
-    !lineBreaks && !blockIndicators;
-  const singleAllowed = !breakSpace && !spaceBreak && !special;
-  const blockAllowed = !isSpace(last) && !spaceBreak && !special;
-  if (requested === "plain" && !plainAllowed) requested = "single";
-  if (requested === "literal" && (!blockAllowed || isKey)) requested = "double";
-  if (requested === "single" && !singleAllowed) requested = "double";
-  return requested;
+  return chooseStyle(s, { simpleKey: isKey, flavor: "v2" });
 }
-
-const ESCAPES: Record<string, string> = {
-  "\0": "\\0",
-  "\x07": "\\a",
-  "\b": "\\b",
-  "\t": "\\t",
-  "\n": "\\n",
-  "\x0b": "\\v",
-  "\f": "\\f",
-  "\r": "\\r",
-  "\x1b": "\\e",
-  '"': '\\"',
-  "\\": "\\\\",
-  "\u0085": "\\N",
-  "\u00a0": "\\_",
-  "\u2028": "\\L",
-  "\u2029": "\\P",
-};
 
 /** go-yaml v2's preferred line width: plain and quoted scalars are folded at spaces past it. */
 const BEST_WIDTH = 80;
-
-function escaped(c: string): string | undefined {
-  const esc = ESCAPES[c];
-  if (esc !== undefined) return esc;
-  if (printable(c) && c !== "\ufeff") return undefined;
-  const x = c.codePointAt(0)!;
-  const hex = x.toString(16).toUpperCase();
-  return x <= 0xff
-    ? `\\x${hex.padStart(2, "0")}`
-    : x <= 0xffff
-    ? `\\u${hex.padStart(4, "0")}`
-    : `\\U${hex.padStart(8, "0")}`;
-}
 
 /**
  * Writes a plain, single- or double-quoted scalar that starts at `column`, breaking lines at
@@ -158,13 +39,14 @@ function flowScalar(
     col += [...t].length;
   };
   const quote = style === "single" ? "'" : style === "double" ? '"' : "";
+  // go-yaml tests for a BOM at the start of the value, not at the character: all get escaped.
+  const escapeAll = style === "double" && s.startsWith("\ufeff");
   put(quote);
   let spaces = false;
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i];
-    const esc = style === "double" ? escaped(c) : undefined;
-    if (esc !== undefined) {
-      put(esc);
+    if (style === "double" && (escapeAll || mustEscape(c))) {
+      put(escapeChar(c.codePointAt(0)!));
       spaces = false;
       continue;
     }
@@ -256,47 +138,9 @@ function block(v: JsonValue[] | JsonObject, indent: number): string[] {
   return lines;
 }
 
-const isLetter = (c: string) => /\p{L}/u.test(c);
-const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
-
-function digitRun(r: string[], from: number): { value: number; end: number } {
-  let value = 0;
-  let end = from;
-  for (; isDigit(r[end]); end++) value = value * 10 + (r[end].charCodeAt(0) - 48);
-  return { value, end };
-}
-
-/**
- * go-yaml v2's key order: letters compare by code point, non-letters sort before letters, and
- * runs of digits compare by numeric value ("a9" before "a10").
- */
+/** go-yaml v2's key order (goyaml/keys.ts without yaml.v3's letter-before-digit rule). */
 export function compareKeys(a: string, b: string): number {
-  const ar = [...a];
-  const br = [...b];
-  for (let i = 0; i < ar.length && i < br.length; i++) {
-    if (ar[i] === br[i]) continue;
-    const al = isLetter(ar[i]);
-    const bl = isLetter(br[i]);
-    if (al && bl) return ar[i].codePointAt(0)! - br[i].codePointAt(0)!;
-    if (al || bl) return bl ? -1 : 1;
-    let base = 0;
-    if (ar[i] === "0" || br[i] === "0") {
-      for (let j = i - 1; j >= 0 && isDigit(ar[j]); j--) {
-        if (ar[j] !== "0") {
-          base = 1;
-          break;
-        }
-      }
-    }
-    const da = digitRun(ar, i);
-    const db = digitRun(br, i);
-    const an = base * 10 ** (da.end - i) + da.value;
-    const bn = base * 10 ** (db.end - i) + db.value;
-    if (an !== bn) return an - bn;
-    if (da.end !== db.end) return da.end - db.end;
-    return ar[i].codePointAt(0)! - br[i].codePointAt(0)!;
-  }
-  return ar.length - br.length;
+  return compareGoKeys(a, b, { v2: true });
 }
 
 /** Encodes a JSON-shaped value as go-yaml v2 would after client-go's JSON step. */
