@@ -295,3 +295,25 @@ Deno.test("--additional-sans: machine and API server SANs in the order given, ne
     }
   }
 });
+
+Deno.test("talosconfig: no endpoints for any contract (HEAD never sets WithEndpointList)", async () => {
+  for (const v of ["v1.5", "v1.13", "v1.15"]) {
+    const r = await run([
+      "gen",
+      "config",
+      "c",
+      "https://10.0.0.1:6443",
+      ...fixed,
+      "--talos-version",
+      v,
+      "-t",
+      "talosconfig",
+      "-o",
+      "-",
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    assert(
+      r.stdout.startsWith("context: c\ncontexts:\n    c:\n        endpoints: []\n        ca: "),
+    );
+  }
+});
