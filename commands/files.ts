@@ -88,6 +88,8 @@ export async function writeOutputFile(
 
 /** Reads a text file named on the command line; errors read as Go's `open x: ...`. */
 export async function readInputFile(deps: Pick<Deps, "cwd">, path: string): Promise<string> {
+  // os.ReadFile("") fails to open; resolving "" would name the working directory instead.
+  if (path === "") throw new UserError("open : no such file or directory");
   try {
     return await Deno.readTextFile(resolvePath(deps, path));
   } catch (e) {
@@ -98,6 +100,6 @@ export async function readInputFile(deps: Pick<Deps, "cwd">, path: string): Prom
       throw new UserError(`open ${path}: permission denied`);
     }
     if (e instanceof Deno.errors.IsADirectory) throw new UserError(`read ${path}: is a directory`);
-    throw e;
+    throw new UserError(`open ${path}: ${(e as Error).message}`);
   }
 }

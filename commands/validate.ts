@@ -4,7 +4,7 @@
 
 import { bool, type CommandSpec, noArgs, str } from "./spec.ts";
 import { UserError } from "../errors.ts";
-import { readText } from "./machineconfig/patch.ts";
+import { readInputFile } from "./files.ts";
 
 export const spec: CommandSpec = {
   use: "validate",
@@ -28,7 +28,7 @@ export const spec: CommandSpec = {
       "../machineconfig/validate/mod.ts"
     );
     const path = str(ctx, "config");
-    const text = await readText(ctx.deps, path);
+    const text = await readInputFile(ctx.deps, path);
     const schema = machineConfigSchema();
     let docs;
     try {

@@ -5,30 +5,7 @@
 import { type CommandSpec, exactArgs, list, str } from "../spec.ts";
 import { UserError } from "../../errors.ts";
 import type { Deps } from "../deps.ts";
-
-/** Resolves a user-given path against the command's working directory. */
-export function resolvePath(deps: Deps, path: string): string {
-  return path.startsWith("/") ? path : `${deps.cwd.replace(/\/$/, "")}/${path}`;
-}
-
-/** Reads a text file, with Go's error wording on failure. */
-export async function readText(deps: Deps, path: string): Promise<string> {
-  if (path === "") throw new UserError("open : no such file or directory");
-  try {
-    return await Deno.readTextFile(resolvePath(deps, path));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new UserError(`open ${path}: no such file or directory`);
-    }
-    if (e instanceof Deno.errors.PermissionDenied) {
-      throw new UserError(`open ${path}: permission denied`);
-    }
-    if (e instanceof Deno.errors.IsADirectory) {
-      throw new UserError(`read ${path}: is a directory`);
-    }
-    throw new UserError(`open ${path}: ${(e as Error).message}`);
-  }
-}
+import { readInputFile, resolvePath } from "../files.ts";
 
 async function writeOutput(deps: Deps, path: string, text: string): Promise<void> {
   const abs = resolvePath(deps, path);
@@ -74,7 +51,7 @@ export const spec: CommandSpec = {
     const patcher = await import("../../machineconfig/patch/mod.ts");
     const deps = ctx.deps;
     const file = ctx.args[0];
-    const input = await readText(deps, file);
+    const input = await readInputFile(deps, file);
     const schema = machineConfigSchema();
     const opts = {
       schema,
@@ -84,7 +61,7 @@ export const spec: CommandSpec = {
     try {
       const patches = await patcher.loadPatches(list(ctx, "patch"), {
         schema,
-        readFile: (p) => readText(deps, p),
+        readFile: (p) => readInputFile(deps, p),
       });
       const state = patcher.applyPatches(
         { form: "bytes", text: input, source: file },
