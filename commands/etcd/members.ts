@@ -7,33 +7,21 @@ export const spec: CommandSpec = {
   short: "List the members of the etcd cluster",
   args: noArgs,
   async run(ctx) {
-    const { openSession } = await import("../../rpc/mod.ts");
-    const { unaryNodes } = await import("../../rpc/unary.ts");
-    const { formatMemberId, IdleFlushTable, throwJoined } = await import("../../rpc/render.ts");
-    const session = await openSession(ctx);
-    const out = ctx.deps.io.stdout;
-    // As talosctl: rows in arrival order, the table flushed after 500 ms without a reply.
-    const table = new IdleFlushTable((t) => out.write(t));
-    table.add("NODE\tID\tHOSTNAME\tPEER URLS\tCLIENT URLS\tLEARNER\n");
-    const errors = await unaryNodes(session.nodes, async (node) => {
-      try {
-        const { client, options } = session.forNode(node);
-        return await client.machine.etcdMemberList({ queryLocal: true }, options);
-      } finally {
-        table.touch();
-      }
-    }, (node, messages) => {
-      for (const msg of messages) {
-        for (const m of msg.members) {
-          table.add(
-            `${node}\t${formatMemberId(m.id)}\t${m.hostname}\t${m.peerUrls.join(",")}\t${
-              m.clientUrls.join(",")
-            }\t${m.isLearner}\n`,
-          );
-        }
-      }
-    });
-    await table.flush();
-    throwJoined(errors);
+    const { nodeTable } = await import("./node_table.ts");
+    const { formatMemberId } = await import("../../rpc/render.ts");
+    await nodeTable(
+      ctx,
+      ["NODE", "ID", "HOSTNAME", "PEER URLS", "CLIENT URLS", "LEARNER"],
+      ({ client, options }) => client.machine.etcdMemberList({ queryLocal: true }, options),
+      (node, msg) =>
+        msg.members.map((m) => [
+          node,
+          formatMemberId(m.id),
+          m.hostname,
+          m.peerUrls.join(","),
+          m.clientUrls.join(","),
+          String(m.isLearner),
+        ]),
+    );
   },
 };
