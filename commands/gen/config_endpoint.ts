@@ -6,6 +6,7 @@
 import { UserError } from "../../errors.ts";
 import { goQuote } from "../../etcd/gofmt.ts";
 import {
+  emptyGoURL,
   type GoURL,
   goURLHostname,
   goURLPort,
@@ -14,21 +15,6 @@ import {
 } from "../../machineconfig/generate/gourl.ts";
 
 const DEFAULT_CONTROL_PLANE_PORT = 6443;
-
-function hostOnly(host: string): GoURL {
-  return {
-    scheme: "",
-    opaque: "",
-    host,
-    path: "",
-    rawPath: "",
-    omitHost: false,
-    forceQuery: false,
-    rawQuery: "",
-    fragment: "",
-    rawFragment: "",
-  };
-}
 
 /** The endpoint the user probably meant: https, with the default port when none is given. */
 function fixEndpoint(parsed: GoURL): string {
@@ -67,7 +53,7 @@ export function validateClusterEndpoint(endpoint: string): void {
     if (endpoint.includes("/")) {
       throw new UserError(`failed to parse the cluster endpoint URL: ${parsed.error}`);
     }
-    u = hostOnly(endpoint); // not a URL: perhaps host:port
+    u = emptyGoURL(endpoint); // not a URL: perhaps host:port
   } else u = parsed;
   const hint = `\ntry: ${goQuote(fixEndpoint(u))}`;
   if (u.scheme === "") {

@@ -137,14 +137,12 @@ function parseHost(host: string): string {
 
 const USERINFO_OK = /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/;
 
-function parseInner(raw: string): GoURL {
-  if ([...raw].some((c) => c < " " || c === "\x7f")) {
-    throw new URLError("net/url: invalid control character in URL");
-  }
-  const u: GoURL = {
+/** The zero url.URL, with `host` set when given. */
+export function emptyGoURL(host = ""): GoURL {
+  return {
     scheme: "",
     opaque: "",
-    host: "",
+    host,
     path: "",
     rawPath: "",
     omitHost: false,
@@ -153,6 +151,13 @@ function parseInner(raw: string): GoURL {
     fragment: "",
     rawFragment: "",
   };
+}
+
+function parseInner(raw: string): GoURL {
+  if ([...raw].some((c) => c < " " || c === "\x7f")) {
+    throw new URLError("net/url: invalid control character in URL");
+  }
+  const u = emptyGoURL();
   if (raw === "*") {
     u.path = "*";
     return u;
