@@ -1,6 +1,7 @@
 // cobra-compatible help and usage text, rendered from command specs.
 
 import type { CommandEntry, CommandSpec, FlagSpec } from "./spec.ts";
+import { goDuration } from "../rpc/render.ts";
 
 export interface HelpNode {
   spec: CommandSpec;
@@ -26,24 +27,6 @@ function typeName(f: FlagSpec): string {
     default:
       return f.kind;
   }
-}
-
-/** Renders a duration in milliseconds as Go's time.Duration.String() does. */
-export function goDuration(ms: number): string {
-  if (ms === 0) return "0s";
-  const neg = ms < 0;
-  let rest = Math.abs(ms);
-  if (rest < 1000) return `${neg ? "-" : ""}${rest}ms`;
-  const h = Math.floor(rest / 3_600_000);
-  rest -= h * 3_600_000;
-  const m = Math.floor(rest / 60_000);
-  rest -= m * 60_000;
-  const s = rest / 1000;
-  let out = "";
-  if (h > 0) out += `${h}h`;
-  if (h > 0 || m > 0) out += `${m}m`;
-  out += `${s}s`;
-  return (neg ? "-" : "") + out;
 }
 
 function defaultText(f: FlagSpec): string | undefined {
