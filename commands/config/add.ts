@@ -3,12 +3,13 @@
 
 import { UserError } from "../../errors.ts";
 import { type CommandSpec, exactArgs, type RunContext, str } from "../spec.ts";
-import { lib, resolvePath, wrap } from "./common.ts";
+import { lib, wrap } from "./common.ts";
+import { resolvePath } from "../files.ts";
 
 async function readBase64(ctx: RunContext, path: string, what: string): Promise<string> {
   const l = await lib();
   try {
-    return l.base64Encode(await Deno.readFile(resolvePath(ctx, path)));
+    return l.base64Encode(await Deno.readFile(resolvePath(ctx.deps, path)));
   } catch (e) {
     const why = e instanceof Deno.errors.NotFound
       ? "no such file or directory"

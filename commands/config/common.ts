@@ -14,11 +14,6 @@ export function lib(): Promise<TalosconfigModule> {
 
 const q = (s: string) => JSON.stringify(s);
 
-/** A path given on the command line, relative to the working directory. */
-export function resolvePath(ctx: RunContext, path: string): string {
-  return path.startsWith("/") ? path : `${ctx.deps.cwd}/${path}`;
-}
-
 /** Rethrows a failure of talosconfig access worded as talosctl does. */
 export function wrap(prefix: string, e: unknown): never {
   if (e instanceof UserError && e.name === "TalosconfigUpdateError") {

@@ -9,7 +9,7 @@ import {
   parseTalosconfig,
   writeAtomic,
 } from "../../clientconfig/talosconfig.ts";
-import { resolvePath } from "./common.ts";
+import { resolvePath } from "../files.ts";
 import { parseRoles } from "../../pki/roles.ts";
 import { goQuote } from "../../etcd/gofmt.ts";
 
@@ -36,7 +36,7 @@ export async function newClientConfig(ctx: RunContext): Promise<void> {
   const { client, options } = session.forNode(node);
   const { roles, unknown } = parseRoles(list(ctx, "roles"));
   if (unknown.length > 0) throw new UserError(`unknown roles: ${unknown.join(", ")}`);
-  const abs = resolvePath(ctx, path);
+  const abs = resolvePath(ctx.deps, path);
   const already = () => new UserError(`talosconfig file already exists: ${goQuote(path)}`);
   if (await exists(abs)) throw already();
 
