@@ -135,11 +135,57 @@ function parseFlagValue(f: FlagSpec, raw: string, previous: unknown): FlagValue 
       return d;
     }
     case "strings": {
-      const items = raw === "" ? [] : raw.split(",");
+      const items = raw === "" ? [] : readCsvRecord(raw, f);
       return [...((previous as string[] | undefined) ?? []), ...items];
     }
     case "stringArray":
       return [...((previous as string[] | undefined) ?? []), raw];
+  }
+}
+
+/**
+ * pflag splits string-slice values with Go's encoding/csv (first record only), so `"a,b",c` is
+ * two values and a stray quote is an error worded as csv.ParseError.
+ */
+export function readCsvRecord(raw: string, f: FlagSpec): string[] {
+  const fail = (col: number, what: string) =>
+    invalidArgument(f, raw, `parse error on line 1, column ${col}: ${what}`);
+  const line = raw;
+  const fields: string[] = [];
+  let pos = 0;
+  for (;;) {
+    if (line[pos] !== '"') {
+      const rest = line.slice(pos);
+      const m = /,|\r?\n/.exec(rest);
+      const field = m ? rest.slice(0, m.index) : rest;
+      const q = field.indexOf('"');
+      if (q >= 0) throw fail(pos + q + 1, 'bare " in non-quoted-field');
+      fields.push(field);
+      if (!m || m[0] !== ",") return fields; // end of input or of the first record
+      pos += m.index + 1;
+      continue;
+    }
+    let field = "";
+    pos++;
+    for (;;) {
+      const q = line.indexOf('"', pos);
+      if (q < 0) throw fail(line.length + 1, 'extraneous or missing " in quoted-field');
+      field += line.slice(pos, q);
+      pos = q + 1;
+      if (line[pos] === '"') {
+        field += '"';
+        pos++;
+      } else if (line[pos] === ",") {
+        pos++;
+        fields.push(field);
+        break;
+      } else if (pos >= line.length || line[pos] === "\n" || line.startsWith("\r\n", pos)) {
+        fields.push(field);
+        return fields;
+      } else {
+        throw fail(pos + 1, 'extraneous or missing " in quoted-field');
+      }
+    }
   }
 }
 

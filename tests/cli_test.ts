@@ -1,6 +1,7 @@
 // Command-tree behaviour shared by every command: cobra/pflag parsing, help, usage errors.
 
-import { assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
+import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "./assert.ts";
+import { readCsvRecord } from "../commands/cli.ts";
 import { assertGolden, run, transcript } from "./harness.ts";
 
 Deno.test("root help lists the implemented commands in talosctl's groups", async () => {
@@ -86,4 +87,26 @@ Deno.test("completion and help are listed under Additional Commands", async () =
   const c = await run(["completion"]);
   assertEquals(c.code, 0);
   assertStringIncludes(c.stdout, "Available Commands:\n  bash ");
+});
+
+Deno.test("string-slice flags split as Go's encoding/csv, like pflag", () => {
+  const f = { name: "nodes", short: "n", kind: "strings" as const, usage: "" };
+  assertEquals(readCsvRecord("a,b", f), ["a", "b"]);
+  assertEquals(readCsvRecord('"a,b",c', f), ["a,b", "c"]);
+  assertEquals(readCsvRecord('"say ""hi""",x', f), ['say "hi"', "x"]);
+  assertEquals(readCsvRecord("a,,b,", f), ["a", "", "b", ""]);
+  assertEquals(readCsvRecord("a\nb,c", f), ["a"]);
+  assertEquals(readCsvRecord('"a\nb",c', f), ["a\nb", "c"]);
+  assertThrows(
+    () => readCsvRecord('a"b', f),
+    'invalid argument "a\\"b" for "-n, --nodes" flag: parse error on line 1, column 2: bare " in non-quoted-field',
+  );
+  assertThrows(
+    () => readCsvRecord('"ab', f),
+    'parse error on line 1, column 4: extraneous or missing " in quoted-field',
+  );
+  assertThrows(
+    () => readCsvRecord('"a"b', f),
+    'parse error on line 1, column 4: extraneous or missing " in quoted-field',
+  );
 });
