@@ -1434,6 +1434,7 @@ export const KINDS: DocumentKindDef[] = [
     "kind": "BGPInstanceConfig",
     "apiVersion": "v1alpha1",
     "struct": "network.BGPInstanceConfigV1Alpha1",
+    "nameField": "name",
   },
   {
     "kind": "BlackholeRouteConfig",

@@ -15,8 +15,9 @@ cluster:
     endpoint: https://10.0.0.1:6443
 `;
 
+const DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
 const container = (name: string, deps: string[]) =>
-  `---\napiVersion: v1alpha1\nkind: ContainerConfig\nname: ${name}\nimage: alpine:3\n` +
+  `---\napiVersion: v1alpha1\nkind: ContainerConfig\nname: ${name}\nimage: alpine@${DIGEST}\n` +
   (deps.length ? `dependsOn:\n  containers: [${deps.join(", ")}]\n` : "");
 
 async function validate(config: string) {
@@ -44,7 +45,9 @@ Deno.test("validate: container dependencies must exist and form no cycle", async
 
 Deno.test("validate: DoT/DoH nameservers need host DNS", async () => {
   const resolver = (protocol: string) =>
-    `---\napiVersion: v1alpha1\nkind: ResolverConfig\nnameservers:\n  - address: 1.1.1.1\n    protocol: ${protocol}\n`;
+    `---\napiVersion: v1alpha1\nkind: ResolverConfig\nnameservers:\n  - address: 1.1.1.1\n    protocol: ${protocol}\n` +
+    (protocol === "Do53" ? "" : "    tlsServerName: one.one.one.one\n") +
+    "  - address: 9.9.9.9\n";
   assertEquals((await validate(BASE + resolver("Do53"))).code, 0);
   const r = await validate(BASE + resolver("DoT"));
   assertEquals(
@@ -56,4 +59,28 @@ Deno.test("validate: DoT/DoH nameservers need host DNS", async () => {
     "  features:\n    hostDNS:\n      enabled: true\n  ca:",
   ) + resolver("DoH");
   assertEquals((await validate(withHostDNS)).code, 0);
+});
+
+Deno.test("validate: a ContainerConfig image without a digest is a warning, bad fields are errors", async () => {
+  const doc = (body: string) => `---\napiVersion: v1alpha1\nkind: ContainerConfig\n${body}`;
+  const ok = await validate(BASE + doc("name: web\nimage: nginx:1.27\n"));
+  assertEquals(ok.code, 0);
+  assertEquals(
+    ok.stderr,
+    'WARNING: container "web": image "nginx:1.27" is not digest-pinned, the running image may change on restart\n',
+  );
+  assertEquals(ok.stdout, "c.yaml is valid for cloud mode\n");
+  const bad = await validate(
+    BASE +
+      doc(
+        `name: web\nimage: alpine@${DIGEST}\nenvironment: [DEBUG]\nmounts:\n  - tmpfs: {destination: run}\n`,
+      ),
+  );
+  assertEquals(bad.code, 1);
+  assertEquals(
+    bad.stderr,
+    "1 error occurred:\n" +
+      '\t* ContainerConfig/web: environment[0]: "DEBUG" must be in KEY=value form\n' +
+      'mounts[0]: tmpfs.destination "run" must be an absolute path\n',
+  );
 });

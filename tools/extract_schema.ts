@@ -86,9 +86,11 @@ function parseFile(path: string, text: string) {
         }
       }
     }
-    m = /^func \(\w+ \*?(\w+)\) Name\(\) string \{/.exec(line);
+    m = /^func \(\w+ \*?(\w+)\) Name\(\) string \{(.*)$/.exec(line);
     if (m) {
-      const r = /return \w+\.(\w+)$/.exec(lines[i + 1].trim());
+      // the body is on the next line, or on this one: `{ return s.MetaName }`
+      const body = m[2].trim() !== "" ? m[2].replace(/\}\s*$/, "") : lines[i + 1];
+      const r = /return \w+\.(\w+)$/.exec(body.trim());
       if (r) namedDocs.set(`${pkg}.${m[1]}`, r[1]);
     }
   }

@@ -245,7 +245,11 @@ export const CEL_ENVS: Record<string, string[]> = {
 };
 
 /** The error cel-go reports for the expression in the named environment, or null. */
-export function celError(src: string, env: keyof typeof CEL_ENVS): string | null {
+export function celError(
+  src: string,
+  env: string,
+  _want: "bool" | "double" = "bool",
+): string | null {
   try {
     const p = new Parser(lex(src));
     p.parseAll();

@@ -5,6 +5,10 @@ import { type ConfigDocument, kindDef, type Schema, type ValueMap } from "../sch
 import { isIP, parseURL } from "./net.ts";
 import { BLOCK_CHECKS, type KindCheck } from "./kinds_block.ts";
 import { NETWORK_CHECKS } from "./kinds_network.ts";
+import { NETWORK_EXTRA_CHECKS } from "./kinds_network_extra.ts";
+import { K8S_CHECKS } from "./kinds_k8s.ts";
+import { RUNTIME_CHECKS } from "./kinds_runtime.ts";
+import { containerConfig } from "./kinds_container.ts";
 import { containerDependencyErrors, usesEncryptedDNS } from "./container_deps.ts";
 import { arr, bool, map, type Mode, str } from "./values.ts";
 
@@ -111,6 +115,10 @@ const CHECKS: Record<string, KindCheck> = {
   ),
   ...BLOCK_CHECKS,
   ...NETWORK_CHECKS,
+  ...NETWORK_EXTRA_CHECKS,
+  ...K8S_CHECKS,
+  ...RUNTIME_CHECKS,
+  ContainerConfig: containerConfig,
 };
 
 const CONTROLPLANE_ONLY = new Set([

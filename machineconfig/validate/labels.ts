@@ -12,6 +12,21 @@ const RESERVED = [
   "talos.dev/owned-taints",
 ];
 
+/** labels.ValidateDNS1123Subdomain. */
+export function dns1123SubdomainError(value: string): string | null {
+  if (value.length > 253) {
+    return `domain name length exceeds limit of 253: ${JSON.stringify(value)}`;
+  }
+  return DNS1123.test(value)
+    ? null
+    : `domain doesn't match required format: ${JSON.stringify(value)}`;
+}
+
+/** labels.ValidateQualifiedName. */
+export function qualifiedNameError(value: string): string | null {
+  return qualifiedName(value);
+}
+
 function qualifiedName(value: string): string | null {
   const parts = value.split("/");
   let name: string;
