@@ -13,6 +13,7 @@ export const insecureFlags: FlagSpec[] = [
   {
     name: "cert-fingerprint",
     kind: "strings",
-    usage: "server certificate fingerprints to accept with --insecure (not checked yet)",
+    usage:
+      "with --insecure, accept only a node whose public key has one of these fingerprints (base64 SHA-256)",
   },
 ];

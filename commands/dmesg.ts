@@ -1,6 +1,6 @@
 // `talosctl dmesg`: the kernel ring buffer of every node, each record prefixed by its node.
 
-import { bool, type CommandSpec, noArgs } from "./spec.ts";
+import { bool, type CommandSpec, list, noArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 import { insecureFlags } from "./api_flags.ts";
 
@@ -26,7 +26,10 @@ export const spec: CommandSpec = {
   async run(ctx) {
     const { openSession, streamNodes } = await import("../rpc/mod.ts");
     const { throwJoined } = await import("../rpc/render.ts");
-    const session = await openSession(ctx, { insecure: bool(ctx, "insecure") });
+    const session = await openSession(ctx, {
+      insecure: bool(ctx, "insecure"),
+      certFingerprints: list(ctx, "cert-fingerprint"),
+    });
     const req = { follow: bool(ctx, "follow"), tail: bool(ctx, "tail") };
     const out = ctx.deps.io.stdout;
     const enc = new TextEncoder();

@@ -1,6 +1,6 @@
 // `talosctl logs <service name>`: a service's (or, with -k, a container's) log from every node.
 
-import { bool, type CommandSpec, exactArgs, int } from "./spec.ts";
+import { bool, type CommandSpec, exactArgs, int, list } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 import { insecureFlags } from "./api_flags.ts";
 
@@ -31,7 +31,10 @@ export const spec: CommandSpec = {
     const { openSession, streamNodes } = await import("../rpc/mod.ts");
     const { throwJoined } = await import("../rpc/render.ts");
     const { ContainerDriver } = await import("../gen/common/common_pb.ts");
-    const session = await openSession(ctx, { insecure: bool(ctx, "insecure") });
+    const session = await openSession(ctx, {
+      insecure: bool(ctx, "insecure"),
+      certFingerprints: list(ctx, "cert-fingerprint"),
+    });
     const k8s = bool(ctx, "kubernetes");
     const req = {
       namespace: k8s ? "k8s.io" : "system",

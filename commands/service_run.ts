@@ -1,6 +1,6 @@
 // The body of `service`: list, status of one service, or start/stop/restart, one call per node.
 
-import { bool, type RunContext } from "./spec.ts";
+import { bool, list, type RunContext } from "./spec.ts";
 import type { ServiceInfo } from "../gen/machine/machine_pb.ts";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Metadata } from "../gen/common/common_pb.ts";
@@ -33,7 +33,10 @@ function eachNode<E extends { metadata?: Metadata }>(
 
 export async function runService(ctx: RunContext): Promise<void> {
   const [id = "", action = "status"] = ctx.args;
-  const session = await openSession(ctx, { insecure: bool(ctx, "insecure") });
+  const session = await openSession(ctx, {
+    insecure: bool(ctx, "insecure"),
+    certFingerprints: list(ctx, "cert-fingerprint"),
+  });
   const out = ctx.deps.io.stdout;
   const m = (node: string) => session.forNode(node);
   if (action === "status" && id === "") {

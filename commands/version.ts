@@ -1,6 +1,7 @@
 import { TALOS_VERSION, VERSION } from "./version_info.ts";
 import { bool, type CommandSpec, noArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
+import { insecureFlags } from "./api_flags.ts";
 
 function clientBlock(): string {
   const arch = Deno.build.arch === "x86_64"
@@ -30,18 +31,7 @@ export const spec: CommandSpec = {
       usage: "show only the client's version, without contacting nodes",
     },
     { name: "short", kind: "bool", usage: "show the client version as one short line" },
-    {
-      name: "insecure",
-      short: "i",
-      kind: "bool",
-      usage: "connect to the maintenance API: encrypted, but no client certificate",
-    },
-    {
-      name: "cert-fingerprint",
-      kind: "strings",
-      usage: "server certificate fingerprints to accept (only with --insecure; not checked yet)",
-      hidden: true,
-    },
+    ...insecureFlags,
     { name: "json", kind: "bool", usage: "print each node's reply as JSON", hidden: true },
   ],
   async run(ctx) {

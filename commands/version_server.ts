@@ -3,14 +3,17 @@
 // carrying in-band errors) are reported at the end, exit 1.
 
 import { toJsonString } from "@bufbuild/protobuf";
-import { bool, type RunContext } from "./spec.ts";
+import { bool, list, type RunContext } from "./spec.ts";
 import { VersionSchema } from "../gen/machine/machine_pb.ts";
 import { openSession } from "../rpc/mod.ts";
 import { unaryNodes } from "../rpc/unary.ts";
 import { throwJoined } from "../rpc/render.ts";
 
 export async function serverVersions(ctx: RunContext, json: boolean): Promise<void> {
-  const session = await openSession(ctx, { insecure: bool(ctx, "insecure") });
+  const session = await openSession(ctx, {
+    insecure: bool(ctx, "insecure"),
+    certFingerprints: list(ctx, "cert-fingerprint"),
+  });
   const out = ctx.deps.io.stdout;
   const errors = await unaryNodes(session.nodes, (node) => {
     const { client, options } = session.forNode(node);

@@ -72,6 +72,8 @@ export interface SessionOptions {
    * without client certificate, no talosconfig.
    */
   insecure?: boolean;
+  /** With `insecure`: --cert-fingerprint values (base64 SHA-256 of the node's public key). */
+  certFingerprints?: string[];
 }
 
 /**
@@ -189,24 +191,40 @@ function singleNode(nodes: string[], commandName: string): string {
   return nodes[0];
 }
 
-function insecureSession(ctx: RunContext, opts: SessionOptions): Session {
+async function insecureSession(ctx: RunContext, opts: SessionOptions): Promise<Session> {
   const nodes = ctx.global.nodes;
   if (nodes.length === 0) throw new UserError(NODES_NOT_SET);
   const clients = new Map<string, TalosClient>();
+  const { base64Decode } = await import("../clientconfig/talosconfig.ts");
+  const wanted = opts.certFingerprints ?? [];
   const clientFor = (node: string) => {
     let c = clients.get(node);
     if (!c) {
+      // As talosctl's maintenance client: fingerprints are base64 SHA-256 SPKI digests.
+      const fingerprints = wanted.map((f) => {
+        try {
+          return base64Decode(f);
+        } catch (e) {
+          throw new UserError(
+            `error constructing maintenance mode client for node ${
+              JSON.stringify(node)
+            }: error parsing certificate fingerprint ${JSON.stringify(f)}: ${(e as Error).message}`,
+          );
+        }
+      });
       c = newClient({
         contextName: "",
         endpoints: [node],
-        tls: { ca: "", cert: "", key: "", insecure: true },
+        tls: { ca: "", cert: "", key: "", insecure: true, fingerprints },
       }, { signal: ctx.deps.signal, dialTimeoutMs: opts.dialTimeoutMs });
       clients.set(node, c);
     }
     return c;
   };
   return {
-    client: clientFor(nodes[0]),
+    get client() {
+      return clientFor(nodes[0]);
+    },
     nodes,
     contextName: "",
     single: (name) => singleNode(nodes, name),

@@ -3,6 +3,7 @@
 // skips endpoints it cannot reach.
 
 import * as tls from "node:tls";
+import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { createNodeHttpClient, Http2SessionManager } from "@connectrpc/connect-node";
@@ -20,6 +21,8 @@ export interface TlsMaterial {
   key: string;
   /** Skip server verification (maintenance mode). */
   insecure?: boolean;
+  /** Maintenance mode: SHA-256 SPKI fingerprints the node's certificate must match. */
+  fingerprints?: Uint8Array[];
 }
 
 export interface TransportOptions {
@@ -86,6 +89,43 @@ export function dialReason(endpoint: string, err: unknown): string {
     return `${dial}: connection reset by peer (is the client certificate trusted by the node?)`;
   }
   return `${dial}: ${msg}`;
+}
+
+/** siderolabs/crypto MatchSPKIFingerprints: SHA-256 of the leaf's SubjectPublicKeyInfo. */
+function fingerprintMatches(socket: tls.TLSSocket, wanted: Uint8Array[]): boolean {
+  const raw = socket.getPeerCertificate()?.raw as Uint8Array | undefined;
+  const spki = raw ? spkiOf(new Uint8Array(raw)) : undefined;
+  if (!spki) return false;
+  const sum = new Uint8Array(createHash("sha256").update(spki).digest());
+  return wanted.some((w) => w.length === sum.length && w.every((b, i) => b === sum[i]));
+}
+
+/** The DER SubjectPublicKeyInfo of a DER certificate (the 7th field of tbsCertificate). */
+export function spkiOf(der: Uint8Array): Uint8Array | undefined {
+  const read = (at: number) => {
+    const tag = der[at];
+    let len = der[at + 1];
+    let hdr = 2;
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      len = 0;
+      for (let i = 0; i < n; i++) len = len * 256 + der[at + 2 + i];
+      hdr += n;
+    }
+    return { tag, start: at + hdr, end: at + hdr + len };
+  };
+  try {
+    const cert = read(0);
+    const tbs = read(cert.start);
+    let at = tbs.start;
+    let field = read(at);
+    if (field.tag === 0xa0) at = field.end; // explicit version
+    for (let i = 0; i < 5; i++) at = read(at).end; // serial, signature, issuer, validity, subject
+    field = read(at);
+    return field.tag === 0x30 ? der.subarray(at, field.end) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Go's crypto/tls names of the TLS alerts a server sends when it rejects a client. */
@@ -188,8 +228,20 @@ export function endpointTransport(
       socket.destroy(e);
     }, dialTimeoutMs);
     socket.once("secureConnect", () => {
-      connected = true;
       clearTimeout(timer);
+      const wanted = material.fingerprints ?? [];
+      if (wanted.length > 0 && !fingerprintMatches(socket, wanted)) {
+        const list = wanted.map((f) => btoa(String.fromCharCode(...f))).join(" ");
+        const err = new DialError(
+          endpoint,
+          "transport: authentication handshake failed: " +
+            `leaf peer certificate doesn't match the provided fingerprints: [${list}]`,
+        );
+        // Once the HTTP/2 session listens on the socket, so the error reaches the call.
+        setTimeout(() => socket.destroy(err), 0);
+        return;
+      }
+      connected = true;
     });
     socket.once("close", () => clearTimeout(timer));
     const origEmit = socket.emit.bind(socket);

@@ -338,3 +338,29 @@ Deno.test("TLS and dial failures: alerts, host name mismatch, several dead endpo
     }: connect: connection refused"\n`,
   );
 });
+
+// --cert-fingerprint (maintenance mode): siderolabs/crypto's MatchSPKIFingerprints compares the
+// base64 SHA-256 of the leaf certificate's SubjectPublicKeyInfo; a bad value fails building the
+// node's client ("error constructing maintenance mode client for node ...").
+Deno.test("version --insecure --cert-fingerprint: the node's public key is checked", async () => {
+  await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")], maintenance: true });
+  await import("reflect-metadata");
+  const x509 = await import("@peculiar/x509");
+  const spki = new x509.X509Certificate(emu.options.tls.cert).publicKey.rawData;
+  const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", spki));
+  const good = btoa(String.fromCharCode(...sum));
+  const other = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
+  const base = ["version", "-i", "-n", emu.endpoint, "--client=false"];
+  const ok = await run([...base, "--cert-fingerprint", `${other},${good}`]);
+  assertEquals([ok.code, ok.stderr], [0, ""]);
+  const bad = await run([...base, "--cert-fingerprint", other]);
+  assertEquals(
+    bad.stderr,
+    `error getting version from node ${emu.endpoint}: rpc error: code = Unavailable desc = connection error: desc = "transport: authentication handshake failed: leaf peer certificate doesn't match the provided fingerprints: [${other}]"\n`,
+  );
+  const garbage = await run([...base, "--cert-fingerprint", "abc$"]);
+  assertEquals(
+    garbage.stderr,
+    `error getting version from node ${emu.endpoint}: error constructing maintenance mode client for node "${emu.endpoint}": error parsing certificate fingerprint "abc$": illegal base64 data at input byte 3\n`,
+  );
+});
