@@ -11,6 +11,7 @@ import {
   scalar,
   sortGoKeys,
   strings,
+  TALOS_YAML,
   type YamlNode,
 } from "../goyaml/mod.ts";
 
@@ -137,10 +138,13 @@ function contextToYaml(c: TalosContext): MapNode {
 /** The exact bytes (as text) the Go client writes for this config. */
 export function encodeTalosconfig(cfg: Talosconfig): string {
   const names = sortGoKeys(Object.keys(cfg.contexts));
-  return emitDocument(mapping([
-    ["context", scalar(cfg.context)],
-    ["contexts", mapping(names.map((n) => [n, contextToYaml(cfg.contexts[n])]))],
-  ]));
+  return emitDocument(
+    mapping([
+      ["context", scalar(cfg.context)],
+      ["contexts", mapping(names.map((n) => [n, contextToYaml(cfg.contexts[n])]))],
+    ]),
+    TALOS_YAML,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

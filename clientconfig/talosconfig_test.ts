@@ -199,3 +199,11 @@ Deno.test("update skips the save when mutate returns false", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("talosconfig is written with yaml/v4's quoting, as talosctl v1.12+ writes it", () => {
+  const text = encodeTalosconfig(newTalosconfig("yes", ["on", "1:20"], "", "", ""));
+  assertEquals(
+    text,
+    "context: 'yes'\ncontexts:\n    'yes':\n        endpoints:\n            - 'on'\n            - '1:20'\n",
+  );
+});

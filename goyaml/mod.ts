@@ -36,3 +36,9 @@ export {
   isYaml11Special,
   resolvesToNonString,
 } from "./resolve.ts";
+
+/**
+ * Talos v1.12 and later (and so the talosctl we track) marshal machine configs, talosconfig
+ * files and secrets bundles with go.yaml.in/yaml/v4; every writer of those files uses this.
+ */
+export const TALOS_YAML = { flavor: "v4" } as const;

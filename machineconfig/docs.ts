@@ -8,7 +8,7 @@ import { valueNode } from "./encode.ts";
 import { DOCS, type FieldDoc } from "./docs_text.ts";
 import { machineConfigSchema } from "./registry.ts";
 import { fieldByKey } from "./schema.ts";
-import { emitDocument, scalar } from "../goyaml/mod.ts";
+import { emitDocument, scalar, TALOS_YAML } from "../goyaml/mod.ts";
 
 export interface CommentFlags {
   docs: boolean;
@@ -21,7 +21,10 @@ function exampleText(struct: string, key: string, ex: NonNullable<FieldDoc["exam
   const value = field
     ? valueNode(schema, field.type, ex.value, !!field.pointer, {})
     : valueNode(schema, { kind: "any" }, ex.value, false, {});
-  const yaml = emitDocument({ t: "map", entries: [[scalar(key), value]] }).replace(/\n$/, "");
+  const yaml = emitDocument({ t: "map", entries: [[scalar(key), value]] }, TALOS_YAML).replace(
+    /\n$/,
+    "",
+  );
   return `# ${ex.title}\n${yaml}`;
 }
 

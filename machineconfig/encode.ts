@@ -15,7 +15,14 @@ import {
   type ValueMap,
 } from "./schema.ts";
 import { machineConfigSchema } from "./registry.ts";
-import { emitDocument, formatGoFloat, type MapNode, scalar, type YamlNode } from "../goyaml/mod.ts";
+import {
+  emitDocument,
+  formatGoFloat,
+  type MapNode,
+  scalar,
+  TALOS_YAML,
+  type YamlNode,
+} from "../goyaml/mod.ts";
 import { normalizeDuration } from "./go_format.ts";
 
 /**
@@ -191,5 +198,5 @@ export function documentNode(schema: Schema, doc: ConfigDocument, o: EncodeOptio
 /** Encodes a machine config (its documents in order) to YAML text. */
 export function encodeConfig(docs: ConfigDocument[], o: EncodeOptions = {}): string {
   const schema = machineConfigSchema();
-  return docs.map((d) => emitDocument(documentNode(schema, d, o))).join("---\n");
+  return docs.map((d) => emitDocument(documentNode(schema, d, o), TALOS_YAML)).join("---\n");
 }

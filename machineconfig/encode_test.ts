@@ -83,3 +83,12 @@ Deno.test("encoder: zero structs, coercions, durations, sorted maps, documents",
     ].join("\n"),
   );
 });
+
+Deno.test("encoder: strings YAML 1.1 would read as bools are quoted as yaml/v4 does", () => {
+  const text = encodeConfig([root({
+    version: "v1alpha1",
+    machine: { type: "worker", network: { hostname: "on" }, certSANs: ["yes", "1:20"] },
+  })]);
+  assertEquals(text.includes("        hostname: 'on'\n"), true, text);
+  assertEquals(text.includes("    certSANs:\n        - 'yes'\n        - '1:20'\n"), true, text);
+});

@@ -3,7 +3,14 @@
 // base64), through the project's Go-YAML emitter (goyaml/) with the v4 quoting rules. The bundle
 // only holds base64 text, tokens and the "******" placeholder, on which v3 and v4 agree anyway.
 
-import { emitDocument, mapping, nullNode, scalar, type YamlNode } from "../goyaml/mod.ts";
+import {
+  emitDocument,
+  mapping,
+  nullNode,
+  scalar,
+  TALOS_YAML,
+  type YamlNode,
+} from "../goyaml/mod.ts";
 import { base64Encode } from "./pem.ts";
 import { type PemCertAndKey, REDACTED, type SecretsBundle } from "./secrets_types.ts";
 
@@ -41,5 +48,5 @@ export function encodeSecretsBundle(b: SecretsBundle): string {
       ]),
     ],
   ]);
-  return emitDocument(doc, { flavor: "v4" });
+  return emitDocument(doc, TALOS_YAML);
 }

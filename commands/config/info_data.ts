@@ -112,13 +112,18 @@ export function infoJson(i: ConfigInfo): string {
 }
 
 export async function infoYaml(i: ConfigInfo): Promise<string> {
-  const { emitDocument, mapping, scalar, strings } = await import("../../goyaml/mod.ts");
-  return emitDocument(mapping([
-    ["context", scalar(i.context)],
-    ["nodes", strings(i.nodes ?? [])],
-    ["endpoints", strings(i.endpoints ?? [])],
-    ["roles", strings(i.roles ?? [])],
-    ["certTTL", scalar(i.certTTL)],
-    ["certNotAfter", scalar(i.certNotAfter)],
-  ]));
+  const { emitDocument, mapping, scalar, strings, TALOS_YAML } = await import(
+    "../../goyaml/mod.ts"
+  );
+  return emitDocument(
+    mapping([
+      ["context", scalar(i.context)],
+      ["nodes", strings(i.nodes ?? [])],
+      ["endpoints", strings(i.endpoints ?? [])],
+      ["roles", strings(i.roles ?? [])],
+      ["certTTL", scalar(i.certTTL)],
+      ["certNotAfter", scalar(i.certNotAfter)],
+    ]),
+    TALOS_YAML,
+  );
 }
