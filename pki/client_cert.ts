@@ -7,7 +7,7 @@
 // certificates get a random 128-bit serial, no BasicConstraints, no SubjectKeyId, and an
 // AuthorityKeyId equal to the CA's SubjectKeyId.
 
-import { parseCertificatePem } from "./cert_info.ts";
+import { quickCertificatePem } from "./cert_quick.ts";
 import { importPrivateKeyPem, type PrivateKey, privateKeyPem, type Random } from "./keys.ts";
 import { generateLike } from "./keys.ts";
 import { encodePem } from "./pem.ts";
@@ -43,7 +43,9 @@ export interface LoadedCA {
 }
 
 export async function loadCA(ca: PemCertAndKey): Promise<LoadedCA> {
-  const info = parseCertificatePem(ca.crt);
+  // Certificates as Go writes them are read without the ASN.1 schema libraries (cert_quick.ts).
+  const info = quickCertificatePem(ca.crt) ??
+    (await import("./cert_info.ts")).parseCertificatePem(ca.crt);
   const key = await importPrivateKeyPem(ca.key);
   return { issuer: { nameDer: info.subjectDer, subjectKeyId: info.subjectKeyId }, key };
 }

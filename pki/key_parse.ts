@@ -6,24 +6,16 @@
 
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { ECParameters, ECPrivateKey } from "@peculiar/asn1-ecc";
-import { type Curve, CURVE_OIDS, type KeyAlg, OID_EC, OID_ED25519, OID_RSA } from "./key_types.ts";
+import { type Curve, CURVE_OIDS, OID_EC, OID_ED25519, OID_RSA } from "./key_types.ts";
 import { PrivateKeyInfo } from "@peculiar/asn1-pkcs8";
 import { RSAPrivateKey } from "@peculiar/asn1-rsa";
 import { decodePem } from "./pem.ts";
-import { nul, octets, oid, seq, smallInt } from "./der.ts";
+import { type ParsedKey, wrapPkcs1, wrapSec1 } from "./key_quick.ts";
 
 export { CURVE_OIDS, OID_EC, OID_ED25519, OID_RSA } from "./key_types.ts";
 export type { Curve, KeyAlg } from "./key_types.ts";
 
-/** A parsed private key: enough to import it into WebCrypto and to re-encode it. */
-export interface ParsedKey {
-  alg: KeyAlg;
-  curve?: Curve;
-  /** The key as PKCS#8 DER (the form WebCrypto imports). */
-  pkcs8: Uint8Array;
-  /** PEM label it was read under. */
-  label: string;
-}
+export type { ParsedKey } from "./key_quick.ts";
 
 const u8 = (b: ArrayBuffer | ArrayBufferView): Uint8Array =>
   b instanceof Uint8Array
@@ -127,13 +119,13 @@ export function sec1ToPkcs8(der: Uint8Array): { curve: Curve; pkcs8: Uint8Array 
   const curveOid = k.parameters?.namedCurve;
   const curve = curveOid ? CURVE_OIDS[curveOid] : undefined;
   if (!curve) throw new Error("x509: unknown elliptic curve");
-  return { curve, pkcs8: seq(smallInt(0), seq(oid(OID_EC), oid(curveOid!)), octets(der)) };
+  return { curve, pkcs8: wrapSec1(curveOid!, der) };
 }
 
 /** Wraps a PKCS#1 RSA key in PKCS#8. */
 export function pkcs1ToPkcs8(der: Uint8Array): Uint8Array {
   parsePkcs1(der);
-  return seq(smallInt(0), seq(oid(OID_RSA), nul()), octets(der));
+  return wrapPkcs1(der);
 }
 
 /**

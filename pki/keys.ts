@@ -7,7 +7,7 @@
 import { bitString, concat, ctx, nul, octets, oid, seq, smallInt, uint } from "./der.ts";
 import { encodePem } from "./pem.ts";
 import { type Curve, CURVE_OIDS, type KeyAlg, OID_EC, OID_ED25519, OID_RSA } from "./key_types.ts";
-import type { ParsedKey } from "./key_parse.ts";
+import { type ParsedKey, quickPrivateKeyPem } from "./key_quick.ts";
 
 export type Random = (n: number) => Uint8Array;
 
@@ -192,10 +192,14 @@ export function pkcs8Pem(key: PrivateKey): string {
   return encodePem("PRIVATE KEY", key.pkcs8);
 }
 
-/** Imports any private key PEM Go reads (see key_parse.ts for the labels and errors). */
+/**
+ * Imports any private key PEM Go reads (see key_parse.ts for the labels and errors). Keys in the
+ * forms Go writes are read by key_quick.ts; only others load the ASN.1 schema parsers.
+ */
 export async function importPrivateKeyPem(pem: string): Promise<PrivateKey> {
-  const { parsePrivateKeyPem } = await import("./key_parse.ts");
-  return await importParsed(parsePrivateKeyPem(pem));
+  const parsed = quickPrivateKeyPem(pem) ??
+    (await import("./key_parse.ts")).parsePrivateKeyPem(pem);
+  return await importParsed(parsed);
 }
 
 export function importParsed(k: ParsedKey): Promise<PrivateKey> {
