@@ -80,7 +80,8 @@ function outputPaths(ctx: RunContext, f: Flags, types: string[]): OutputPaths {
 }
 
 async function loadSecrets(ctx: RunContext, path: string): Promise<SecretsBundle> {
-  const { parseSecretsBundle } = await import("../../pki/secrets_parse.ts");
+  // Reads bundles in gen secrets' layout without loading the YAML and ASN.1 parsers.
+  const { loadSecretsBundle } = await import("../../pki/secrets_quick.ts");
   let text: string;
   try {
     text = await readInputFile(ctx.deps, path);
@@ -88,7 +89,7 @@ async function loadSecrets(ctx: RunContext, path: string): Promise<SecretsBundle
     throw new UserError(`failed to load secrets bundle: ${(e as Error).message}`);
   }
   try {
-    return parseSecretsBundle(text, path);
+    return await loadSecretsBundle(text, path);
   } catch (e) {
     // Upstream's messages do not name the file: "failed to load secrets bundle: ...".
     const msg = (e as Error).message.replace(` ${JSON.stringify(path)}: `, ": ");
