@@ -34,16 +34,26 @@ export const base64Encode = (b: Uint8Array): string => encodeWith(b, B64, true);
 /** URL-safe base64 with padding (Go's base64.URLEncoding). */
 export const base64UrlEncode = (b: Uint8Array): string => encodeWith(b, B64URL, true);
 
+/** Value of each standard base64 character by char code; -1 for anything else. */
+const B64_VALUES = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_VALUES[B64.charCodeAt(i)] = i;
+const sextet = (c: number): number => (c < 128 ? B64_VALUES[c] : -1);
+const CANONICAL_B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const fromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array })
+  .fromBase64?.bind(Uint8Array);
+
 /**
  * Strict standard base64 decoding as Go's base64.StdEncoding.DecodeString: CR and LF are
  * skipped, padding is required; errors read `illegal base64 data at input byte N`.
  */
 export function base64Decode(text: string): Uint8Array {
   const s = text.replace(/[\r\n]/g, "");
+  // Well-formed input (the common case) is decoded natively; the loops below find the error.
+  if (fromBase64 && CANONICAL_B64.test(s)) return fromBase64(s);
   const firstPad = s.indexOf("=");
   const dataLen = firstPad < 0 ? s.length : firstPad;
   for (let i = 0; i < dataLen; i++) {
-    if (B64.indexOf(s[i]) < 0) throw new Error(`illegal base64 data at input byte ${i}`);
+    if (sextet(s.charCodeAt(i)) < 0) throw new Error(`illegal base64 data at input byte ${i}`);
   }
   if (firstPad >= 0) {
     const padLen = s.length - firstPad;
@@ -58,7 +68,7 @@ export function base64Decode(text: string): Uint8Array {
   let bits = 0;
   let o = 0;
   for (let i = 0; i < dataLen; i++) {
-    acc = ((acc << 6) | B64.indexOf(s[i])) & 0xffffff;
+    acc = ((acc << 6) | sextet(s.charCodeAt(i))) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
