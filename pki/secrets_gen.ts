@@ -52,6 +52,13 @@ export interface PartialBundle {
  */
 export interface GenerateOptions {
   kubernetes?: boolean;
+  /**
+   * `false` skips an RSA-4096 service-account key (seconds of work; left empty): `gen config`
+   * runs that write no control plane config never show it. RSA keys draw nothing from `random`,
+   * so everything else comes out the same; an ECDSA key (contracts up to v1.6) is still made,
+   * as skipping it would shift every later draw.
+   */
+  serviceAccount?: boolean;
 }
 
 export async function generateSecretsBundle(
@@ -78,6 +85,8 @@ export async function generateSecretsBundle(
   // RSA generation dominates the run time: start it first and let it run alongside the rest.
   const saKey = partial.certs?.k8sServiceAccount
     ? Promise.resolve(partial.certs.k8sServiceAccount)
+    : opts.serviceAccount === false && useRsaServiceAccount
+    ? Promise.resolve({ key: "" })
     : (useRsaServiceAccount ? generateRsa(4096) : generateEcdsaP256(random)).then((k) => ({
       key: privateKeyPem(k),
     }));

@@ -27,6 +27,8 @@ export interface BundleRequest {
   patches?: LoadedPatches;
   comments: { docs: boolean; examples: boolean };
   wantTalosconfig: boolean;
+  /** False when no control plane config is written: fresh secrets skip the RSA key. */
+  wantControlplane?: boolean;
 }
 
 export interface ConfigBundle {
@@ -100,6 +102,9 @@ export async function buildConfigBundle(deps: Deps, req: BundleRequest): Promise
     const { generateSecretsBundle } = await import("../../pki/secrets_gen.ts");
     secrets = await generateSecretsBundle(req.contract, deps, {}, {
       kubernetes: !req.options.features?.kubernetesDisabled,
+      // The service-account key shows only in control plane configs (generated regardless, as
+      // their errors are reported, but then dropped).
+      serviceAccount: req.wantControlplane ?? true,
     });
   }
   let input;

@@ -181,6 +181,7 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
     patches,
     comments: { docs: f["with-docs"] as boolean, examples: f["with-examples"] as boolean },
     wantTalosconfig: wanted.includes("talosconfig"),
+    wantControlplane: wanted.includes("controlplane"),
   });
 
   for (const t of wanted) {
