@@ -6,8 +6,10 @@ import { bool, type CommandSpec, noArgs, type RunContext, str } from "../spec.ts
 import { ensureWritable, readInputFile, writeOutputFile } from "../files.ts";
 
 async function fromKubernetesPki(ctx: RunContext, dir: string) {
-  const { parsePrivateKeyPem } = await import("../../pki/key_parse.ts");
-  const { checkCertAndKey } = await import("../../pki/secrets_parse.ts");
+  // Keys and certificates in the usual forms pass the quick DER readers; only others load the
+  // ASN.1 schema parsers, whose decision and error text stand.
+  const { quickPrivateKeyPem } = await import("../../pki/key_quick.ts");
+  const { quickCertificatePem } = await import("../../pki/cert_quick.ts");
   let stat: Deno.FileInfo;
   try {
     stat = await Deno.stat(dir.startsWith("/") ? dir : `${ctx.deps.cwd}/${dir}`);
@@ -41,14 +43,20 @@ async function fromKubernetesPki(ctx: RunContext, dir: string) {
   };
   const pair = async (crt: string, key: string) => {
     const p = { crt: await read(crt), key: await read(key) };
-    check(`${base}/${crt}`, () => checkCertAndKey(p));
+    if (!quickPrivateKeyPem(p.key) || !quickCertificatePem(p.crt)) {
+      const { checkCertAndKey } = await import("../../pki/secrets_parse.ts");
+      check(`${base}/${crt}`, () => checkCertAndKey(p));
+    }
     return p;
   };
   const k8s = await pair("ca.crt", "ca.key");
   const etcd = await pair("etcd/ca.crt", "etcd/ca.key");
   const k8sAggregator = await pair("front-proxy-ca.crt", "front-proxy-ca.key");
   const sa = await read("sa.key");
-  check(`${base}/sa.key`, () => parsePrivateKeyPem(sa, " "));
+  if (!quickPrivateKeyPem(sa)) {
+    const { parsePrivateKeyPem } = await import("../../pki/key_parse.ts");
+    check(`${base}/sa.key`, () => parsePrivateKeyPem(sa, " "));
+  }
   return { k8s, etcd, k8sAggregator, k8sServiceAccount: { key: sa } };
 }
 
