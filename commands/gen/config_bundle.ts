@@ -130,7 +130,7 @@ export async function buildConfigBundle(deps: Deps, req: BundleRequest): Promise
   if (req.wantTalosconfig) {
     const { issueClientCertificate } = await import("../../pki/client_cert.ts");
     const { encodeTalosconfig, newTalosconfig } = await import(
-      "../../clientconfig/talosconfig.ts"
+      "../../clientconfig/talosconfig_model.ts"
     );
     const cert = await issueClientCertificate(
       secrets.certs.os,
