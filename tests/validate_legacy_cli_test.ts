@@ -142,3 +142,17 @@ Deno.test("validate: logging destinations, sort algorithm, runtime spec override
 `);
   assertEquals(ok.code, 0, ok.stderr);
 });
+
+Deno.test("validate: duplicate keys are go-yaml v4 construct errors; a duplicated mapping is not descended into", async () => {
+  const r = await validate(
+    '  nodeLabels: {a: "1", a: "2", a: "3"}\n  kubelet:\n    extraConfig:\n      x: {y: 1, y: 2}\n      x: 3\n',
+  );
+  assertEquals(r.code, 1);
+  assertEquals(
+    r.stderr,
+    "c.yaml: error decoding document /v1alpha1/ (line 1): error decoding  to *v1alpha1.Config: " +
+      'yaml: construct errors: line 8: mapping key "a" already defined at line 8; ' +
+      'line 8: mapping key "a" already defined at line 8; line 8: mapping key "a" already defined at line 8; ' +
+      'line 12: mapping key "x" already defined at line 11\n',
+  );
+});

@@ -14,6 +14,7 @@ import {
   type ValueMap,
 } from "../schema.ts";
 import { parseGoDuration } from "../go_format.ts";
+import { goQuote } from "../../etcd/gofmt.ts";
 import { base64Decode, urlParseError } from "../validate/goparse.ts";
 import { CODEC_CHECKS, TEXT_FIELDS, type TextCheck } from "../validate/enums.ts";
 
@@ -36,7 +37,12 @@ export function parseYamlDocuments(text: string, source: string): {
   lines: LineCounter;
 } {
   const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, { schema: "failsafe", lineCounter: lines });
+  // duplicate keys are reported while decoding, as go-yaml v4's constructor reports them
+  const parsed = parseAllDocuments(text, {
+    schema: "failsafe",
+    lineCounter: lines,
+    uniqueKeys: false,
+  });
   if (!Array.isArray(parsed)) return { docs: [], lines };
   const docs: RawDocument[] = [];
   parsed.forEach((d, index) => {
@@ -168,6 +174,40 @@ function cannot(ctx: Ctx, node: Node, into: string): undefined {
   ctx.errors.push(`line ${lineOf(ctx, node)}: cannot construct ${yamlTag(node)}${v} into ${into}`);
 }
 
+/**
+ * go-yaml v4 (UniqueKeys): every later key equal to an earlier one of the same mapping is an
+ * error, and the mapping is then not constructed. True when the mapping may be constructed.
+ */
+function uniqueKeys(ctx: Ctx, node: Node): boolean {
+  if (!isMap(node)) return true;
+  const keys = node.items.map((p) => p.key as Node | null);
+  const before = ctx.errors.length;
+  keys.forEach((a, i) => {
+    if (!a || !isScalar(a)) return;
+    for (const b of keys.slice(i + 1)) {
+      if (b && isScalar(b) && String(a.value ?? "") === String(b.value ?? "")) {
+        ctx.errors.push(
+          `line ${lineOf(ctx, b)}: mapping key ${
+            goQuote(String(b.value ?? ""))
+          } already defined at line ${lineOf(ctx, a)}`,
+        );
+      }
+    }
+  });
+  return ctx.errors.length === before;
+}
+
+/** uniqueKeys over free-form YAML: every mapping at any depth, in construction order. */
+function anyUniqueKeys(ctx: Ctx, node: Node | null): boolean {
+  if (!node) return true;
+  if (isMap(node)) {
+    if (!uniqueKeys(ctx, node)) return false;
+    return node.items.map((p) => anyUniqueKeys(ctx, p.value as Node | null)).every(Boolean);
+  }
+  if (isSeq(node)) return node.items.map((i) => anyUniqueKeys(ctx, i as Node)).every(Boolean);
+  return true;
+}
+
 function isNullNode(node: Node | null | undefined): boolean {
   return !node || (isScalar(node) && node.type === "PLAIN" && NULLS.has(String(node.value ?? "")));
 }
@@ -230,7 +270,7 @@ function decodeType(
       return cannot(ctx, node, "bool");
     }
     case "any":
-      return decodeAny(node);
+      return anyUniqueKeys(ctx, node) ? decodeAny(node) : undefined;
     case "list": {
       if (!isSeq(node)) return cannot(ctx, node, "[]" + typeName(t.of));
       const out: Value[] = [];
@@ -244,6 +284,7 @@ function decodeType(
     }
     case "map": {
       if (!isMap(node)) return cannot(ctx, node, "map[string]" + typeName(t.of));
+      if (!uniqueKeys(ctx, node)) return undefined;
       const out: ValueMap = {};
       for (const p of node.items) {
         const key = String(untyped(p.key as Node));
@@ -309,6 +350,7 @@ function decodeStruct(ctx: Ctx, struct: string, node: Node, path: string): Value
   if (!isMap(node)) {
     return cannot(ctx, node, structDef(ctx.schema, struct).name.split(".").pop()!);
   }
+  if (!uniqueKeys(ctx, node)) return undefined;
   if (PEM_STRUCTS.has(struct)) return decodePEM(ctx, struct, node, path);
   const out: ValueMap = {};
   for (const p of node.items) {
