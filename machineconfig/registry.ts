@@ -21,9 +21,10 @@ export function parseType(text: string): FieldType {
   return { kind: "struct", name: t };
 }
 
-function expand(name: string, rows: [string, string, string][]): StructDef {
-  const fields = rows.map(([key, type, flags]): FieldDef => {
+function expand(name: string, rows: [string, string, string, string?][]): StructDef {
+  const fields = rows.map(([key, type, flags, goType]): FieldDef => {
     const f: FieldDef = { key, type: parseType(type) };
+    if (goType) f.goType = goType;
     if (flags.includes("o")) f.omitEmpty = true;
     if (flags.includes("p")) f.pointer = true;
     if (flags.includes("i")) f.inline = true;

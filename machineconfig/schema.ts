@@ -65,6 +65,8 @@ export interface FieldDef {
   merge?: "replace";
   /** Deprecated in upstream (still accepted and encoded). */
   deprecated?: boolean;
+  /** Go's name of the field's type (reflect.Type.String), when `type` does not spell it. */
+  goType?: string;
 }
 
 export interface StructDef {

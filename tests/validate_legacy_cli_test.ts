@@ -156,3 +156,28 @@ Deno.test("validate: duplicate keys are go-yaml v4 construct errors; a duplicate
       'line 12: mapping key "x" already defined at line 11\n',
   );
 });
+
+Deno.test("validate: construct errors name Go's type (package-qualified structs, integer widths, named lists)", async () => {
+  const r = await validate(
+    "  install: foo\n  network:\n    interfaces:\n      - interface: eth0\n        mtu: big\n        vlans: 1\n",
+  );
+  assertEquals(
+    r.stderr,
+    "c.yaml: error decoding document /v1alpha1/ (line 1): error decoding  to *v1alpha1.Config: " +
+      "yaml: construct errors: line 8: cannot construct !!str `foo` into v1alpha1.InstallConfig; " +
+      "line 12: cannot construct !!str `big` into int; " +
+      "line 13: cannot construct !!int `1` into v1alpha1.VlanList\n",
+  );
+  const dir = await tempDir();
+  await Deno.writeTextFile(
+    `${dir.path}/c.yaml`,
+    "apiVersion: v1alpha1\nkind: ContainerConfig\nname: a\nimage: x\nrunAs: {uid: abc}\n",
+  );
+  const c = await run(["validate", "--config", "c.yaml", "-m", "cloud"], { cwd: dir.path });
+  await dir[Symbol.asyncDispose]();
+  assertEquals(
+    c.stderr,
+    "c.yaml: error decoding document v1alpha1/ContainerConfig/a (line 1): error decoding ContainerConfig " +
+      "to *container.ContainerConfigV1Alpha1: yaml: construct errors: line 5: cannot construct !!str `abc` into int32\n",
+  );
+});

@@ -6,7 +6,7 @@
 //
 // The output is compact: every struct is a list of [key, type, flags] rows, where type is
 // `string|int|uint|float|bool|any|@codec|<struct>|*<type>|[]<type>|map[]<type>` and flags are
-// o=omitempty, i=inline, r=merge replace, p=pointer. See machineconfig/schema_load.ts.
+// o=omitempty, i=inline, r=merge replace, p=pointer. A 4th column, when present, is the Go type name (reflect.Type.String) for error messages. See machineconfig/registry.ts.
 
 const root = Deno.args[0] ?? "/tmp/talos";
 const typesDir = `${root}/pkg/machinery/config/types`;
@@ -177,6 +177,33 @@ function convert(goType: string, pkg: string): string {
   return "@text";
 }
 
+/**
+ * The name Go's reflect.Type.String gives a field's type (top-level pointer removed, as go-yaml
+ * constructs into the pointed-to value): local types package-qualified, []byte as []uint8,
+ * any as interface {}.
+ */
+function goName(goType: string, pkg: string): string {
+  const t = tokenize(goType);
+  if (t.startsWith("*")) return "*" + goName(t.slice(1), pkg);
+  if (t === "[]byte") return "[]uint8";
+  if (t.startsWith("[]")) return "[]" + goName(t.slice(2), pkg);
+  const fixed = /^\[(\d+)\]/.exec(t);
+  if (fixed) return `[${fixed[1]}]` + goName(t.slice(fixed[0].length), pkg);
+  if (t.startsWith("map[")) {
+    let depth = 0, i = 3;
+    for (; i < t.length; i++) {
+      if (t[i] === "[") depth++;
+      if (t[i] === "]" && --depth === 0) break;
+    }
+    return `map[${goName(t.slice(4, i), pkg)}]${goName(t.slice(i + 1), pkg)}`;
+  }
+  if (t === "any" || t === "interface{}") return "interface {}";
+  if (/^(string|bool|byte|rune|u?int(8|16|32|64)?|float(32|64))$/.test(t)) {
+    return t === "byte" ? "uint8" : t === "rune" ? "int32" : t;
+  }
+  return t.includes(".") ? t : `${pkg}.${t}`;
+}
+
 // Lists merged item by item by upstream's custom mergers: the key fields.
 const listKeys: Record<string, string> = {
   "v1alpha1.NetworkDeviceList": "interface|deviceSelector",
@@ -185,7 +212,7 @@ const listKeys: Record<string, string> = {
   "extensions.ConfigFileList": "mountPath",
 };
 
-function fieldRow(f: RawField, pkg: string): [string, string, string] | null {
+function fieldRow(f: RawField, pkg: string): string[] | null {
   if (!/^[A-Z]/.test(f.name)) return null;
   const yaml = /yaml:"([^"]*)"/.exec(f.tag)?.[1] ?? "";
   const merge = /merge:"([^"]*)"/.exec(f.tag)?.[1] ?? "";
@@ -203,7 +230,9 @@ function fieldRow(f: RawField, pkg: string): [string, string, string] | null {
     flags += "p";
     type = type.slice(1);
   }
-  return [key, type, flags];
+  // 4th column: the Go type name, when it is not the schema type itself
+  const go = goName(f.goType, pkg).replace(/^\*/, "");
+  return go === type || inline ? [key, type, flags] : [key, type, flags, go];
 }
 
 // Start from the registered document kinds and the legacy root document.
@@ -223,7 +252,7 @@ for (const r of registrations) {
 }
 kinds.sort((a, b) => a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
 
-const out: Record<string, [string, string, string][]> = {
+const out: Record<string, string[][]> = {
   "x509.PEMEncodedCertificateAndKey": [["crt", "@base64", ""], ["key", "@base64", ""]],
   "x509.PEMEncodedKey": [["key", "@base64", ""]],
   "x509.PEMEncodedCertificate": [["crt", "@base64", ""]],
@@ -236,7 +265,7 @@ while (queue.length > 0) {
   done.add(s);
   const def = structs.get(s);
   if (!def) throw new Error(`missing struct ${s}`);
-  const rows: [string, string, string][] = [];
+  const rows: string[][] = [];
   for (const f of def.fields) {
     used.clear();
     const row = fieldRow(f, def.pkg);
@@ -252,8 +281,8 @@ const lines = [
   "",
   'import type { DocumentKindDef } from "./schema.ts";',
   "",
-  "/** Struct name -> rows of [yaml key, type, flags]. */",
-  "export const STRUCTS: Record<string, [string, string, string][]> = {",
+  "/** Struct name -> rows of [yaml key, type, flags, Go type name when it differs from type]. */",
+  "export const STRUCTS: Record<string, [string, string, string, string?][]> = {",
 ];
 for (const name of Object.keys(out).sort()) {
   lines.push(`  ${JSON.stringify(name)}: [`);

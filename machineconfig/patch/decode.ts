@@ -231,6 +231,7 @@ function decodeType(
   node: Node,
   path: string,
   check?: TextCheck,
+  go?: string,
 ): Value | undefined {
   switch (t.kind) {
     case "string":
@@ -254,42 +255,48 @@ function decodeType(
     case "uint": {
       const v = untyped(node);
       if (typeof v !== "number" || !Number.isInteger(v) || (t.kind === "uint" && v < 0)) {
-        return cannot(ctx, node, t.kind === "int" ? "int" : "uint");
+        return cannot(ctx, node, go ?? t.kind);
       }
       return v;
     }
     case "float": {
       const v = untyped(node);
-      if (typeof v !== "number") return cannot(ctx, node, "float64");
+      if (typeof v !== "number") return cannot(ctx, node, go ?? "float64");
       return v;
     }
     case "bool": {
       const s = isScalar(node) ? String(node.value ?? "") : "";
       if (isScalar(node) && node.type === "PLAIN" && TRUES.has(s)) return true;
       if (isScalar(node) && node.type === "PLAIN" && FALSES.has(s)) return false;
-      return cannot(ctx, node, "bool");
+      return cannot(ctx, node, go ?? "bool");
     }
     case "any":
       return anyUniqueKeys(ctx, node) ? decodeAny(node) : undefined;
     case "list": {
-      if (!isSeq(node)) return cannot(ctx, node, "[]" + typeName(t.of));
+      if (!isSeq(node)) return cannot(ctx, node, go ?? "[]" + typeName(t.of));
+      const elem = go?.startsWith("[]") ? go.slice(2).replace(/^\*/, "") : undefined;
       const out: Value[] = [];
       node.items.forEach((item, i) => {
         const v = isNullNode(item as Node)
           ? null
-          : decodeType(ctx, t.of, item as Node, `${path}[${i}]`, check);
+          : decodeType(ctx, t.of, item as Node, `${path}[${i}]`, check, elem);
         out.push(v === undefined ? null : v);
       });
       return out;
     }
     case "map": {
-      if (!isMap(node)) return cannot(ctx, node, "map[string]" + typeName(t.of));
+      if (!isMap(node)) return cannot(ctx, node, go ?? "map[string]" + typeName(t.of));
+      const elem = go?.startsWith("map[string]")
+        ? go.slice("map[string]".length).replace(/^\*/, "")
+        : undefined;
       if (!uniqueKeys(ctx, node)) return undefined;
       const out: ValueMap = {};
       for (const p of node.items) {
         const key = String(untyped(p.key as Node));
         const vn = p.value as Node | null;
-        const v = isNullNode(vn) ? null : decodeType(ctx, t.of, vn!, `${path}.${key}`);
+        const v = isNullNode(vn)
+          ? null
+          : decodeType(ctx, t.of, vn!, `${path}.${key}`, undefined, elem);
         if (v !== undefined) out[key] = v;
       }
       return out;
@@ -348,7 +355,8 @@ function findField(
 
 function decodeStruct(ctx: Ctx, struct: string, node: Node, path: string): ValueMap | undefined {
   if (!isMap(node)) {
-    return cannot(ctx, node, structDef(ctx.schema, struct).name.split(".").pop()!);
+    // reflect.Type.String of a struct: package-qualified ("v1alpha1.InstallConfig")
+    return cannot(ctx, node, struct);
   }
   if (!uniqueKeys(ctx, node)) return undefined;
   if (PEM_STRUCTS.has(struct)) return decodePEM(ctx, struct, node, path);
@@ -371,7 +379,7 @@ function decodeStruct(ctx: Ctx, struct: string, node: Node, path: string): Value
       // Go leaves nil pointers, slices and maps nil; zero values stay zero.
       continue;
     }
-    let v = decodeType(ctx, f.type, vn!, full, TEXT_FIELDS[`${struct}.${key}`]);
+    let v = decodeType(ctx, f.type, vn!, full, TEXT_FIELDS[`${struct}.${key}`], f.goType);
     const hook = DECODE_HOOKS[`${struct}.${key}`];
     if (hook && v !== undefined) v = hook(v);
     if (v !== undefined) out[key] = v;
