@@ -6,7 +6,8 @@
 //
 // The output is compact: every struct is a list of [key, type, flags] rows, where type is
 // `string|int|uint|float|bool|any|@codec|<struct>|*<type>|[]<type>|map[]<type>` and flags are
-// o=omitempty, i=inline, r=merge replace, p=pointer. A 4th column, when present, is the Go type name (reflect.Type.String) for error messages. See machineconfig/registry.ts.
+// o=omitempty, i=inline, r=merge replace, p=pointer. A 4th column, when present, is the Go
+// type name (reflect.Type.String) for error messages. See machineconfig/registry.ts.
 
 const root = Deno.args[0] ?? "/tmp/talos";
 const typesDir = `${root}/pkg/machinery/config/types`;
