@@ -2,14 +2,16 @@
 // Go types, omitempty/inline/merge tags, document kinds) from an upstream Talos checkout and
 // writes them as data to machineconfig/schema_data.ts. Comments and prose are not carried over.
 //
-//   deno run -A tools/extract_schema.ts /tmp/talos > machineconfig/schema_data.ts
+//   deno task schema [/path/to/talos]    (rewrites machineconfig/schema_data.ts and formats it)
+//   deno run -A tools/extract_schema.ts [/path/to/talos]    (prints the unformatted data)
 //
 // The output is compact: every struct is a list of [key, type, flags] rows, where type is
 // `string|int|uint|float|bool|any|@codec|<struct>|*<type>|[]<type>|map[]<type>` and flags are
 // o=omitempty, i=inline, r=merge replace, p=pointer. A 4th column, when present, is the Go
 // type name (reflect.Type.String) for error messages. See machineconfig/registry.ts.
 
-const root = Deno.args[0] ?? "/tmp/talos";
+const write = Deno.args.includes("--write");
+const root = Deno.args.filter((a) => a !== "--write")[0] ?? "/tmp/talos";
 const typesDir = `${root}/pkg/machinery/config/types`;
 
 interface RawField {
@@ -293,4 +295,12 @@ for (const name of Object.keys(out).sort()) {
 lines.push("};", "", "export const KINDS: DocumentKindDef[] = [");
 for (const k of kinds) lines.push(`  ${JSON.stringify(k)},`);
 lines.push("];", "");
-console.log(lines.join("\n"));
+if (write) {
+  const dest = new URL("../machineconfig/schema_data.ts", import.meta.url).pathname;
+  await Deno.writeTextFile(`${dest}.tmp`, lines.join("\n") + "\n");
+  await Deno.rename(`${dest}.tmp`, dest);
+  const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", dest] }).output();
+  if (!fmt.success) throw new Error(`deno fmt ${dest} failed`);
+} else {
+  console.log(lines.join("\n"));
+}
