@@ -3,7 +3,7 @@
 import { type CliState, runCli } from "./commands/cli.ts";
 import { type Deps, realDeps } from "./commands/deps.ts";
 import { root } from "./commands/mod.ts";
-import { ExitCode, UsageError, UserError } from "./errors.ts";
+import { errorMessage, ExitCode, UsageError, UserError } from "./errors.ts";
 
 /** Runs talosctl with `argv`; returns the exit code. Never throws. */
 export async function main(argv: string[], deps: Deps): Promise<number> {
@@ -13,7 +13,7 @@ export async function main(argv: string[], deps: Deps): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof ExitCode) return err.code;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     let text = message + "\n";
     // As talosctl: errors about args, flags or commands are followed by the command's usage.
     if (/arg\(s\)|flag|command/.test(message)) {

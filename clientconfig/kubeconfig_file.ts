@@ -4,6 +4,7 @@
 import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
 import { parseKubeconfig } from "./kubeconfig.ts";
 import type { Kubeconfig } from "./kubeconfig.ts";
+import { errorMessage } from "../errors.ts";
 
 export class KubeconfigPathError extends Error {
   override name = "KubeconfigPathError";
@@ -94,13 +95,13 @@ export async function loadKubeconfigFile(abs: string, shown = abs): Promise<Kube
   try {
     text = await Deno.readTextFile(abs);
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     throw new KubeconfigPathError(`error reading kubeconfig ${JSON.stringify(shown)}: ${why}`);
   }
   try {
     return await parseKubeconfig(text);
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     throw new KubeconfigPathError(`error loading kubeconfig ${JSON.stringify(shown)}: ${why}`);
   }
 }

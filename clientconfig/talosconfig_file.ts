@@ -3,7 +3,7 @@
 // first use, and atomic saves (temp file + rename, 0600, parent 0700) under a lock so that
 // concurrent runs never lose each other's updates.
 
-import { UserError } from "../errors.ts";
+import { errorMessage, UserError } from "../errors.ts";
 import { withDirLock } from "./lock.ts";
 import { encodeTalosconfig, parseTalosconfig, type Talosconfig } from "./talosconfig.ts";
 
@@ -119,7 +119,7 @@ function osMessage(e: unknown, path: string): string {
   if (e instanceof Deno.errors.NotFound) return `open ${path}: no such file or directory`;
   if (e instanceof Deno.errors.PermissionDenied) return `open ${path}: permission denied`;
   if (e instanceof Deno.errors.IsADirectory) return `read ${path}: is a directory`;
-  return e instanceof Error ? e.message : String(e);
+  return errorMessage(e);
 }
 
 /** Reads and parses one talosconfig file (no creation). Errors name the file. */

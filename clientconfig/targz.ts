@@ -4,6 +4,8 @@
 // last file's data, with neither block padding nor the two zero end-of-archive blocks. Like Go's
 // archive/tar, this reader treats a clean end of input between entries as the end of the archive.
 
+import { errorMessage } from "../errors.ts";
+
 const BLOCK = 512;
 
 /** Why an archive could not be read; the message is shown to the user as is. */
@@ -36,7 +38,7 @@ export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
   try {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     // Deno reports a truncated stream as a checksum mismatch; the two cannot be told apart here.
     throw new ArchiveError(
       why.includes("checksum") ? "gzip: truncated archive or invalid checksum" : `gzip: ${why}`,

@@ -1,6 +1,7 @@
 // Error rendering in grpc-go's words, so scripts that grep talosctl's stderr keep working.
 
 import { Code, ConnectError } from "@connectrpc/connect";
+import { errorMessage } from "../errors.ts";
 
 /** grpc-go code names, indexed by numeric code. */
 const CODE_NAMES = [
@@ -61,7 +62,7 @@ export function toRpcError(err: unknown): RpcError {
   if (err instanceof Error && err.name === "AbortError") {
     return new RpcError(Code.Canceled, "context canceled", { cause: err });
   }
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = errorMessage(err);
   return new RpcError(Code.Unknown, msg, { cause: err });
 }
 

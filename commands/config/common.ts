@@ -1,7 +1,7 @@
 // Shared by the `config` subcommands: talosctl's error wording around talosconfig access, the
 // "current context" checks, and a Go text/tabwriter equivalent for tables.
 
-import { UserError } from "../../errors.ts";
+import { errorMessage, UserError } from "../../errors.ts";
 import type { RunContext } from "../spec.ts";
 import type * as TC from "../../clientconfig/talosconfig.ts";
 
@@ -21,7 +21,7 @@ export function wrap(prefix: string, e: unknown): never {
     throw new UserError(`error ${phase === "read" ? "reading" : "writing"} config: ${e.message}`);
   }
   if (e instanceof UserError && prefix === "") throw e;
-  throw new UserError(`${prefix}${e instanceof Error ? e.message : String(e)}`);
+  throw new UserError(`${prefix}${errorMessage(e)}`);
 }
 
 /** Opens the talosconfig as every `config` command does ("error reading config: ..."). */
