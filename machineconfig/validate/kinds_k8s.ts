@@ -16,6 +16,7 @@ import { assertValidPEMError, certificateAndKeyError, privateKeyPEMError } from 
 import { endpointURIError, isSubnetOrAddress, parseURL } from "./net.ts";
 import { masked, parsePrefix, type Prefix, prefixString, samePrefix } from "./netfmt.ts";
 import { arr, map, num, str } from "./values.ts";
+import { protectedKubeletFieldErrors } from "./kubelet.ts";
 
 const ok = (errors: string[], warnings: string[] = []): KindFindings => ({ warnings, errors });
 const isMap = (v: Value | undefined): v is ValueMap =>
@@ -86,30 +87,10 @@ function proxyMode(d: ValueMap): KindFindings {
   return ok(errs, warnings);
 }
 
-const PROTECTED_KUBELET_FIELDS = [
-  "apiVersion",
-  "authentication",
-  "authorization",
-  "cgroupRoot",
-  "kind",
-  "kubeletCgroups",
-  "port",
-  "protectKernelDefaults",
-  "resolvConf",
-  "rotateCertificates",
-  "systemCgroups",
-  "staticPodPath",
-  "seccompDefault",
-];
-
 function kubelet(d: ValueMap): KindFindings {
   const errs = str(d, "image") === "" ? ["kubelet image cannot be empty"] : [];
   const config = map(d, "config") ?? {};
-  for (const f of PROTECTED_KUBELET_FIELDS) {
-    if (Object.hasOwn(config, f)) {
-      errs.push(`kubelet configuration field ${goQuote(f)} can't be overridden`);
-    }
-  }
+  errs.push(...protectedKubeletFieldErrors(config));
   return ok(errs);
 }
 

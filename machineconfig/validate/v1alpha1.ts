@@ -11,25 +11,10 @@ import { validateCluster, validateCNI } from "./v1alpha1_cluster.ts";
 import { validateNetwork } from "./v1alpha1_network.ts";
 import { baseRuntimeSpecError, loggingErrors, sortAlgorithmError } from "./v1alpha1_machine.ts";
 import { arr, bool, type Findings, has, machineType, map, type Mode, num, str } from "./values.ts";
+import { protectedKubeletFieldErrors } from "./kubelet.ts";
 
 export type { Findings, Mode } from "./values.ts";
 export { machineType } from "./values.ts";
-
-const PROTECTED_KUBELET_FIELDS = [
-  "apiVersion",
-  "authentication",
-  "authorization",
-  "cgroupRoot",
-  "kind",
-  "kubeletCgroups",
-  "port",
-  "protectKernelDefaults",
-  "resolvConf",
-  "rotateCertificates",
-  "systemCgroups",
-  "staticPodPath",
-  "seccompDefault",
-];
 
 const SIZE_RE = /^(>=|<=|>|<|==)?\s*(\d+(\.\d+)?)\s*([kmgtpez]i?b?|b)?$/i;
 
@@ -175,11 +160,7 @@ export function validateV1Alpha1(cfg: ValueMap, mode: Mode): Findings {
       }
     }
     const extra = map(kubelet, "extraConfig") ?? {};
-    for (const field of PROTECTED_KUBELET_FIELDS) {
-      if (Object.hasOwn(extra, field)) {
-        f.errors.push(`kubelet configuration field ${JSON.stringify(field)} can't be overridden`);
-      }
-    }
+    f.errors.push(...protectedKubeletFieldErrors(extra));
   }
   const enc = map(machine, "systemDiskEncryption");
   for (const label of ["EPHEMERAL", "STATE"]) {
