@@ -207,7 +207,6 @@ function zeroValue(f: FlagSpec): FlagValue {
 
 interface Built {
   spec: CommandSpec;
-  entry: CommandEntry;
   path: string;
   inherited: FlagSpec[];
   /** attribute name -> flag spec, for every flag registered on the commander command */
@@ -340,19 +339,22 @@ function globalArgs(flags: FlagValues): GlobalArgs {
   };
 }
 
+/** `own` followed by the inherited flags it does not shadow (same name). */
+function withInherited(own: FlagSpec[], inherited: FlagSpec[]): FlagSpec[] {
+  return [...own, ...inherited.filter((f) => !own.some((o) => o.name === f.name))];
+}
+
 /** Fills a stub commander command from its (now loaded) spec. */
 function populate(
   cmd: CobraCommand,
   spec: CommandSpec,
-  entry: CommandEntry,
   path: string,
   inherited: FlagSpec[],
   deps: Deps,
   state: CliState,
 ): void {
-  const own = [...(spec.flags ?? []), ...(spec.persistentFlags ?? [])];
-  const all = [...own, ...inherited.filter((f) => !own.some((o) => o.name === f.name))];
-  const built: Built = { spec, entry, path, inherited, byAttr: new Map() };
+  const all = withInherited([...(spec.flags ?? []), ...(spec.persistentFlags ?? [])], inherited);
+  const built: Built = { spec, path, inherited, byAttr: new Map() };
   cmd.built = built;
   state.usage = usageString(helpNode(built));
   cmd.description(spec.short);
@@ -366,10 +368,7 @@ function populate(
     built.byAttr.set(opt.attributeName(), f);
   }
   cmd.allowExcessArguments(true);
-  const childInherited = [
-    ...(spec.persistentFlags ?? []),
-    ...inherited.filter((f) => !(spec.persistentFlags ?? []).some((o) => o.name === f.name)),
-  ];
+  const childInherited = withInherited(spec.persistentFlags ?? [], inherited);
   const subs = spec.subcommands ?? [];
   if (subs.length > 0) {
     cmd.enablePositionalOptions();
@@ -427,7 +426,7 @@ function addStub(
   parent.hook("preSubcommand", async (_this, sub) => {
     if ((sub as Command) !== (stub as Command) || stub.built) return;
     const spec = await entry.load();
-    populate(stub, spec, entry, path, inherited, deps, state);
+    populate(stub, spec, path, inherited, deps, state);
   });
 }
 
@@ -446,12 +445,7 @@ export async function runCli(
   program.helpOption("-h, --help");
   program.helpCommand(false);
   program.showSuggestionAfterError(false);
-  const rootEntry: CommandEntry = {
-    name: "talosctl",
-    short: root.short,
-    load: () => Promise.resolve(root),
-  };
-  populate(program, root, rootEntry, "talosctl", [], deps, state);
+  populate(program, root, "talosctl", [], deps, state);
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {

@@ -36,7 +36,6 @@ export type ArgsRule =
   | { kind: "range"; min: number; max: number };
 
 export const noArgs: ArgsRule = { kind: "none" };
-export const anyArgs: ArgsRule = { kind: "any" };
 export const exactArgs = (n: number): ArgsRule => ({ kind: "exact", n });
 export const minArgs = (n: number): ArgsRule => ({ kind: "min", n });
 export const maxArgs = (n: number): ArgsRule => ({ kind: "max", n });
