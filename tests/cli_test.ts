@@ -1,7 +1,7 @@
 // Command-tree behaviour shared by every command: cobra/pflag parsing, help, usage errors.
 
 import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "./assert.ts";
-import { readCsvRecord } from "../commands/cli.ts";
+import { readCsvRecord } from "../commands/flag_values.ts";
 import { assertGolden, run, transcript } from "./harness.ts";
 
 Deno.test("root help lists the implemented commands in talosctl's groups", async () => {
