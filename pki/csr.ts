@@ -14,7 +14,7 @@ import { ECParameters } from "@peculiar/asn1-ecc";
 import { bitString, ctx, type Der, octets, oid, readTlv, seq, set, smallInt } from "./der.ts";
 import { type PrivateKey, sign, signatureAlgorithm } from "./keys.ts";
 import { CURVE_OIDS, type KeyAlg } from "./key_parse.ts";
-import { decodePem, encodePem } from "./pem.ts";
+import { encodePem } from "./pem.ts";
 import { encodeName, type NameSpec, sanExtensionValue } from "./x509_build.ts";
 
 const OID_EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
@@ -167,9 +167,4 @@ export function parseCsrDer(der: Uint8Array): ParsedCsr {
       }
     },
   };
-}
-
-export function parseCsrPem(pem: string): ParsedCsr | null {
-  const block = decodePem(pem);
-  return block ? parseCsrDer(block.der) : null;
 }

@@ -1,7 +1,8 @@
 // A minimal DER writer for the structures we generate (certificates, CSRs, key containers).
 // Building DER directly keeps `gen secrets` free of the ASN.1 schema libraries at startup and
 // gives byte-level control, so our output is laid out the way Go's crypto/x509 lays it out.
-// Parsing goes through the @peculiar/asn1-* schemas instead (see keys_parse.ts, cert_info.ts).
+// Parsing goes through the @peculiar/asn1-* schemas (key_parse.ts, cert_info.ts) or, for the
+// quick paths, der_strict.ts; readTlv below only walks to a field of an already parsed structure.
 
 export type Der = Uint8Array;
 
@@ -82,8 +83,6 @@ export function dirString(s: string): Der {
     ? tlv(0x13, enc.encode(s))
     : tlv(0x0c, enc.encode(s));
 }
-
-export const ia5 = (s: string): Der => tlv(0x16, enc.encode(s));
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 

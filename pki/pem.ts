@@ -7,32 +7,25 @@ export interface PemBlock {
 }
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64URL = B64.slice(0, 62) + "-_";
 
-function encodeWith(bytes: Uint8Array, alphabet: string, padding: boolean): string {
+/** Standard base64 with padding (Go's base64.StdEncoding). */
+export function base64Encode(bytes: Uint8Array): string {
   let out = "";
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += alphabet[n >> 18] + alphabet[(n >> 12) & 63] + alphabet[(n >> 6) & 63] +
-      alphabet[n & 63];
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
   }
   const rest = bytes.length - i;
   if (rest === 1) {
     const n = bytes[i] << 16;
-    out += alphabet[n >> 18] + alphabet[(n >> 12) & 63] + (padding ? "==" : "");
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + "==";
   } else if (rest === 2) {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
-    out += alphabet[n >> 18] + alphabet[(n >> 12) & 63] + alphabet[(n >> 6) & 63] +
-      (padding ? "=" : "");
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + "=";
   }
   return out;
 }
-
-/** Standard base64 with padding (Go's base64.StdEncoding). */
-export const base64Encode = (b: Uint8Array): string => encodeWith(b, B64, true);
-/** URL-safe base64 with padding (Go's base64.URLEncoding). */
-export const base64UrlEncode = (b: Uint8Array): string => encodeWith(b, B64URL, true);
 
 /** Value of each standard base64 character by char code; -1 for anything else. */
 const B64_VALUES = new Int8Array(128).fill(-1);
