@@ -3,6 +3,7 @@
 // main revision, '_', 8-byte sub revision, 't' on tombstones) whose values are mvccpb.KeyValue
 // protobufs, followed by etcd's sha256 trailer.
 
+import { concat } from "../../pki/der.ts";
 import { type BoltEntry, writeBolt } from "./bbolt_writer.ts";
 
 const enc = new TextEncoder();
@@ -45,28 +46,18 @@ export function encodeKeyValue(kv: {
   value?: Uint8Array;
   lease?: bigint;
 }): Uint8Array {
-  const parts: number[] = [0x0a, ...varint(kv.key.length)];
-  const tail: Uint8Array[] = [];
   const num = (field: number, v?: bigint) => v ? [field << 3, ...varint(v)] : [];
   const head = new Uint8Array([
-    ...parts,
+    0x0a,
+    ...varint(kv.key.length),
     ...kv.key,
     ...num(2, kv.createRevision),
     ...num(3, kv.modRevision),
     ...num(4, kv.version),
     ...(kv.value?.length ? [0x2a, ...varint(kv.value.length)] : []),
   ]);
-  tail.push(head);
-  if (kv.value?.length) tail.push(kv.value);
   const lease = new Uint8Array(num(6, kv.lease));
-  tail.push(lease);
-  const out = new Uint8Array(tail.reduce((n, t) => n + t.length, 0));
-  let at = 0;
-  for (const t of tail) {
-    out.set(t, at);
-    at += t.length;
-  }
-  return out;
+  return concat(kv.value?.length ? [head, kv.value, lease] : [head, lease]);
 }
 
 /** The 17/18-byte bucket key of a revision. */

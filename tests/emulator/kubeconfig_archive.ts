@@ -2,6 +2,8 @@
 // streams: one USTAR header per file, and, like the node, optionally no end-of-archive
 // trailer (the node closes gzip but never the tar writer).
 
+import { concat } from "../../pki/der.ts";
+
 const BLOCK = 512;
 
 export interface ArchiveFile {
@@ -53,13 +55,7 @@ export function tar(files: ArchiveFile[], opts: { trailer: boolean }): Uint8Arra
     if (!last || opts.trailer) parts.push(new Uint8Array(pad));
   });
   if (opts.trailer) parts.push(new Uint8Array(2 * BLOCK));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 export async function gzip(data: Uint8Array): Promise<Uint8Array> {
