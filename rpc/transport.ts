@@ -310,17 +310,26 @@ export function endpointTransport(
 function tolerateLateClose(inner: UniversalClientFn): UniversalClientFn {
   return async (req) => {
     const res = await inner(req);
-    const body = res.body;
-    return {
-      ...res,
-      body: (async function* () {
-        try {
-          yield* body;
-        } catch (err) {
-          if (!isPrematureClose(err) || !res.trailer.has("grpc-status")) throw err;
-        }
-      })(),
-    };
+    return onBodyError(res, (err) => {
+      if (!isPrematureClose(err) || !res.trailer.has("grpc-status")) throw err;
+    });
+  };
+}
+
+type UniversalResponse = Awaited<ReturnType<UniversalClientFn>>;
+
+/** `res` with a body that hands any error its iteration raises to `handle` (which may rethrow). */
+function onBodyError(res: UniversalResponse, handle: (err: unknown) => void): UniversalResponse {
+  const body = res.body;
+  return {
+    ...res,
+    body: (async function* () {
+      try {
+        yield* body;
+      } catch (err) {
+        handle(err);
+      }
+    })(),
   };
 }
 
@@ -374,17 +383,9 @@ function asGrpcGo(inner: UniversalClientFn, connectionGone: () => boolean): Univ
     } catch (err) {
       throw convert(err, req.signal);
     }
-    const body = res.body;
-    return {
-      ...res,
-      body: (async function* () {
-        try {
-          yield* body;
-        } catch (err) {
-          throw convert(err, req.signal);
-        }
-      })(),
-    };
+    return onBodyError(res, (err) => {
+      throw convert(err, req.signal);
+    });
   };
 }
 
