@@ -8,6 +8,7 @@ import { parseCertificatePem } from "./cert_info.ts";
 import { parsePrivateKeyPem } from "./key_parse.ts";
 import { type Loaded, loadedFromDoc, LoadError } from "./secrets_doc.ts";
 import type { PemCertAndKey, SecretsBundle } from "./secrets_types.ts";
+import { formatErrors } from "../machineconfig/validate/multierror.ts";
 
 function load(text: string): Loaded {
   let doc: unknown;
@@ -72,12 +73,6 @@ export function validateBundle(b: Loaded): string[] {
   return errs;
 }
 
-/** hashicorp/go-multierror's rendering, which talosctl prints for bundle validation. */
-export function multiError(errs: string[]): string {
-  const head = errs.length === 1 ? "1 error occurred:" : `${errs.length} errors occurred:`;
-  return `${head}\n${errs.map((e) => `\t* ${e}`).join("\n")}\n\n`;
-}
-
 /**
  * Parses and validates a secrets bundle file's text. `source` (usually the file path) is named
  * in errors, which are UserErrors with a complete message, ready to print as they are:
@@ -94,7 +89,7 @@ export function parseSecretsBundle(text: string, source: string): SecretsBundle 
   const errs = validateBundle(loaded);
   if (errs.length > 0) {
     throw new UserError(
-      `failed to validate secrets bundle ${JSON.stringify(source)}: ${multiError(errs)}`,
+      `failed to validate secrets bundle ${JSON.stringify(source)}: ${formatErrors(errs)}`,
     );
   }
   return loaded as SecretsBundle;

@@ -9,7 +9,6 @@ import { validateContainer, validateDocuments } from "./docs.ts";
 import { v1alpha1Conflicts } from "./conflicts.ts";
 
 export type { Mode } from "./v1alpha1.ts";
-export { formatErrors } from "./multierror.ts";
 export { containerConflict } from "./conflicts.ts";
 
 const MODES: Record<string, Mode> = {

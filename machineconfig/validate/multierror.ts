@@ -1,4 +1,5 @@
-// The list format of the Go multierror package upstream uses for validation results:
+// The list format of the Go multierror package upstream uses for validation results (machine
+// config validation and the secrets bundle check in pki/secrets_parse.ts):
 //   "1 error occurred:\n\t* msg\n\n"   /   "N errors occurred:\n\t* a\n\t* b\n\n"
 
 export function formatErrors(errs: string[]): string {
