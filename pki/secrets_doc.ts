@@ -1,7 +1,7 @@
 // The secrets bundle file's document, once parsed from YAML: field names, the base64 wrapping
-// of PEM, and the load errors upstream's `secrets.LoadBundle` reports for wrong shapes. Shared by
-// the full parser (secrets_parse.ts, any YAML) and the quick loader (secrets_quick.ts, the
-// canonical layout), so both read a document the same way.
+// of PEM, the load errors upstream's `secrets.LoadBundle` reports for wrong shapes, and the rules
+// of `Bundle.Validate`. Shared by the full parser (secrets_parse.ts, any YAML) and the quick
+// loader (secrets_quick.ts, the canonical layout), so both read and judge a document the same way.
 
 import { base64Decode } from "./pem.ts";
 import { type PemCertAndKey, REDACTED, type SecretsBundle } from "./secrets_types.ts";
@@ -93,4 +93,63 @@ export function loadedFromDoc(doc: unknown): Loaded {
     if (sa) out.certs.k8sServiceAccount = { key: pemField(sa, "key", "certs.k8sserviceaccount") };
   }
   return out;
+}
+
+/** How bundleErrors judges key material: each throws when its PEM is not acceptable. */
+export interface MaterialChecks {
+  /** A CA pair (certificate and key); the error's message is reported. */
+  pair(p: PemCertAndKey): void;
+  /** The service account's private key; the error's message is reported. */
+  key(pem: string): void;
+}
+
+/**
+ * What upstream's `Bundle.Validate` reports for the current contract, in its order; key
+ * material is judged by `check` (the full parsers in secrets_parse.ts, the quick readers in
+ * secrets_quick.ts).
+ */
+export function bundleErrors(b: Loaded, check: MaterialChecks): string[] {
+  const errs: string[] = [];
+  if (!b.cluster) errs.push("cluster is required");
+  else {
+    if (!b.cluster.id) errs.push("cluster.id is required");
+    if (!b.cluster.secret) errs.push("cluster.secret is required");
+  }
+  if (!b.secrets) errs.push("secrets is required");
+  else {
+    if (!b.secrets.bootstrapToken) errs.push("secrets.bootstraptoken is required");
+    const { aescbcEncryptionSecret: a, secretboxEncryptionSecret: s } = b.secrets;
+    const names = "[secrets.secretboxencryptionsecret, secrets.aescbcencryptionsecret]";
+    if (!a && !s) errs.push(`one of ${names} is required`);
+    if (a && s) errs.push(`only one of ${names} is allowed`);
+  }
+  if (!b.trustdInfo) errs.push("trustdinfo is required");
+  else if (!b.trustdInfo.token) errs.push("trustdinfo.token is required");
+  if (!b.certs) {
+    errs.push("certs is required");
+    return errs;
+  }
+  const pairCheck = (name: string, p: PemCertAndKey | undefined) => {
+    if (!p) errs.push(`certs.${name} is required`);
+    else {
+      try {
+        check.pair(p);
+      } catch (e) {
+        errs.push(`certs.${name} is invalid: ${(e as Error).message}`);
+      }
+    }
+  };
+  pairCheck("etcd", b.certs.etcd);
+  pairCheck("k8s", b.certs.k8s);
+  pairCheck("k8saggregator", b.certs.k8sAggregator);
+  if (!b.certs.k8sServiceAccount) errs.push("certs.k8sserviceaccount is required");
+  else {
+    try {
+      check.key(b.certs.k8sServiceAccount.key);
+    } catch (e) {
+      errs.push(`certs.k8sserviceaccount.key is invalid: ${(e as Error).message}`);
+    }
+  }
+  pairCheck("os", b.certs.os);
+  return errs;
 }

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { UserError } from "../errors.ts";
 import { parseCertificatePem } from "./cert_info.ts";
 import { parsePrivateKeyPem } from "./key_parse.ts";
-import { type Loaded, loadedFromDoc, LoadError } from "./secrets_doc.ts";
+import { bundleErrors, type Loaded, loadedFromDoc, LoadError } from "./secrets_doc.ts";
 import type { PemCertAndKey, SecretsBundle } from "./secrets_types.ts";
 import { formatErrors } from "../machineconfig/validate/multierror.ts";
 
@@ -26,51 +26,9 @@ export function checkCertAndKey(p: PemCertAndKey): void {
   parseCertificatePem(p.crt);
 }
 
-/** What upstream's `Bundle.Validate` reports for the current contract, in its order. */
-export function validateBundle(b: Loaded): string[] {
-  const errs: string[] = [];
-  if (!b.cluster) errs.push("cluster is required");
-  else {
-    if (!b.cluster.id) errs.push("cluster.id is required");
-    if (!b.cluster.secret) errs.push("cluster.secret is required");
-  }
-  if (!b.secrets) errs.push("secrets is required");
-  else {
-    if (!b.secrets.bootstrapToken) errs.push("secrets.bootstraptoken is required");
-    const { aescbcEncryptionSecret: a, secretboxEncryptionSecret: s } = b.secrets;
-    const names = "[secrets.secretboxencryptionsecret, secrets.aescbcencryptionsecret]";
-    if (!a && !s) errs.push(`one of ${names} is required`);
-    if (a && s) errs.push(`only one of ${names} is allowed`);
-  }
-  if (!b.trustdInfo) errs.push("trustdinfo is required");
-  else if (!b.trustdInfo.token) errs.push("trustdinfo.token is required");
-  if (!b.certs) {
-    errs.push("certs is required");
-    return errs;
-  }
-  const pairCheck = (name: string, p: PemCertAndKey | undefined) => {
-    if (!p) errs.push(`certs.${name} is required`);
-    else {
-      try {
-        checkCertAndKey(p);
-      } catch (e) {
-        errs.push(`certs.${name} is invalid: ${(e as Error).message}`);
-      }
-    }
-  };
-  pairCheck("etcd", b.certs.etcd);
-  pairCheck("k8s", b.certs.k8s);
-  pairCheck("k8saggregator", b.certs.k8sAggregator);
-  if (!b.certs.k8sServiceAccount) errs.push("certs.k8sserviceaccount is required");
-  else {
-    try {
-      parsePrivateKeyPem(b.certs.k8sServiceAccount.key, " ");
-    } catch (e) {
-      errs.push(`certs.k8sserviceaccount.key is invalid: ${(e as Error).message}`);
-    }
-  }
-  pairCheck("os", b.certs.os);
-  return errs;
+/** Upstream's `Bundle.Validate` with the full key and certificate parsers' messages. */
+function validateBundle(b: Loaded): string[] {
+  return bundleErrors(b, { pair: checkCertAndKey, key: (pem) => parsePrivateKeyPem(pem, " ") });
 }
 
 /**

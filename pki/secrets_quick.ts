@@ -5,7 +5,8 @@
 // secrets_parse.ts, whose result or error stands. The quick path never rejects anything.
 
 import type { SecretsBundle } from "./secrets_types.ts";
-import { type Loaded, loadedFromDoc } from "./secrets_doc.ts";
+import { bundleErrors, type Loaded, loadedFromDoc, type MaterialChecks } from "./secrets_doc.ts";
+import { decline } from "./der_strict.ts";
 import { quickCertificatePem } from "./cert_quick.ts";
 import { quickPrivateKeyPem } from "./key_quick.ts";
 
@@ -84,24 +85,24 @@ export function quickBundleDocument(text: string): Mapping | undefined {
   return root;
 }
 
+/** Key material the quick readers take (they accept only what the full parsers accept). */
+const QUICK_CHECKS: MaterialChecks = {
+  pair: (p) => {
+    if (quickPrivateKeyPem(p.key) === undefined || quickCertificatePem(p.crt) === undefined) {
+      decline();
+    }
+  },
+  key: (pem) => {
+    if (quickPrivateKeyPem(pem) === undefined) decline();
+  },
+};
+
 /**
- * True when secrets_parse.ts's validateBundle certainly finds nothing wrong: every required
- * field set, one encryption secret, and every key and certificate read by the quick readers
- * (which accept only what the full parsers accept).
+ * True when secrets_parse.ts's validation certainly finds nothing wrong: the same rules
+ * (bundleErrors), with every key and certificate read by the quick readers.
  */
 export function quickBundleValid(b: Loaded): boolean {
-  const pairOk = (p: { crt: string; key: string } | undefined) =>
-    p !== undefined && quickPrivateKeyPem(p.key) !== undefined &&
-    quickCertificatePem(p.crt) !== undefined;
-  const s = b.secrets;
-  const c = b.certs;
-  return !!b.cluster?.id && !!b.cluster.secret &&
-    !!s?.bootstrapToken && !s.aescbcEncryptionSecret !== !s.secretboxEncryptionSecret &&
-    !!b.trustdInfo?.token &&
-    c !== undefined && pairOk(c.etcd) && pairOk(c.k8s) && pairOk(c.k8sAggregator) &&
-    c.k8sServiceAccount !== undefined &&
-    quickPrivateKeyPem(c.k8sServiceAccount.key) !== undefined &&
-    pairOk(c.os);
+  return bundleErrors(b, QUICK_CHECKS).length === 0;
 }
 
 /**

@@ -6,7 +6,7 @@ import { seededRandom } from "../tests/harness.ts";
 import { parse } from "yaml";
 import { encodeSecretsBundle } from "./secrets_encode.ts";
 import { generateSecretsBundle } from "./secrets_gen.ts";
-import { loadedFromDoc } from "./secrets_doc.ts";
+import { type Loaded, loadedFromDoc } from "./secrets_doc.ts";
 import { parseSecretsBundle } from "./secrets_parse.ts";
 import { loadSecretsBundle, quickBundleDocument, quickBundleValid } from "./secrets_quick.ts";
 
@@ -149,4 +149,20 @@ Deno.test("quick bundle loader: bad bundles get parseSecretsBundle's errors", as
     const got = await assertRejects(() => loadSecretsBundle(t, "b.yaml"));
     assertEquals(got.message, want);
   }
+});
+
+Deno.test("quick bundle check: whatever the full validation reports, the quick check declines", async () => {
+  const text = (await bundles())[0];
+  const good = loadedFromDoc(parse(text));
+  const s = good.secrets!;
+  const c = good.certs!;
+  const broken: Loaded[] = [
+    { ...good, cluster: { ...good.cluster!, id: "" } },
+    { ...good, secrets: { ...s, aescbcEncryptionSecret: "x", secretboxEncryptionSecret: "y" } },
+    { ...good, trustdInfo: undefined },
+    { ...good, certs: { ...c, os: undefined } },
+    { ...good, certs: { ...c, etcd: { ...c.etcd!, key: c.etcd!.key.slice(0, 60) } } },
+    { ...good, certs: { ...c, k8sServiceAccount: { key: "not a key" } } },
+  ];
+  for (const b of broken) assertEquals(quickBundleValid(b), false);
 });
