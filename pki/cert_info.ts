@@ -18,6 +18,7 @@ import {
 } from "@peculiar/asn1-x509";
 import { decodePem } from "./pem.ts";
 import { readTlv } from "./der.ts";
+import { KEY_ALG_OIDS } from "./key_types.ts";
 
 export interface CertificateInfo {
   /** Subject O values; for Talos client certificates these are the roles. */
@@ -75,12 +76,6 @@ const KEY_USAGE_NAMES = [
   "decipherOnly",
 ];
 
-const PUBLIC_KEY_ALGS: Record<string, string> = {
-  "1.3.101.112": "ed25519",
-  "1.2.840.10045.2.1": "ecdsa",
-  "1.2.840.113549.1.1.1": "rsa",
-};
-
 function nameValues(name: Name, type: string): string[] {
   const out: string[] = [];
   for (const rdn of name) {
@@ -114,7 +109,7 @@ export function parseCertificateDer(der: Uint8Array): CertificateInfo {
     keyUsage: [],
     extKeyUsage: [],
     signatureAlgorithm: cert.signatureAlgorithm.algorithm,
-    publicKeyAlgorithm: PUBLIC_KEY_ALGS[tbs.subjectPublicKeyInfo.algorithm.algorithm] ??
+    publicKeyAlgorithm: KEY_ALG_OIDS[tbs.subjectPublicKeyInfo.algorithm.algorithm] ??
       tbs.subjectPublicKeyInfo.algorithm.algorithm,
     spki: new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo)),
     subjectKeyId: null,

@@ -9,6 +9,7 @@
 // (cert_quick_test.ts checks this on real and mutated certificates).
 
 import { decodePem } from "./pem.ts";
+import { PRINTABLE } from "./der.ts";
 import {
   decline,
   DerReader,
@@ -40,7 +41,6 @@ const EXT_BASIC_CONSTRAINTS = "2.5.29.19";
 const EXT_SUBJECT_KEY_ID = "2.5.29.14";
 const EXT_SUBJECT_ALT_NAME = "2.5.29.17";
 
-const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** AlgorithmIdentifier of a signature: known OID, NULL parameters exactly for RSA. */

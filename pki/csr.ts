@@ -13,7 +13,7 @@ import {
 import { ECParameters } from "@peculiar/asn1-ecc";
 import { bitString, ctx, type Der, octets, oid, readTlv, seq, set, smallInt } from "./der.ts";
 import { type PrivateKey, sign, signatureAlgorithm } from "./keys.ts";
-import { CURVE_OIDS, type KeyAlg } from "./key_parse.ts";
+import { CURVE_OIDS, KEY_ALG_OIDS, type KeyAlg } from "./key_types.ts";
 import { encodePem } from "./pem.ts";
 import { encodeName, type NameSpec, sanExtensionValue } from "./x509_build.ts";
 
@@ -74,12 +74,6 @@ export function nameSpec(name: Name): NameSpec {
   return out;
 }
 
-const KEY_ALGS: Record<string, KeyAlg> = {
-  "1.3.101.112": "ed25519",
-  "1.2.840.10045.2.1": "ecdsa",
-  "1.2.840.113549.1.1.1": "rsa",
-};
-
 const SIG_HASH: Record<string, string> = {
   "1.2.840.10045.4.3.2": "SHA-256",
   "1.2.840.10045.4.3.3": "SHA-384",
@@ -115,7 +109,7 @@ export function parseCsrDer(der: Uint8Array): ParsedCsr {
   const info = csr.certificationRequestInfo;
   const spkiObj = info.subjectPKInfo;
   const spki = new Uint8Array(AsnConvert.serialize(spkiObj));
-  const keyAlg = KEY_ALGS[spkiObj.algorithm.algorithm] ?? "unknown";
+  const keyAlg = KEY_ALG_OIDS[spkiObj.algorithm.algorithm] ?? "unknown";
   const dnsNames: string[] = [];
   const ipAddresses: string[] = [];
   for (const attr of info.attributes) {

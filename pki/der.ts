@@ -77,11 +77,12 @@ export function oid(dotted: string): Der {
 
 const enc = new TextEncoder();
 
+/** The characters a PrintableString may hold (X.680). */
+export const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+
 /** PrintableString when the text allows it, UTF8String otherwise (as Go chooses). */
 export function dirString(s: string): Der {
-  return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(s)
-    ? tlv(0x13, enc.encode(s))
-    : tlv(0x0c, enc.encode(s));
+  return PRINTABLE.test(s) ? tlv(0x13, enc.encode(s)) : tlv(0x0c, enc.encode(s));
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
