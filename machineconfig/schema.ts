@@ -109,21 +109,6 @@ export function kindDef(schema: Schema, kind: string): DocumentKindDef | undefin
   return schema.kinds.find((k) => k.kind === kind);
 }
 
-/** The kind of a parsed YAML document body, or undefined when it is not a config document. */
-export function documentKindOf(data: ValueMap): string | undefined {
-  if (typeof data.kind === "string") return data.kind;
-  if (typeof data.version === "string" && data.version === "v1alpha1") return "v1alpha1";
-  return undefined;
-}
-
-/** Identity of a document for merging and deduplication: kind, plus name for named kinds. */
-export function documentId(schema: Schema, doc: ConfigDocument): string {
-  const def = kindDef(schema, doc.kind);
-  const nameField = def?.nameField;
-  const name = nameField ? doc.data[nameField] : undefined;
-  return typeof name === "string" ? `${doc.kind}/${name}` : doc.kind;
-}
-
 /** Resolves a struct by name; throws on a registry bug (never on user input). */
 export function structDef(schema: Schema, name: string): StructDef {
   const s = schema.structs[name];

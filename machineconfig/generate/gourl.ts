@@ -302,9 +302,3 @@ export const goURLHostname = (u: GoURL): string => splitHostPort(u.host)[0];
 
 /** URL.Port: the digits after the host's last colon ("" when none). */
 export const goURLPort = (u: GoURL): string => splitHostPort(u.host)[1];
-
-/** url.Parse + URL.String; the text itself when it does not parse. */
-export function normalizeURL(raw: string): string {
-  const u = parseGoURL(raw);
-  return "error" in u ? raw : goURLString(u);
-}

@@ -21,7 +21,6 @@ import {
 } from "./cel_types.ts";
 
 const A = param("A"), B = param("B");
-const NUMERIC = [INT, UINT, DOUBLE];
 const ORDERED = [BOOL, INT, UINT, DOUBLE, STRING, BYTES, TIMESTAMP, DURATION];
 const same = (types: T[], result?: T): Overload[] => types.map((t) => [[t, t], result ?? t]);
 const unary = (pairs: [T, T][]): Overload[] => pairs.map(([a, r]) => [[a], r]);
@@ -125,9 +124,6 @@ const OPTIONAL: Record<string, Overload[]> = {
   orValue: [[[opt(A), A], A, true]],
   or: [[[opt(A), opt(A)], opt(A), true]],
 };
-
-/** Numeric types, for callers that need them. */
-export const NUMERIC_TYPES = NUMERIC;
 
 /** The standard overloads of `fn` (plus the optional library when enabled). */
 export function stdOverloads(fn: string, optional: boolean): Overload[] | undefined {
