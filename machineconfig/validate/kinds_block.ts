@@ -5,13 +5,11 @@
 import type { Value, ValueMap } from "../schema.ts";
 import { parseGoDuration } from "../go_format.ts";
 import { parseBlockSize, type ParsedSize } from "./goparse.ts";
-import { arr, map, str } from "./values.ts";
+import { arr, asMap, type Findings, map, str } from "./values.ts";
 import { celError } from "./cel.ts";
 
-export interface KindFindings {
-  warnings: string[];
-  errors: string[];
-}
+/** A kind's errors and warnings (the same shape as the legacy document's Findings). */
+export type KindFindings = Findings;
 
 export type KindCheck = (d: ValueMap) => KindFindings;
 
@@ -22,9 +20,6 @@ const present = (v: Value | undefined, key: string): boolean => {
 
 const isZeroSection = (v: ValueMap | undefined): boolean =>
   v === undefined || Object.values(v).every((x) => x === null || x === undefined);
-
-const obj = (v: Value): ValueMap | undefined =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? v : undefined;
 
 /** ProvisioningSpec.IsZero (also ProvisioningRequested negated). */
 const provisioningIsZero = (p: ValueMap | undefined): boolean =>
@@ -90,7 +85,7 @@ function encryption(e: ValueMap | undefined): string[] {
   if (keys.length === 0) errs.push("encryption keys are required");
   const slots = new Set<number>();
   for (const k of keys) {
-    const slot = typeof obj(k)?.slot === "number" ? (obj(k)!.slot as number) : 0;
+    const slot = typeof asMap(k)?.slot === "number" ? (asMap(k)!.slot as number) : 0;
     if (slots.has(slot)) errs.push(`duplicate key slot ${slot}`);
     slots.add(slot);
     if (!["static", "nodeID", "kms", "tpm"].some((t) => present(k, t))) {
@@ -158,7 +153,7 @@ function volumeConfig(d: ValueMap): KindFindings {
         errs.push(`provisioning config is not allowed for the "${name}" volume`);
       }
       for (const k of arr(map(d, "encryption"), "keys")) {
-        if (obj(k)?.lockToState === true) {
+        if (asMap(k)?.lockToState === true) {
           errs.push(`state-locked key is not allowed for the "${name}" volume`);
         }
       }

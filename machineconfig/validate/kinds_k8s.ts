@@ -15,10 +15,9 @@ import {
 import { assertValidPEMError, certificateAndKeyError, privateKeyPEMError } from "./pemcheck.ts";
 import { endpointURIError, isSubnetOrAddress, parseURL } from "./net.ts";
 import { masked, parsePrefix, type Prefix, prefixString, samePrefix } from "./netfmt.ts";
-import { arr, map, num, str } from "./values.ts";
+import { arr, findings, map, num, str } from "./values.ts";
 import { protectedKubeletFieldErrors } from "./kubelet.ts";
 
-const ok = (errors: string[], warnings: string[] = []): KindFindings => ({ warnings, errors });
 const isMap = (v: Value | undefined): v is ValueMap =>
   v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v);
 const objectLen = (v: Value | undefined) => (isMap(v) ? Object.keys(v).length : 0);
@@ -35,12 +34,12 @@ function resourcesError(d: ValueMap): string[] {
 }
 
 /** The image and resources checks of a control-plane pod that may be disabled. */
-function pod(what: string, extra: (d: ValueMap) => KindFindings = () => ok([])): KindCheck {
+function pod(what: string, extra: (d: ValueMap) => KindFindings = () => findings([])): KindCheck {
   return (d) => {
-    if (d.enabled === false) return ok([]);
+    if (d.enabled === false) return findings([]);
     const errs = str(d, "image") === "" ? [`${what} image cannot be empty`] : [];
     const more = extra(d);
-    return ok([...errs, ...more.errors, ...resourcesError(d)], more.warnings);
+    return findings([...errs, ...more.errors, ...resourcesError(d)], more.warnings);
   };
 }
 
@@ -63,7 +62,7 @@ function apiServer(d: ValueMap): KindFindings {
       }
     }
   }
-  return ok([...errs, ...resourcesError(d)]);
+  return findings([...errs, ...resourcesError(d)]);
 }
 
 function proxyMode(d: ValueMap): KindFindings {
@@ -84,14 +83,14 @@ function proxyMode(d: ValueMap): KindFindings {
       "extra arguments for kube-proxy may not work as expected, please use configuration instead",
     );
   }
-  return ok(errs, warnings);
+  return findings(errs, warnings);
 }
 
 function kubelet(d: ValueMap): KindFindings {
   const errs = str(d, "image") === "" ? ["kubelet image cannot be empty"] : [];
   const config = map(d, "config") ?? {};
   errs.push(...protectedKubeletFieldErrors(config));
-  return ok(errs);
+  return findings(errs);
 }
 
 function caConfig(issuingRequired: boolean): KindCheck {
@@ -107,7 +106,7 @@ function caConfig(issuingRequired: boolean): KindCheck {
       const pe = assertValidPEMError(String(ca ?? ""), "CERTIFICATE");
       if (pe) errs.push(`accepted CA #${i}: ${pe}`);
     });
-    return ok(errs);
+    return findings(errs);
   };
 }
 
@@ -181,7 +180,7 @@ function network(d: ValueMap): KindFindings {
   if (pods.length !== services.length) {
     errs.push("the number of pod subnets must match the number of service subnets");
   }
-  return ok(errs);
+  return findings(errs);
 }
 
 function node(d: ValueMap): KindFindings {
@@ -196,7 +195,7 @@ function node(d: ValueMap): KindFindings {
   if (a) errs.push(`invalid node annotations: ${a}`);
   const t = validateTaints(map(d, "taints") ?? {});
   if (t) errs.push(`invalid node taints: ${t}`);
-  return ok(errs);
+  return findings(errs);
 }
 
 function serviceAccount(d: ValueMap): KindFindings {
@@ -209,7 +208,7 @@ function serviceAccount(d: ValueMap): KindFindings {
     if (e) errs.push(`service issuer private key is invalid: ${e}`);
   }
   if (str(issuer, "issuerURL") === "") errs.push("service issuer URL is required");
-  return ok(errs);
+  return findings(errs);
 }
 
 const AUTHORIZER_TYPES = ["Node", "RBAC", "Webhook"];
@@ -232,12 +231,12 @@ function authorizer(d: ValueMap): KindFindings {
   if (type !== "Webhook" && webhook) {
     warnings.push("authorizer webhook configuration is not allowed non-Webhook authorizer types");
   }
-  return ok(errs, warnings);
+  return findings(errs, warnings);
 }
 
 export const K8S_CHECKS: Record<string, KindCheck> = {
   KubeAdmissionControlConfig: (d) =>
-    ok(str(d, "name") === "" ? ["admission control plugin name is required"] : []),
+    findings(str(d, "name") === "" ? ["admission control plugin name is required"] : []),
   KubeAggregatorCAConfig: caConfig(true),
   KubeAPIServerCAConfig: caConfig(false),
   KubeAPIServerConfig: apiServer,
@@ -251,14 +250,14 @@ export const K8S_CHECKS: Record<string, KindCheck> = {
       const e = typeof parseURL(ep) === "string" ? null : endpointURIError(ep);
       if (e) errs.push(`cluster endpoint is invalid: ${e}`);
     }
-    return ok(errs);
+    return findings(errs);
   },
   KubeControllerManagerConfig: pod("kube-controller-manager"),
   KubeSchedulerConfig: pod("scheduler"),
   KubeProxyConfig: pod("proxy", proxyMode),
   KubeletConfig: kubelet,
   KubeEtcdEncryptionConfig: (d) =>
-    ok(objectLen(d.config) === 0 ? ["etcd encryption config is required"] : []),
+    findings(objectLen(d.config) === 0 ? ["etcd encryption config is required"] : []),
   KubeExternalManifestConfig: (d) => {
     const errs = manifestName(str(d, "name"));
     const raw = str(d, "url");
@@ -270,17 +269,19 @@ export const K8S_CHECKS: Record<string, KindCheck> = {
         errs.push(`manifest URL scheme must be http or https: ${goQuote(scheme)}`);
       }
     }
-    return ok(errs);
+    return findings(errs);
   },
   KubeFlannelCNIConfig: (d) =>
-    ok([
+    findings([
       ...(str(d, "backendType") === "" ? ["flannel backend type must be specified"] : []),
       ...resourcesError(d),
     ]),
-  KubeInlineManifestConfig: (d) => ok(manifestName(str(d, "name"))),
+  KubeInlineManifestConfig: (d) => findings(manifestName(str(d, "name"))),
   KubePrismConfig: (d) => {
     const port = num(d, "port");
-    return ok(port <= 0 || port > 65535 ? [`invalid port ${port}: must be in range 1-65535`] : []);
+    return findings(
+      port <= 0 || port > 65535 ? [`invalid port ${port}: must be in range 1-65535`] : [],
+    );
   },
   KubeNetworkConfig: network,
   KubeNodeConfig: node,
@@ -294,10 +295,10 @@ export const K8S_CHECKS: Record<string, KindCheck> = {
       if (e) errs.push(`static pod name is invalid: ${e}`);
     }
     if (objectLen(d.pod) === 0) errs.push("static pod spec is required");
-    return ok(errs);
+    return findings(errs);
   },
   KubeTalosAPIAccessConfig: (d) =>
-    ok(
+    findings(
       arr(d, "allowedRoles").map((r) => String(r ?? "")).filter((r) => !ALL_ROLES.includes(r))
         .map((r) => `invalid role ${goQuote(r)} in .allowedRoles`),
     ),

@@ -3,19 +3,17 @@
 // LinkAliasConfig, Layer2VIPConfig, HCloudVIPConfig) and KubeSpanConfig: each kind's own Validate
 // upstream, errors joined as Go's errors.Join joins them.
 
-import type { Value, ValueMap } from "../schema.ts";
+import type { ValueMap } from "../schema.ts";
 import { parseGoDuration } from "../go_format.ts";
 import { base64Decode } from "./goparse.ts";
 import { isIP, isPrefix, isSubnetOrAddress } from "./net.ts";
 import { parseAddrError } from "./netip.ts";
 import type { KindCheck, KindFindings } from "./kinds_block.ts";
-import { arr, map, str } from "./values.ts";
+import { arr, asMap, map, str } from "./values.ts";
 import { celError } from "./cel.ts";
 
 const UNSPECIFIED = /^(0\.0\.0\.0|::|(0{1,4}:){7}0{1,4})$/;
 const addrOf = (s: string) => s.split("/")[0];
-const obj = (v: Value): ValueMap | undefined =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? v : undefined;
 
 /** CommonLinkConfig.Validate: addresses and routes of a link document. */
 export function commonLinkErrors(d: ValueMap | undefined): string[] {
@@ -121,7 +119,7 @@ function wireguard(d: ValueMap): KindFindings {
       const e = wireguardKey(psk);
       if (e) errs.push(`wireguard peer preshared key is invalid (peer index ${i}): ${e}`);
     }
-    const ka = obj(p)?.persistentKeepaliveInterval;
+    const ka = asMap(p)?.persistentKeepaliveInterval;
     const ns = typeof ka === "number" ? BigInt(Math.trunc(ka)) : parseGoDuration(String(ka ?? ""));
     if (ns !== undefined && ns < 0n) {
       errs.push(

@@ -17,11 +17,7 @@ import {
   samePrefix,
 } from "./netfmt.ts";
 import { isIP } from "./net.ts";
-import { arr, has, map, num, str } from "./values.ts";
-
-const ok = (errors: string[], warnings: string[] = []): KindFindings => ({ warnings, errors });
-const obj = (v: Value): ValueMap | undefined =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? v : undefined;
+import { arr, asMap, findings, has, map, num, str } from "./values.ts";
 
 /** A time.Duration field in nanoseconds (0 when unset). */
 function ns(v: Value | undefined): bigint {
@@ -115,7 +111,7 @@ function bgp(d: ValueMap): KindFindings {
     } else {key = hasAddr
         ? addrString(addr as Exclude<typeof addr, null | { error: string }>)
         : link;}
-    if (ns(obj(n)?.holdTime) < 0n) errs.push(`neighbor[${i}]: holdTime must not be negative`);
+    if (ns(asMap(n)?.holdTime) < 0n) errs.push(`neighbor[${i}]: holdTime must not be negative`);
     const bfd = map(n, "bfd");
     if (bfd) {
       if (vrf !== "") {
@@ -133,7 +129,7 @@ function bgp(d: ValueMap): KindFindings {
     seen.add(key);
   });
   errs.push(...bgpImportRoutes(name, arr(d, "importRoutes")));
-  return ok(errs, warnings);
+  return findings(errs, warnings);
 }
 
 function dhcp(d: ValueMap): KindFindings {
@@ -143,7 +139,7 @@ function dhcp(d: ValueMap): KindFindings {
   const raw = str(d, "duidRaw").replaceAll(":", "") !== "";
   if (raw && !duid) errs.push("duidRaw can only be set if clientIdentifier is 'duid'");
   if (duid && !raw) errs.push("duidRaw must be set if clientIdentifier is 'duid'");
-  return ok(errs);
+  return findings(errs);
 }
 
 function probeCommon(d: ValueMap): string[] {
@@ -175,7 +171,7 @@ function httpProbe(d: ValueMap): KindFindings {
     errs.push(`HTTP probe timeout cannot be negative: ${formatGoDuration(timeout)}`);
   }
   errs.push(...probeCommon(d));
-  return ok(errs);
+  return findings(errs);
 }
 
 /** url.URL.Hostname of an authority (userinfo, port and IPv6 brackets removed). */
@@ -194,7 +190,7 @@ function tcpProbe(d: ValueMap): KindFindings {
   const timeout = ns(d.timeout);
   if (timeout < 0n) errs.push(`TCP probe timeout cannot be negative: ${formatGoDuration(timeout)}`);
   errs.push(...probeCommon(d));
-  return ok(errs);
+  return findings(errs);
 }
 
 const ENCRYPTED_DNS_WARNING =
@@ -237,7 +233,7 @@ function resolver(d: ValueMap): KindFindings {
     }
   });
   const warnings = encrypted > 0 && encrypted === servers.length ? [ENCRYPTED_DNS_WARNING] : [];
-  return ok(errs, warnings);
+  return findings(errs, warnings);
 }
 
 const RESERVED_PRIORITIES = [0, 32500, 32766, 32767];
@@ -276,7 +272,7 @@ function routingRule(d: ValueMap): KindFindings {
   if (num(d, "fwMask") !== 0 && num(d, "fwMark") === 0) {
     errs.push("fwMask requires fwMark to be set");
   }
-  return ok(errs);
+  return findings(errs);
 }
 
 function portRanges(texts: string[]): string | null {
@@ -296,15 +292,15 @@ function portRanges(texts: string[]): string | null {
 }
 
 function ruleConfig(d: ValueMap): KindFindings {
-  if (str(d, "name") === "") return ok(["name is required"]);
+  if (str(d, "name") === "") return findings(["name is required"]);
   const ports = arr(map(d, "portSelector"), "ports").map((p) => String(p ?? ""));
-  if (ports.length === 0) return ok(["portSelector.ports is required"]);
+  if (ports.length === 0) return findings(["portSelector.ports is required"]);
   const e = portRanges(ports);
-  if (e) return ok([e]);
+  if (e) return findings([e]);
   for (const rule of arr(d, "ingress")) {
-    if (str(rule, "subnet") === "") return ok(["invalid subnet: invalid Prefix"]);
+    if (str(rule, "subnet") === "") return findings(["invalid subnet: invalid Prefix"]);
   }
-  return ok([]);
+  return findings([]);
 }
 
 function timeSync(d: ValueMap): KindFindings {
@@ -317,7 +313,7 @@ function timeSync(d: ValueMap): KindFindings {
       if (isIP(s)) errs.push(`NTS requires hostnames, not IP addresses: ${goQuote(s)}`);
     }
   }
-  return ok(errs);
+  return findings(errs);
 }
 
 export const NETWORK_EXTRA_CHECKS: Record<string, KindCheck> = {
@@ -328,11 +324,11 @@ export const NETWORK_EXTRA_CHECKS: Record<string, KindCheck> = {
     if (name === "") errs.push("name must be specified");
     const e = parsePrefixError(name);
     if (e) errs.push(`name must be a valid address prefix: ${e}`);
-    return ok(errs);
+    return findings(errs);
   },
   DHCPv4Config: dhcp,
   DHCPv6Config: dhcp,
-  EthernetConfig: (d) => ok(str(d, "name") === "" ? ["name is required"] : []),
+  EthernetConfig: (d) => findings(str(d, "name") === "" ? ["name is required"] : []),
   HTTPProbeConfig: httpProbe,
   TCPProbeConfig: tcpProbe,
   ResolverConfig: resolver,

@@ -14,9 +14,8 @@ import { baseRuntimeSpecError } from "./v1alpha1_machine.ts";
 import { qualifiedNameError } from "./labels.ts";
 import { appendsCerts, assertValidPEMError } from "./pemcheck.ts";
 import { parseURL } from "./net.ts";
-import { arr, has, map, str } from "./values.ts";
+import { arr, findings, has, map, str } from "./values.ts";
 
-const ok = (errors: string[], warnings: string[] = []): KindFindings => ({ warnings, errors });
 const keys = (v: ValueMap | undefined) => Object.keys(v ?? {}).sort();
 
 function ns(v: Value | undefined): bigint {
@@ -65,13 +64,13 @@ function isLocal(path: string): boolean {
 
 function etcFile(d: ValueMap): KindFindings {
   const name = str(d, "name");
-  if (name === "") return ok(["user etc file name cannot be empty"]);
+  if (name === "") return findings(["user etc file name cannot be empty"]);
   if (!isLocal(name) || name.startsWith(".")) {
-    return ok([`user etc file ${goQuote(name)} must be a local path`]);
+    return findings([`user etc file ${goQuote(name)} must be a local path`]);
   }
   const managed = MANAGED_ETC.includes(name) ||
     MANAGED_ETC_DIRS.some((p) => name === p.slice(0, -1) || name.startsWith(p));
-  return ok(managed ? [`user etc file ${goQuote(name)} is managed by Talos`] : []);
+  return findings(managed ? [`user etc file ${goQuote(name)} is managed by Talos`] : []);
 }
 
 /** A CEL selector/expression check wrapped as upstream wraps it. */
@@ -97,7 +96,7 @@ function oom(d: ValueMap): KindFindings {
     ),
   ];
   if (ns(d.sampleInterval) < 0n) errs.push("OOM sample interval must be longer than 0");
-  return ok(errs);
+  return findings(errs);
 }
 
 /** The `provisioning.volumeSelector.match` checks of unattended install, LVM and RAID. */
@@ -147,7 +146,7 @@ function lvmLogicalVolume(d: ValueMap): KindFindings {
   if (min && !max?.relative && min.value > (max?.value ?? 0)) {
     errs.push("provisioning.minSize must not exceed provisioning.maxSize");
   }
-  return ok(errs);
+  return findings(errs);
 }
 
 function imageVerification(d: ValueMap): KindFindings {
@@ -194,33 +193,33 @@ function imageVerification(d: ValueMap): KindFindings {
       errs.push(`rule ${i}: verifier certificates must be specified`);
     }
   });
-  return ok(errs, warnings);
+  return findings(errs, warnings);
 }
 
 function discoveryIdentity(d: ValueMap): KindFindings {
-  if (str(d, "clusterID") === "") return ok(["clusterID is required"]);
+  if (str(d, "clusterID") === "") return findings(["clusterID is required"]);
   const secret = str(d, "clusterSecret");
-  if (secret === "") return ok(["clusterSecret is required"]);
+  if (secret === "") return findings(["clusterSecret is required"]);
   const r = base64Decode(secret);
   if ("error" in r) {
-    return ok([`invalid clusterSecret: failed to decode from base64: ${secret}; ${r.error}`]);
+    return findings([`invalid clusterSecret: failed to decode from base64: ${secret}; ${r.error}`]);
   }
-  return ok(
+  return findings(
     r.length === 32 ? [] : [`invalid clusterSecret: expected 32 bytes, got ${r.length}: ${secret}`],
   );
 }
 
 function discoveryService(d: ValueMap): KindFindings {
-  if (str(d, "name") === "") return ok(["name is required"]);
+  if (str(d, "name") === "") return findings(["name is required"]);
   const raw = str(d, "endpoint");
-  if (raw === "") return ok(["endpoint is required"]);
+  if (raw === "") return findings(["endpoint is required"]);
   const u = parseURL(raw);
-  if (typeof u === "string") return ok([]);
-  if (u.scheme === "") return ok(["endpoint scheme is required"]);
+  if (typeof u === "string") return findings([]);
+  if (u.scheme === "") return findings(["endpoint scheme is required"]);
   if (!["http", "https", "grpc"].includes(u.scheme)) {
-    return ok(["endpoint scheme must be http://, https:// or grpc://"]);
+    return findings(["endpoint scheme must be http://, https:// or grpc://"]);
   }
-  return ok(u.hostname === "" ? ["endpoint host is required"] : []);
+  return findings(u.hostname === "" ? ["endpoint host is required"] : []);
 }
 
 function registryTLS(d: ValueMap): KindFindings {
@@ -241,23 +240,24 @@ function registryTLS(d: ValueMap): KindFindings {
     }
     if (e) errs.push(`client identity: ${e}`);
   }
-  return ok(errs);
+  return findings(errs);
 }
 
 export const RUNTIME_CHECKS: Record<string, KindCheck> = {
   EnvironmentConfig: (d) =>
-    ok(
+    findings(
       keys(map(d, "variables")).filter((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
         .map((k) => `invalid environment variable name: ${goQuote(k)}`),
     ),
   EtcFileConfig: etcFile,
-  KernelModuleConfig: (d) => ok(str(d, "name") === "" ? ["name is required"] : []),
+  KernelModuleConfig: (d) => findings(str(d, "name") === "" ? ["name is required"] : []),
   OOMConfig: oom,
   SysctlConfig: (d) =>
-    ok(keys(map(d, "params")).includes("") ? ["sysctl key cannot be empty"] : []),
-  SysfsConfig: (d) => ok(keys(map(d, "params")).includes("") ? ["sysfs key cannot be empty"] : []),
+    findings(keys(map(d, "params")).includes("") ? ["sysctl key cannot be empty"] : []),
+  SysfsConfig: (d) =>
+    findings(keys(map(d, "params")).includes("") ? ["sysfs key cannot be empty"] : []),
   UnattendedInstallConfig: (d) =>
-    ok(
+    findings(
       selector(str(map(map(d, "provisioning"), "diskSelector"), "match"), "disk"),
       str(map(d, "installer"), "image") === ""
         ? [
@@ -266,14 +266,16 @@ export const RUNTIME_CHECKS: Record<string, KindCheck> = {
         : [],
     ),
   WatchdogTimerConfig: (d) => {
-    if (str(d, "device") === "") return ok(["watchdog device: empty value"]);
+    if (str(d, "device") === "") return findings(["watchdog device: empty value"]);
     const t = ns(d.timeout);
-    return ok(t !== 0n && t < 10_000_000_000n ? ["watchdog timeout: minimum value is 10s"] : []);
+    return findings(
+      t !== 0n && t < 10_000_000_000n ? ["watchdog timeout: minimum value is 10s"] : [],
+    );
   },
   CRIBaseRuntimeSpecConfig: (d) => {
     const o = map(d, "overrides");
     const e = o ? baseRuntimeSpecError(o) : null;
-    return ok(e ? [e] : []);
+    return findings(e ? [e] : []);
   },
   CRICustomizationConfig: (d) => {
     const errs: string[] = [];
@@ -283,7 +285,7 @@ export const RUNTIME_CHECKS: Record<string, KindCheck> = {
     if (name === "customization") {
       errs.push(`name ${goQuote(name)} is reserved for the legacy CRI customization`);
     }
-    return ok(errs);
+    return findings(errs);
   },
   RegistryAuthConfig: (d) => {
     const errs: string[] = [];
@@ -297,20 +299,20 @@ export const RUNTIME_CHECKS: Record<string, KindCheck> = {
         "only one of auth, username/password or identityToken authentication can be specified",
       );
     }
-    return ok(errs);
+    return findings(errs);
   },
   RegistryTLSConfig: registryTLS,
   DiscoveryIdentityConfig: discoveryIdentity,
   DiscoveryServiceConfig: discoveryService,
   ImageVerificationConfig: imageVerification,
   LVMVolumeGroupConfig: (d) =>
-    ok([
+    findings([
       ...storageName(str(d, "name"), 63),
       ...selector(str(map(map(d, "provisioning"), "volumeSelector"), "match"), "volume"),
     ]),
   LVMLogicalVolumeConfig: lvmLogicalVolume,
   RAIDArrayConfig: (d) =>
-    ok([
+    findings([
       ...storageName(str(d, "name"), 32),
       ...selector(str(map(map(d, "provisioning"), "volumeSelector"), "match"), "volume"),
     ]),

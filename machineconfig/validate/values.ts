@@ -14,6 +14,16 @@ export interface Mode {
   inContainer: boolean;
 }
 
+/** `v` when it is a mapping, else undefined. */
+export const asMap = (v: Value | undefined): ValueMap | undefined =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? v : undefined;
+
+/** A per-kind check's result (kinds_block.ts KindFindings): errors, then warnings if any. */
+export const findings = (errors: string[], warnings: string[] = []): Findings => ({
+  warnings,
+  errors,
+});
+
 export const map = (v: Value | undefined, key: string): ValueMap | undefined => {
   const x = v !== null && typeof v === "object" && !Array.isArray(v) ? v[key] : undefined;
   return x !== null && typeof x === "object" && !Array.isArray(x) ? x : undefined;
