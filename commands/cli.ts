@@ -4,7 +4,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { ExitCode, UsageError } from "../errors.ts";
 import type { Deps } from "./deps.ts";
-import { goQuote, parseBool, parseFlagValue, zeroValue } from "./flag_values.ts";
+import { parseBool, parseFlagValue, zeroValue } from "./flag_values.ts";
+import { goQuote } from "../gofmt/mod.ts";
 import { type HelpNode, helpString, suggestions, usageString } from "./help.ts";
 import type {
   ArgsRule,

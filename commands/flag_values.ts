@@ -3,6 +3,7 @@
 
 import { UsageError } from "../errors.ts";
 import type { FlagSpec, FlagValue } from "./spec.ts";
+import { goQuote } from "../gofmt/mod.ts";
 const BOOL_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 const BOOL_FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
 
@@ -14,11 +15,6 @@ function invalidArgument(f: FlagSpec, value: string, why: string): UsageError {
   return new UsageError(
     `invalid argument ${goQuote(value)} for ${goQuote(flagDisplayName(f))} flag: ${why}`,
   );
-}
-
-/** Go's %q for plain strings. */
-export function goQuote(s: string): string {
-  return JSON.stringify(s);
 }
 
 /**

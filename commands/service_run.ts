@@ -6,7 +6,7 @@ import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Metadata } from "../gen/common/common_pb.ts";
 import { openSession, type Session } from "../rpc/mod.ts";
 import { unaryNodes } from "../rpc/unary.ts";
-import { goQuote } from "../etcd/gofmt.ts";
+import { goQuote } from "../gofmt/mod.ts";
 import { goDurationSeconds, tabwrite, throwJoined } from "../rpc/render.ts";
 import { UserError } from "../errors.ts";
 

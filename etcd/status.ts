@@ -17,7 +17,7 @@
 import { type BoltDB, BoltError, type ByteSource, fileSource, openBolt } from "./bbolt.ts";
 import { checkBolt, panicText } from "./bbolt_check.ts";
 import { Crc32c } from "./crc32c.ts";
-import { goQuoteByte, goQuoteBytes } from "./gofmt.ts";
+import { goQuoteByte, goQuoteBytes } from "../gofmt/mod.ts";
 
 export interface SnapshotStatus {
   hash: number;

@@ -9,7 +9,7 @@ import {
 } from "../tests/emulator/etcd_snapshot.ts";
 import { bytesSource } from "./bbolt.ts";
 import { Crc32c, crc32c } from "./crc32c.ts";
-import { goQuoteByte, goQuoteBytes } from "./gofmt.ts";
+import { goQuoteByte, goQuoteBytes } from "../gofmt/mod.ts";
 import { keyValueKey, parseRevision, snapshotStatus, StatusError } from "./status.ts";
 
 const enc = new TextEncoder();

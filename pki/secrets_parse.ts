@@ -8,7 +8,7 @@ import { parseCertificatePem } from "./cert_info.ts";
 import { parsePrivateKeyPem } from "./key_parse.ts";
 import { bundleErrors, type Loaded, loadedFromDoc, LoadError } from "./secrets_doc.ts";
 import type { PemCertAndKey, SecretsBundle } from "./secrets_types.ts";
-import { formatErrors } from "../machineconfig/validate/multierror.ts";
+import { formatErrors } from "../gofmt/mod.ts";
 
 function load(text: string): Loaded {
   let doc: unknown;

@@ -4,6 +4,7 @@
 import type { Metadata } from "../gen/common/common_pb.ts";
 import { Code } from "@connectrpc/connect";
 import { RpcError, rpcErrorText } from "./errors.ts";
+import { formatErrors } from "../gofmt/mod.ts";
 
 export type NodeResult<T> =
   | { node: string; ok: true; value: T }
@@ -111,12 +112,6 @@ function inbandText(md: Metadata): string {
   return `${md.hostname}: ${err}`;
 }
 
-/** hashicorp/go-multierror's default rendering of a list of errors. */
-export function multiErrorText(items: string[]): string {
-  if (items.length === 1) return `1 error occurred:\n\t* ${items[0]}\n\n`;
-  return `${items.length} errors occurred:\n\t${items.map((s) => `* ${s}`).join("\n\t")}\n\n`;
-}
-
 /**
  * talosctl's FilterMessages: elements whose `metadata.error` is set are removed and collected
  * into one error (a status alone, without the error string, is not an error). talosctl then
@@ -132,7 +127,7 @@ export function filterMessages<E extends WithMetadata>(
     else kept.push(m);
   }
   return errs.length > 0
-    ? { messages: kept, error: new Error(multiErrorText(errs)) }
+    ? { messages: kept, error: new Error(formatErrors(errs)) }
     : { messages: kept };
 }
 

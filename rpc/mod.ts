@@ -29,7 +29,6 @@ export {
   envelopeError,
   filterMessages,
   forEachNode,
-  multiErrorText,
   nodeOf,
   streamChunkError,
 } from "./fanout.ts";

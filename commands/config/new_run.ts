@@ -11,7 +11,7 @@ import {
 } from "../../clientconfig/talosconfig.ts";
 import { resolvePath } from "../files.ts";
 import { parseRoles } from "../../pki/roles.ts";
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 
 /** google.protobuf.Duration for a number of milliseconds (durationpb.New). */
 export function durationOf(ms: number): { seconds: bigint; nanos: number } {

@@ -4,7 +4,7 @@ import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
 import { envelopeError, openSession, toRpcError } from "../../rpc/mod.ts";
 import { humanizeBytes } from "../../rpc/render.ts";
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 
 const FLUSH_AT = 1 << 20;
 

@@ -4,7 +4,7 @@
 // 1..65535).
 
 import { UserError } from "../../errors.ts";
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 import {
   emptyGoURL,
   type GoURL,

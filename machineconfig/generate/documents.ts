@@ -2,7 +2,7 @@
 // unattended install, resolver, sysctls, volumes, security profile, registries and network.
 
 import type { ConfigDocument, ValueMap } from "../schema.ts";
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 import { DISCOVERY_SERVICE_ENDPOINT, type Input } from "./input.ts";
 import { goURLString, parseGoURL } from "./gourl.ts";
 

@@ -5,7 +5,7 @@
 // Go 1.26 is strict about colons in a host: without brackets the first colon starts the port,
 // and brackets must hold an IPv6 address and open the host.
 
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 import { parseAddr } from "../validate/netip.ts";
 
 export interface GoURL {

@@ -14,7 +14,7 @@ import {
   type ValueMap,
 } from "../schema.ts";
 import { parseGoDuration } from "../go_format.ts";
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 import { base64Decode, urlParseError } from "../validate/goparse.ts";
 import { CODEC_CHECKS, TEXT_FIELDS, type TextCheck } from "../validate/enums.ts";
 

@@ -3,7 +3,7 @@
 // as errors.Join joins them; an image that is not pinned by digest is a warning.
 
 import type { Value, ValueMap } from "../schema.ts";
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 import { humanizeParseBytes } from "./goparse.ts";
 import { parseImageReference } from "./imageref.ts";
 import type { KindFindings } from "./kinds_block.ts";

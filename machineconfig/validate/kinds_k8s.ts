@@ -3,7 +3,7 @@
 // fields are walked in sorted key order where upstream ranges over a Go map.
 
 import type { Value, ValueMap } from "../schema.ts";
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 import { ALL_ROLES } from "../../pki/roles.ts";
 import type { KindCheck, KindFindings } from "./kinds_block.ts";
 import {

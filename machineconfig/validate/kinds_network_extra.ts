@@ -4,7 +4,7 @@
 
 import type { Value, ValueMap } from "../schema.ts";
 import { formatGoDuration, parseGoDuration } from "../go_format.ts";
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 import type { KindCheck, KindFindings } from "./kinds_block.ts";
 import { parseAddr, parsePrefixError } from "./netip.ts";
 import {

@@ -5,7 +5,7 @@
 
 import type { Value, ValueMap } from "../schema.ts";
 import { parseGoDuration } from "../go_format.ts";
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 import type { KindCheck, KindFindings } from "./kinds_block.ts";
 import { base64Decode } from "./goparse.ts";
 import { parseBlockSize } from "./goparse.ts";

@@ -2,7 +2,7 @@
 // machine.kubelet.extraConfig and the KubeletConfig document's config reject them.
 
 import type { ValueMap } from "../schema.ts";
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 
 const PROTECTED_KUBELET_FIELDS = [
   "apiVersion",

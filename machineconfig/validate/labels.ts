@@ -1,7 +1,7 @@
 // Kubernetes label, annotation and taint syntax, as Talos checks node labels/annotations/taints.
 // Each function returns null or the error text (several problems in upstream's list format).
 
-import { formatErrors } from "./multierror.ts";
+import { formatErrors } from "../../gofmt/mod.ts";
 
 const QNAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

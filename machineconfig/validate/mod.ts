@@ -3,7 +3,7 @@
 // Warnings are returned separately; with `strict` they become errors ("warning: ...").
 
 import type { ConfigDocument, Schema } from "../schema.ts";
-import { formatErrors } from "./multierror.ts";
+import { formatErrors } from "../../gofmt/mod.ts";
 import { machineType, type Mode, validateV1Alpha1 } from "./v1alpha1.ts";
 import { validateContainer, validateDocuments } from "./docs.ts";
 import { v1alpha1Conflicts } from "./conflicts.ts";

@@ -2,7 +2,7 @@
 // their error texts, as current Go releases word them. Upstream's decoders (netip.Addr/Prefix/
 // AddrPort UnmarshalText) and validators surface these texts to the user unchanged.
 
-import { goQuote as quote } from "../../etcd/gofmt.ts";
+import { goQuote as quote } from "../../gofmt/mod.ts";
 
 /** A parsed address: 4 or 16 bytes, plus the IPv6 zone ("" when none). */
 export interface ParsedAddr {

@@ -3,7 +3,7 @@
 // Parsing the DER inside a block is limited to its outer structure (see certificateDER).
 
 import { decodePemAll } from "../../pki/pem.ts";
-import { goQuote } from "../../etcd/gofmt.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 
 /** meta.AssertValidPEM: every block of an expected type (any type when none given), >= 1 block. */
 export function assertValidPEMError(data: string, ...types: string[]): string | null {

@@ -1,4 +1,4 @@
-// Go's %q for byte strings and bytes, so error texts read exactly as etcdutl's.
+// Go's %q verb for strings, byte strings and bytes (strconv.Quote rules).
 
 const SIMPLE: Record<number, string> = {
   0x07: "\\a",

@@ -1,0 +1,6 @@
+// gofmt: Go's text conventions that error messages and output must reproduce byte for byte —
+// the %q verb (quote.ts) and the hashicorp/go-multierror list (multierror.ts). A leaf module:
+// it imports nothing from the project, so every layer may use it.
+
+export { goQuote, goQuoteByte, goQuoteBytes } from "./quote.ts";
+export { formatErrors } from "./multierror.ts";
