@@ -16,7 +16,7 @@
 //   newClient(ClientConfig) for callers that already hold PEM material (e.g. tests).
 
 import type { CallOptions } from "@connectrpc/connect";
-import type { RunContext } from "../commands/spec.ts";
+import type { PathDeps } from "../clientconfig/talosconfig_file.ts";
 import { UserError } from "../errors.ts";
 import { checkClientCertificate } from "./certcheck.ts";
 import { newClient, type TalosClient } from "./client.ts";
@@ -46,6 +46,21 @@ export {
 export { normalizeEndpoint } from "./endpoints.ts";
 export { streamNodes } from "./stream.ts";
 export { relabelKey } from "./transport.ts";
+
+/**
+ * What a session needs from the running command: the global flags and a few Deps. Commands pass
+ * their RunContext, which has this shape; rpc/ does not depend on commands/.
+ */
+export interface SessionContext {
+  global: {
+    talosconfig: string;
+    context: string;
+    nodes: string[];
+    endpoints: string[];
+    cluster: string;
+  };
+  deps: PathDeps & { now(): Date; signal: AbortSignal };
+}
 
 export const NODES_NOT_SET =
   "nodes are not set for the command: please use `--nodes` flag or configuration file to set the nodes to run the command against";
@@ -83,7 +98,10 @@ export interface SessionOptions {
  * - with --nodes the file is only read when a node is called, so a problem is each node's
  *   error (`error from node X: error constructing client: ...`), raised by `forNode`.
  */
-export async function openSession(ctx: RunContext, opts: SessionOptions = {}): Promise<Session> {
+export async function openSession(
+  ctx: SessionContext,
+  opts: SessionOptions = {},
+): Promise<Session> {
   if (opts.insecure) return insecureSession(ctx, opts);
   const { global } = ctx;
   if (global.nodes.length === 0) {
@@ -142,7 +160,7 @@ function sessionOf(built: Built, nodes: string[]): Session {
 }
 
 /** talosctl's buildClientFromConfig + client.New, with their error texts. */
-async function buildClient(ctx: RunContext, opts: SessionOptions): Promise<Built> {
+async function buildClient(ctx: SessionContext, opts: SessionOptions): Promise<Built> {
   const tc = await import("../clientconfig/talosconfig.ts");
   const { global, deps } = ctx;
   let opened;
@@ -190,7 +208,7 @@ function singleNode(nodes: string[], commandName: string): string {
   return nodes[0];
 }
 
-async function insecureSession(ctx: RunContext, opts: SessionOptions): Promise<Session> {
+async function insecureSession(ctx: SessionContext, opts: SessionOptions): Promise<Session> {
   const nodes = ctx.global.nodes;
   if (nodes.length === 0) throw new UserError(NODES_NOT_SET);
   const clients = new Map<string, TalosClient>();
