@@ -62,7 +62,11 @@ export function defaultTalosconfigPaths(
   const dir = talosDirectory(deps);
   const out: TalosconfigPath[] = [];
   const env = deps.env.TALOSCONFIG;
-  if (env !== undefined) out.push({ path: absolutePath(deps, env), writeAllowed: true });
+  // An empty $TALOSCONFIG names no file: the Go client finds nothing at "" and, since its
+  // "first writable" slot treats "" as unset, falls through to the next candidate.
+  if (env !== undefined && env !== "") {
+    out.push({ path: absolutePath(deps, env), writeAllowed: true });
+  }
   out.push({ path: join(dir, "config"), writeAllowed: true });
   out.push({ path: serviceAccountPath, writeAllowed: false });
   return out;

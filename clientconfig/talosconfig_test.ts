@@ -132,6 +132,14 @@ Deno.test("default paths: $TALOSCONFIG, then $TALOS_HOME or ~/.talos, then the s
     defaultTalosconfigPaths({ env: { TALOS_HOME: "/th" }, home: "", cwd: "/" }, "/sa")[0].path,
     "/th/config",
   );
+  // An empty $TALOSCONFIG is skipped (not the working directory), as in talosctl.
+  assertEquals(
+    defaultTalosconfigPaths({ env: { TALOSCONFIG: "" }, home: "/h", cwd: "/w" }, "/sa"),
+    [
+      { path: "/h/.talos/config", writeAllowed: true },
+      { path: "/sa", writeAllowed: false },
+    ],
+  );
   assertThrows(
     () => defaultTalosconfigPaths({ env: {}, home: "", cwd: "/" }),
     "$HOME is not defined",

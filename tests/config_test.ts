@@ -218,3 +218,26 @@ Deno.test("bad talosconfig files: clear error, exit 1, file untouched", async ()
   }
   await assertGolden("config-bad-input.txt", s.log);
 });
+
+Deno.test("config remove: the answer is its first word, any case (talosctl reads it with Scanf %s)", async () => {
+  await using tmp = await tempDir();
+  const s = new Session(tmp.path);
+  for (const n of ["a", "b", "c", "d", "keep"]) await s.run(["config", "add", n]);
+  await s.run(["config", "context", "keep"]);
+  const r = await s.run(["config", "remove", "*"], { stdin: "y please\n  YES \nyep\n\n" });
+  assertEquals(r.code, 0);
+  const { parseTalosconfig } = await import("../clientconfig/talosconfig.ts");
+  const left = Object.keys(parseTalosconfig(await Deno.readTextFile(s.file), "f").contexts);
+  assertEquals(left.sort(), ["c", "d", "keep"]);
+});
+
+Deno.test("an empty $TALOSCONFIG is ignored: ~/.talos/config is used, as talosctl does", async () => {
+  await using tmp = await tempDir();
+  const r = await run(["config", "add", "x"], {
+    cwd: tmp.path,
+    home: tmp.path,
+    env: { TALOSCONFIG: "" },
+  });
+  assertEquals([r.code, r.stderr], [0, ""]);
+  assertStringIncludes(await Deno.readTextFile(`${tmp.path}/.talos/config`), "    x:\n");
+});

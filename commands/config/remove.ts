@@ -26,8 +26,10 @@ export function glob(pattern: string, subject: string): boolean {
 async function confirm(ctx: RunContext, question: string): Promise<boolean> {
   const { stdin, stderr } = ctx.deps.io;
   if (stdin.isTTY) await stderr.write(`${question} (y/N): `);
-  const answer = ((await stdin.readLine()) ?? "").trim().toLowerCase();
-  return answer === "y" || answer === "yes";
+  // As talosctl's Scanf("%s"): only the first word of the answer counts, compared
+  // case-insensitively (Unicode simple folding, so "YES" and "yeſ" are yes too).
+  const answer = ((await stdin.readLine()) ?? "").trim().split(/\s+/)[0].toUpperCase();
+  return answer === "Y" || answer === "YES";
 }
 
 export const spec: CommandSpec = {
