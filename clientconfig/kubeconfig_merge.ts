@@ -8,9 +8,11 @@
 // - a context's conflict check looks its name up among the CLUSTERS (upstream's quirk): it is
 //   reported as a cluster conflict and renamed against cluster names; an existing context of the
 //   same name is otherwise replaced silently;
-// - renames are reported as `renamed cluster "a" -> "a-1"` (also `auth info`, `context`).
+// - renames are reported as `renamed cluster "a" -> "a-1"` (also `auth info`, `context`),
+//   names quoted as Go's %q does.
 
 import { entriesEqual, type JsonObject, type Kubeconfig } from "./kubeconfig.ts";
+import { goQuote } from "../gofmt/mod.ts";
 
 /** Component names as shown in conflict prompts. */
 export type Component = "cluster" | "auth" | "context";
@@ -38,8 +40,6 @@ function applyRenames(name: string, renames: Map<string, string>): string {
   for (const [from, to] of renames) out = out.replaceAll(from, to);
   return out;
 }
-
-const quote = (s: string) => JSON.stringify(s);
 
 /** Merges `incoming` into `target` in place. */
 export async function mergeKubeconfig(
@@ -87,17 +87,17 @@ export async function mergeKubeconfig(
 
   for (const [name, cluster] of incoming.clusters) {
     const to = clusterNames.get(name)!;
-    if (to !== name) await opts.report(`renamed cluster ${quote(name)} -> ${quote(to)}`);
+    if (to !== name) await opts.report(`renamed cluster ${goQuote(name)} -> ${goQuote(to)}`);
     target.clusters.set(to, cluster);
   }
   for (const [name, auth] of incoming.authInfos) {
     const to = authNames.get(name)!;
-    if (to !== name) await opts.report(`renamed auth info ${quote(name)} -> ${quote(to)}`);
+    if (to !== name) await opts.report(`renamed auth info ${goQuote(name)} -> ${goQuote(to)}`);
     target.authInfos.set(to, auth);
   }
   for (const [name, context] of incoming.contexts) {
     const to = contextNames.get(name)!;
-    if (to !== name) await opts.report(`renamed context ${quote(name)} -> ${quote(to)}`);
+    if (to !== name) await opts.report(`renamed context ${goQuote(name)} -> ${goQuote(to)}`);
     const copy: JsonObject = {
       ...context,
       // References to entries missing from the incoming file map to "" (as upstream).

@@ -123,3 +123,13 @@ Deno.test("quirk: a context name is checked against cluster names, not contexts"
   assertEquals(r2, { conflicts: [], lines: [] });
   assertEquals(plain.contexts.get("admin@prod")?.cluster, "prod");
 });
+
+Deno.test("rename reports quote names as Go's %q (\\x01, not JSON's \\u0001)", async () => {
+  const target = talos("p\x01", "https://a:6443", "c1");
+  const r = await merge(target, talos("p\x01", "https://b:6443", "c2"), "rename");
+  assertEquals(r.lines, [
+    'renamed cluster "p\\x01" -> "p\\x01-1"',
+    'renamed auth info "admin@p\\x01" -> "admin@p\\x01-1"',
+    'renamed context "admin@p\\x01" -> "admin@p\\x01-1"',
+  ]);
+});

@@ -6,6 +6,7 @@
 
 import type { RunContext } from "./spec.ts";
 import { UserError } from "../errors.ts";
+import { goQuote } from "../gofmt/mod.ts";
 import { errorText, openSession } from "../rpc/mod.ts";
 import { streamChunkError } from "../rpc/fanout.ts";
 import type { TalosClient } from "../rpc/client.ts";
@@ -135,7 +136,7 @@ export async function downloadKubeconfig(ctx: RunContext, o: KubeconfigOptions):
     onConflict: (component, name) => {
       if (o.force) return Promise.resolve("overwrite");
       if (!interactive) return Promise.resolve("rename");
-      return ask(ctx, `${component} ${JSON.stringify(name)} already exists`);
+      return ask(ctx, `${component} ${goQuote(name)} already exists`);
     },
   });
   await write(target.abs, target.path, encodeKubeconfig(existing));
