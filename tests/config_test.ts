@@ -241,3 +241,15 @@ Deno.test("an empty $TALOSCONFIG is ignored: ~/.talos/config is used, as talosct
   assertEquals([r.code, r.stderr], [0, ""]);
   assertStringIncludes(await Deno.readTextFile(`${tmp.path}/.talos/config`), "    x:\n");
 });
+
+Deno.test("config endpoint/node trim with Go's unicode.IsSpace: NEL is space, a BOM is not", async () => {
+  await using tmp = await tempDir();
+  const s = new Session(tmp.path);
+  await s.run(["config", "add", "a"]);
+  await s.run(["config", "context", "a"]);
+  await s.run(["config", "endpoint", "\u0085 e1\u3000", "\ufeffe2"]);
+  await s.run(["config", "node", "\tn1\u0085"]);
+  const { parseTalosconfig } = await import("../clientconfig/talosconfig.ts");
+  const a = parseTalosconfig(await Deno.readTextFile(s.file), "f").contexts.a;
+  assertEquals([a.endpoints, a.nodes], [["e1", "\ufeffe2"], ["n1"]]);
+});

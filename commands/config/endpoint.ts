@@ -2,7 +2,7 @@
 // current (or --context) context.
 
 import { type CommandSpec, minArgs } from "../spec.ts";
-import { editCurrentContext } from "./common.ts";
+import { editCurrentContext, goTrimSpace } from "./common.ts";
 
 export const spec: CommandSpec = {
   use: "endpoint <endpoint>...",
@@ -10,7 +10,7 @@ export const spec: CommandSpec = {
   short: "Replace the endpoints of the current context",
   args: minArgs(1),
   async run(ctx) {
-    const endpoints = ctx.args.map((a) => a.trim());
+    const endpoints = ctx.args.map(goTrimSpace);
     await editCurrentContext(ctx, (c) => {
       c.endpoints = endpoints;
     });

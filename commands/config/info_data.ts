@@ -3,6 +3,7 @@
 
 import { UserError } from "../../errors.ts";
 import type { TalosContext } from "../../clientconfig/talosconfig.ts";
+import { goTrimSpace } from "./common.ts";
 
 export interface ConfigInfo {
   context: string;
@@ -77,7 +78,7 @@ export async function configInfo(
     } catch (e) {
       throw new UserError((e as Error).message);
     }
-    const set = new Set(cert.subjectOrganizations.map((o) => o.trim()).filter((o) => o !== ""));
+    const set = new Set(cert.subjectOrganizations.map(goTrimSpace).filter((o) => o !== ""));
     roles = set.size > 0 ? [...set].sort() : null;
     certTTL = relTime(cert.notAfter, now);
     certNotAfter = cert.notAfter.toISOString().slice(0, 10);

@@ -2,14 +2,14 @@
 // current (or --context) context; no arguments clears them.
 
 import type { CommandSpec } from "../spec.ts";
-import { editCurrentContext } from "./common.ts";
+import { editCurrentContext, goTrimSpace } from "./common.ts";
 
 export const spec: CommandSpec = {
   use: "node <endpoint>...",
   aliases: ["nodes"],
   short: "Replace the default nodes of the current context",
   async run(ctx) {
-    const nodes = ctx.args.map((a) => a.trim());
+    const nodes = ctx.args.map(goTrimSpace);
     await editCurrentContext(ctx, (c) => {
       if (nodes.length > 0) c.nodes = nodes;
       else delete c.nodes;

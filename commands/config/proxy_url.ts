@@ -2,7 +2,7 @@
 // connects through.
 
 import { type CommandSpec, maxArgs } from "../spec.ts";
-import { contextData, editCurrentContext, open, requireContext } from "./common.ts";
+import { contextData, editCurrentContext, goTrimSpace, open, requireContext } from "./common.ts";
 
 export const spec: CommandSpec = {
   use: "proxy-url [url]",
@@ -21,7 +21,7 @@ argument, the current value is printed.`,
       await ctx.deps.io.stderr.write((contextData(cfg, ctx).proxyUrl ?? "") + "\n");
       return;
     }
-    const url = ctx.args[0].trim();
+    const url = goTrimSpace(ctx.args[0]);
     await editCurrentContext(ctx, (c) => {
       if (url !== "") c.proxyUrl = url;
       else delete c.proxyUrl;
