@@ -74,9 +74,18 @@ class Reader {
   }
 }
 
+// Contexts read without an endpoints list (key absent or null): the Go client's slice is nil,
+// which `config info -o json` prints as null rather than [].
+const NIL_ENDPOINTS = new WeakSet<TalosContext>();
+
+/** True when the file gave this context no endpoints list at all (Go: a nil slice). */
+export function endpointsUnset(ctx: TalosContext): boolean {
+  return NIL_ENDPOINTS.has(ctx) && ctx.endpoints.length === 0;
+}
+
 function readContext(r: Reader, node: unknown, name: string): TalosContext {
   const ctx: TalosContext = { endpoints: [] };
-  let target = "";
+  let target = "", listed = false;
   const where = `contexts.${name}`;
   for (const [k, v] of r.map(node, where) ?? []) {
     const field = `${where}.${k}`;
@@ -85,7 +94,11 @@ function readContext(r: Reader, node: unknown, name: string): TalosContext {
         target = r.str(v, field);
         break;
       case "endpoints":
-        ctx.endpoints = r.list(v, field) ?? [];
+        {
+          const eps = r.list(v, field);
+          listed = eps !== undefined;
+          ctx.endpoints = eps ?? [];
+        }
         break;
       case "nodes": {
         const nodes = r.list(v, field);
@@ -111,6 +124,7 @@ function readContext(r: Reader, node: unknown, name: string): TalosContext {
   }
   // The deprecated single `target` is folded into the endpoints, as the Go client does on read.
   if (target) ctx.endpoints.push(target);
+  else if (!listed) NIL_ENDPOINTS.add(ctx);
   return ctx;
 }
 

@@ -253,3 +253,19 @@ Deno.test("config endpoint/node trim with Go's unicode.IsSpace: NEL is space, a 
   const a = parseTalosconfig(await Deno.readTextFile(s.file), "f").contexts.a;
   assertEquals([a.endpoints, a.nodes], [["e1", "\ufeffe2"], ["n1"]]);
 });
+
+Deno.test("config info -o json: endpoints absent or null in the file print null (Go's nil slice), [] prints []", async () => {
+  await using tmp = await tempDir();
+  const s = new Session(tmp.path);
+  const cases: [string, unknown][] = [
+    ["{}", null],
+    ["{endpoints: }", null],
+    ["{endpoints: []}", []],
+    ["{target: t}", ["t"]],
+  ];
+  for (const [ctx, want] of cases) {
+    await Deno.writeTextFile(s.file, `context: a\ncontexts:\n  a: ${ctx}\n`);
+    const r = await s.run(["config", "info", "-o", "json"]);
+    assertEquals([r.code, JSON.parse(r.stdout).endpoints], [0, want], ctx);
+  }
+});

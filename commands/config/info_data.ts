@@ -56,6 +56,7 @@ export async function configInfo(
   c: TalosContext,
   now: Date,
 ): Promise<ConfigInfo> {
+  const { endpointsUnset } = await import("../../clientconfig/talosconfig.ts");
   let roles: string[] | null = null, certTTL = "", certNotAfter = "";
   if (c.crt) {
     const { base64Decode } = await import("../../clientconfig/talosconfig.ts");
@@ -86,7 +87,7 @@ export async function configInfo(
   return {
     context: contextName,
     nodes: c.nodes ?? null,
-    endpoints: c.endpoints ?? null,
+    endpoints: endpointsUnset(c) ? null : c.endpoints,
     roles,
     certTTL,
     certNotAfter,
