@@ -68,16 +68,44 @@ async function statOrNull(abs: string, shown: string): Promise<Deno.FileInfo | n
   }
 }
 
+function goErrno(err: unknown): string {
+  if (err instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (err instanceof Deno.errors.AlreadyExists) return "file exists";
+  if (err instanceof Deno.errors.NotADirectory) return "not a directory";
+  if (err instanceof Deno.errors.NotFound) return "no such file or directory";
+  return errorMessage(err);
+}
+
+/** Go's os.MkdirAll(path, 0755), errors worded as Go's (`mkdir <dir>: <reason>`). */
+async function mkdirAll(path: string, abs: (p: string) => string): Promise<void> {
+  const st = await Deno.stat(abs(path)).catch(() => null);
+  if (st !== null) {
+    if (st.isDirectory) return;
+    throw new KubeconfigPathError(`mkdir ${path}: not a directory`);
+  }
+  const parent = path.replace(/\/+$/, "").replace(/[^/]*$/, "");
+  if (parent.length > 1) await mkdirAll(parent.replace(/\/+$/, "") || "/", abs);
+  try {
+    await Deno.mkdir(abs(path), { mode: 0o755 });
+  } catch (err) {
+    const now = await Deno.lstat(abs(path)).catch(() => null);
+    if (now?.isDirectory) return;
+    throw new KubeconfigPathError(`mkdir ${path}: ${goErrno(err)}`);
+  }
+}
+
 /**
- * Resolves the file `talosctl kubeconfig` writes, without creating anything yet: no argument
- * means $KUBECONFIG or ~/.kube/config when merging, else the working directory; a directory
- * means `<dir>/kubeconfig`; an existing file needs --force or --merge; `-` is stdout.
+ * Resolves the file `talosctl kubeconfig` writes: no argument means $KUBECONFIG or
+ * ~/.kube/config when merging, else the working directory; a directory means
+ * `<dir>/kubeconfig`; an existing file needs --force or --merge; `-` is stdout. As talosctl,
+ * a path that does not exist gets its parent directories created here, before the download.
  */
 export async function resolveKubeconfigTarget(input: TargetInput): Promise<Target> {
   let path = input.arg ?? (input.merge ? singleKubeconfigPath(input.env, input.home) : input.cwd);
   path = cleanPath(path);
   const abs = (p: string) => isAbsolute(p) ? p : resolve(input.cwd, p);
   const first = await statOrNull(abs(path), path);
+  if (first === null) await mkdirAll(cleanPath(dirname(path)), abs);
   if (first?.isDirectory) path = join(path, "kubeconfig");
   const existing = first?.isDirectory ? await statOrNull(abs(path), path) : first;
   if (existing !== null && !(input.force || input.merge)) {

@@ -75,3 +75,18 @@ Deno.test("atomic write: mode 0600, parents created, symlinks followed, no temp 
   for await (const e of Deno.readDir(dir.path)) names.push(e.name);
   assertEquals(names.sort(), ["a", "link", "real"]);
 });
+
+Deno.test("a new target's parents are made at resolve time, before any download (Go's MkdirAll)", async () => {
+  await using dir = await tempDir();
+  const base = { env: {}, home: dir.path, cwd: dir.path, force: false, merge: true };
+  const t = await resolveKubeconfigTarget({ ...base, arg: "n/e/w/kc" });
+  assertEquals([t.path, t.merge], ["n/e/w/kc", false]);
+  assertEquals((await Deno.stat(`${dir.path}/n/e/w`)).isDirectory, true);
+  await assertRejects(() => Deno.stat(`${dir.path}/n/e/w/kc`));
+  // A dangling symlink in the way: Go's Mkdir fails with EEXIST and says which directory.
+  await Deno.symlink(`${dir.path}/nowhere`, `${dir.path}/link`);
+  await assertRejects(
+    () => resolveKubeconfigTarget({ ...base, arg: "link/kc" }),
+    "mkdir link: file exists",
+  );
+});
