@@ -3,9 +3,10 @@
 // client-go keeps a kubeconfig as maps of named clusters, users ("auth infos") and contexts; it
 // reads only the fields of its v1 schema (others are dropped) and writes them back through JSON,
 // so fields tagged `omitempty` disappear when empty, the others are always written, lists are
-// sorted by name and keys come out sorted. Entries here are kept in exactly that normalized
-// JSON form, so two entries are equal (in the sense of go-kubeconfig's merge) when their JSON
-// is equal.
+// sorted by name and keys come out sorted. Entries here are kept in that normalized JSON form,
+// except that an explicit empty []byte, list or map is kept until written (it is not nil for
+// reflect.DeepEqual), so two entries are equal (in the sense of go-kubeconfig's merge) when
+// their JSON is equal.
 
 import { emitYamlV2, type JsonObject, type JsonValue } from "./yamlv2.ts";
 
@@ -136,7 +137,15 @@ function toJson(v: unknown, where: string): JsonValue {
   return fail(where, "JSON-compatible data", v);
 }
 
-function normalizeField(f: Field, v: unknown, where: string): JsonValue | undefined {
+// Fields tagged `omitempty` are dropped from the output when empty, but an explicit empty
+// []byte, list or map is still not nil for reflect.DeepEqual: read mode keeps it (so merge
+// conflicts are detected as upstream), write mode drops it.
+function normalizeField(
+  f: Field,
+  v: unknown,
+  where: string,
+  write = false,
+): JsonValue | undefined {
   const keep = f.kind !== "extensions" && f.keep === true;
   if (v === null || v === undefined) {
     if (!keep) return undefined;
@@ -148,7 +157,7 @@ function normalizeField(f: Field, v: unknown, where: string): JsonValue | undefi
       return v === "" && !keep ? undefined : v;
     case "bytes": {
       const b64 = canonicalBase64(v, where);
-      return b64 === "" ? undefined : b64;
+      return b64 === "" && write ? undefined : b64;
     }
     case "bool":
       if (typeof v !== "boolean") fail(where, "true or false", v);
@@ -158,7 +167,7 @@ function normalizeField(f: Field, v: unknown, where: string): JsonValue | undefi
       const list = v.map((x, i) =>
         typeof x === "string" ? x : fail(`${where}[${i}]`, "a string", x)
       );
-      return list.length === 0 && !keep ? undefined : list;
+      return list.length === 0 && !keep && write ? undefined : list;
     }
     case "stringMap":
     case "stringsMap": {
@@ -169,11 +178,11 @@ function normalizeField(f: Field, v: unknown, where: string): JsonValue | undefi
           ? (typeof x === "string" ? x : fail(`${where}.${k}`, "a string", x))
           : normalizeField({ kind: "strings", keep: true }, x, `${where}.${k}`) ?? null;
       }
-      return Object.keys(out).length === 0 && !keep ? undefined : out;
+      return Object.keys(out).length === 0 && !keep && write ? undefined : out;
     }
     case "object": {
       if (!isObject(v)) fail(where, "a mapping", v);
-      const out = normalizeEntry(f.fields, v, where);
+      const out = normalizeEntry(f.fields, v, where, write);
       // client-go's defaulting: exec plugins of the older API versions may prompt by default.
       if (f.fields === EXEC && out.interactiveMode === undefined) {
         const legacy = [
@@ -188,7 +197,7 @@ function normalizeField(f: Field, v: unknown, where: string): JsonValue | undefi
       if (!Array.isArray(v)) fail(where, "a list", v);
       const list = v.map((x, i) =>
         isObject(x)
-          ? normalizeEntry(f.fields, x, `${where}[${i}]`)
+          ? normalizeEntry(f.fields, x, `${where}[${i}]`, write)
           : fail(`${where}[${i}]`, "a mapping", x)
       );
       return list.length === 0 && !keep ? undefined : list;
@@ -205,10 +214,15 @@ function normalizeField(f: Field, v: unknown, where: string): JsonValue | undefi
 }
 
 /** Keeps the schema's fields of `raw`, normalized; unknown fields are dropped, as client-go does. */
-function normalizeEntry(schema: Schema, raw: Record<string, unknown>, where: string): JsonObject {
+function normalizeEntry(
+  schema: Schema,
+  raw: Record<string, unknown>,
+  where: string,
+  write = false,
+): JsonObject {
   const out: JsonObject = {};
   for (const [key, f] of Object.entries(schema)) {
-    const v = normalizeField(f, raw[key], `${where}.${key}`);
+    const v = normalizeField(f, raw[key], `${where}.${key}`, write);
     if (v !== undefined) out[key] = v;
   }
   return out;
@@ -306,9 +320,10 @@ export async function parseKubeconfig(text: string): Promise<Kubeconfig> {
   return kubeconfigFromObject(doc);
 }
 
-function named(map: Map<string, JsonValue>, key: string): JsonValue {
+function named(map: Map<string, JsonObject>, key: string, schema: Schema): JsonValue {
   if (map.size === 0) return null;
-  return [...map].sort(([a], [b]) => compareNames(a, b)).map(([name, v]) => ({ name, [key]: v }));
+  return [...map].sort(([a], [b]) => compareNames(a, b))
+    .map(([name, v]) => ({ name, [key]: normalizeEntry(schema, v, name, true) }));
 }
 
 export interface EncodeOptions {
@@ -321,9 +336,9 @@ export function kubeconfigToObject(cfg: Kubeconfig, opts: EncodeOptions = {}): J
   const doc: JsonObject = {
     apiVersion: "v1",
     kind: "Config",
-    clusters: named(cfg.clusters, "cluster"),
-    contexts: named(cfg.contexts, "context"),
-    users: named(cfg.authInfos, "user"),
+    clusters: named(cfg.clusters, "cluster", CLUSTER),
+    contexts: named(cfg.contexts, "context", CONTEXT),
+    users: named(cfg.authInfos, "user", AUTH_INFO),
     "current-context": cfg.currentContext,
   };
   // `preferences` is written only when set (omitzero since client-go 0.34).

@@ -203,3 +203,29 @@ Deno.test("kubectl re-encodes our output byte for byte (interop)", async () => {
   const back = await parseKubeconfig(ours);
   assertEquals(encodeKubeconfig(back), ours);
 });
+
+Deno.test("DeepEqual rule: an explicit empty []byte, list or map differs from an absent one, yet is not written", async () => {
+  const head = "apiVersion: v1\nkind: Config\n";
+  const absent = await parseKubeconfig(
+    head + "clusters:\n- name: c\n  cluster:\n    server: https://a\n" +
+      "users:\n- name: u\n  user:\n    token: t\n",
+  );
+  const empty = await parseKubeconfig(
+    head +
+      'clusters:\n- name: c\n  cluster:\n    server: https://a\n    certificate-authority-data: ""\n' +
+      "users:\n- name: u\n  user:\n    token: t\n    as-groups: []\n    as-user-extra: {}\n",
+  );
+  const explicitNull = await parseKubeconfig(
+    head +
+      "clusters:\n- name: c\n  cluster:\n    server: https://a\n    certificate-authority-data: null\n" +
+      "users:\n- name: u\n  user:\n    token: t\n    as-groups: null\n",
+  );
+  // []byte{} / []string{} / map{} are not nil for reflect.DeepEqual: a merge conflict upstream.
+  assertEquals(entriesEqual(absent.clusters.get("c")!, empty.clusters.get("c")!), false);
+  assertEquals(entriesEqual(absent.authInfos.get("u")!, empty.authInfos.get("u")!), false);
+  // null decodes to nil, the same as an absent field.
+  assertEquals(entriesEqual(absent.clusters.get("c")!, explicitNull.clusters.get("c")!), true);
+  assertEquals(entriesEqual(absent.authInfos.get("u")!, explicitNull.authInfos.get("u")!), true);
+  // omitempty still drops them when written.
+  assertEquals(encodeKubeconfig(empty), encodeKubeconfig(absent));
+});
