@@ -90,3 +90,17 @@ Deno.test("a new target's parents are made at resolve time, before any download 
     "mkdir link: file exists",
   );
 });
+
+Deno.test("`-` is stdout only when not merging into an existing file named `-` (talosctl's order)", async () => {
+  await using dir = await tempDir();
+  const base = { env: {}, home: dir.path, cwd: dir.path, arg: "-" };
+  await Deno.writeTextFile(`${dir.path}/-`, "");
+  let t = await resolveKubeconfigTarget({ ...base, merge: true, force: false });
+  assertEquals([t.path, t.abs, t.merge, t.stdout], ["-", `${dir.path}/-`, true, false]);
+  await assertRejects(
+    () => resolveKubeconfigTarget({ ...base, merge: false, force: false }),
+    'kubeconfig file already exists, use --force to overwrite: "-"',
+  );
+  t = await resolveKubeconfigTarget({ ...base, merge: false, force: true });
+  assertEquals([t.merge, t.stdout], [false, true]);
+});

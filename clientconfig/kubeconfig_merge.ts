@@ -7,7 +7,9 @@
 //   the user renames (Talos names both `admin@<cluster>`);
 // - a context's conflict check looks its name up among the CLUSTERS (upstream's quirk): it is
 //   reported as a cluster conflict and renamed against cluster names; an existing context of the
-//   same name is otherwise replaced silently;
+//   same name is otherwise replaced silently. Seen in v0.1.0 and v0.1.1 (whose go.mod matches
+//   the go.sum hash Talos records); a later revision of merge.go checks the contexts instead
+//   (prompting "context"), and whether the pinned v0.1.2 has it could not be established;
 // - renames are reported as `renamed cluster "a" -> "a-1"` (also `auth info`, `context`),
 //   names quoted as Go's %q does.
 
