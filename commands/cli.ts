@@ -247,6 +247,63 @@ function addStub(
   });
 }
 
+/**
+ * cobra's stripFlags/argsMinusFirstX: whether a token takes the next argument as its value. A
+ * flag this level does not know is assumed to take one, as cobra assumes.
+ */
+function takesValue(token: string, flags: FlagSpec[]): boolean {
+  if (token.includes("=")) return false;
+  const f = token.startsWith("--")
+    ? flags.find((x) => `--${x.name}` === token)
+    : token.length === 2 && token[0] === "-"
+    ? flags.find((x) => x.short === token[1])
+    : undefined;
+  if (f) return f.kind !== "bool";
+  return token.startsWith("--") || (token.length === 2 && token[0] === "-");
+}
+
+/**
+ * Moves the command names to the front of argv the way cobra finds a command: flags may come
+ * before the subcommand (`talosctl -n 10.0.0.2 version`, `talosctl --talosconfig x config info`),
+ * and every level skips the values of the flags it sees. Commander then parses the rest at the
+ * command that owns the flags. Loads only the specs on the path (the ones that run anyway).
+ */
+async function routeArgs(argv: string[], root: CommandSpec): Promise<string[]> {
+  const help: FlagSpec = { name: "help", short: "h", kind: "bool", usage: "" };
+  const names: string[] = [];
+  let spec = root;
+  let inherited: FlagSpec[] = [];
+  let args = argv;
+  for (;;) {
+    const flags = [
+      ...withInherited([...(spec.flags ?? []), ...(spec.persistentFlags ?? [])], inherited),
+      help,
+    ];
+    let first = -1;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a === "--") break;
+      if (a.startsWith("-")) {
+        if (takesValue(a, flags)) i++;
+        continue;
+      }
+      if (a !== "") first = i;
+      break;
+    }
+    if (first < 0) break;
+    const name = args[first];
+    const entry = (spec.subcommands ?? []).find((e) =>
+      e.name === name || e.aliases?.includes(name)
+    );
+    if (!entry) break;
+    names.push(name);
+    args = [...args.slice(0, first), ...args.slice(first + 1)];
+    inherited = withInherited(spec.persistentFlags ?? [], inherited);
+    spec = await entry.load();
+  }
+  return [...names, ...args];
+}
+
 /** Runs argv against the tree rooted at `root`. Throws on failure. */
 export async function runCli(
   argv: string[],
@@ -264,7 +321,7 @@ export async function runCli(
   program.showSuggestionAfterError(false);
   populate(program, root, "talosctl", [], deps, state);
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(await routeArgs(argv, root), { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) {
       if (out.length > 0) await deps.io.stdout.write(out.join(""));

@@ -2,7 +2,7 @@
 
 import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "./assert.ts";
 import { readCsvRecord } from "../commands/flag_values.ts";
-import { assertGolden, run, transcript } from "./harness.ts";
+import { assertGolden, run, tempDir, transcript } from "./harness.ts";
 
 Deno.test("root help lists the implemented commands in talosctl's groups", async () => {
   const r = await run([]);
@@ -109,4 +109,22 @@ Deno.test("string-slice flags split as Go's encoding/csv, like pflag", () => {
     () => readCsvRecord('"a"b', f),
     'parse error on line 1, column 4: extraneous or missing " in quoted-field',
   );
+});
+
+Deno.test("flags may come before the subcommand, as cobra finds commands", async () => {
+  await using dir = await tempDir();
+  const tc = `${dir.path}/tc`;
+  let r = await run(["--talosconfig", tc, "config", "add", "a"]);
+  assertEquals([r.code, r.stderr], [0, ""]);
+  r = await run(["--talosconfig", tc, "config", "--context", "a", "endpoint", "10.0.0.1"]);
+  assertEquals([r.code, r.stderr], [1, "no context is set\n"]);
+  r = await run(["config", "--talosconfig", tc, "context", "a"]);
+  assertEquals([r.code, r.stderr], [0, ""]);
+  r = await run(["--talosconfig=" + tc, "config", "endpoint", "10.0.0.1"]);
+  assertEquals(r.code, 0);
+  r = await run(["-e", "10.9.9.9", "--talosconfig", tc, "config", "contexts"]);
+  assertStringIncludes(r.stdout, "*         a      10.0.0.1");
+  // A flag unknown at the root takes the next word as its value, so no command is found.
+  r = await run(["-i", "version"]);
+  assertEquals(r.stderr.split("\n")[0], "unknown shorthand flag: 'i' in -i");
 });
