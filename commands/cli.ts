@@ -9,13 +9,14 @@ import { goQuote } from "../gofmt/mod.ts";
 import { type HelpNode, helpString, suggestions, usageString } from "./help.ts";
 import type {
   ArgsRule,
+  Command as LoadedCommand,
   CommandEntry,
-  CommandSpec,
   FlagSpec,
   FlagValue,
   FlagValues,
   GlobalArgs,
 } from "./spec.ts";
+import { type CommandSpec, loadCommand } from "./spec.ts";
 
 /** Mutable state shared with the error reporter: the usage text of the command being run. */
 export interface CliState {
@@ -23,7 +24,7 @@ export interface CliState {
 }
 
 interface Built {
-  spec: CommandSpec;
+  spec: LoadedCommand;
   path: string;
   inherited: FlagSpec[];
   /** attribute name -> flag spec, for every flag registered on the commander command */
@@ -164,7 +165,7 @@ function withInherited(own: FlagSpec[], inherited: FlagSpec[]): FlagSpec[] {
 /** Fills a stub commander command from its (now loaded) spec. */
 function populate(
   cmd: CobraCommand,
-  spec: CommandSpec,
+  spec: LoadedCommand,
   path: string,
   inherited: FlagSpec[],
   deps: Deps,
@@ -242,7 +243,7 @@ function addStub(
   stub.description(entry.short);
   parent.hook("preSubcommand", async (_this, sub) => {
     if ((sub as Command) !== (stub as Command) || stub.built) return;
-    const spec = await entry.load();
+    const spec = await loadCommand(entry);
     populate(stub, spec, path, inherited, deps, state);
   });
 }
@@ -268,10 +269,10 @@ function takesValue(token: string, flags: FlagSpec[]): boolean {
  * and every level skips the values of the flags it sees. Commander then parses the rest at the
  * command that owns the flags. Loads only the specs on the path (the ones that run anyway).
  */
-async function routeArgs(argv: string[], root: CommandSpec): Promise<string[]> {
+async function routeArgs(argv: string[], root: LoadedCommand): Promise<string[]> {
   const help: FlagSpec = { name: "help", short: "h", kind: "bool", usage: "" };
   const names: string[] = [];
-  let spec = root;
+  let spec: CommandSpec = root;
   let inherited: FlagSpec[] = [];
   let args = argv;
   for (;;) {
@@ -307,7 +308,7 @@ async function routeArgs(argv: string[], root: CommandSpec): Promise<string[]> {
 /** Runs argv against the tree rooted at `root`. Throws on failure. */
 export async function runCli(
   argv: string[],
-  root: CommandSpec,
+  root: LoadedCommand,
   deps: Deps,
   state: CliState,
 ): Promise<void> {

@@ -32,8 +32,6 @@ Every new shell: add that line to your PowerShell profile.`,
 
 function shellSpec(shell: Shell): CommandSpec {
   return {
-    use: shell,
-    short: `Generate the completion script for ${shell}`,
     long: `Generate the completion script for ${shell}.\n\n${SETUP[shell]}`,
     args: noArgs,
     flags: [
@@ -53,8 +51,6 @@ function shellSpec(shell: Shell): CommandSpec {
 const shells: Shell[] = ["bash", "fish", "powershell", "zsh"];
 
 export const spec: CommandSpec = {
-  use: "completion",
-  short: "Generate the completion script for a shell (bash, zsh, fish or powershell)",
   long: `Generate the completion script for talosctl for a shell.
 The help of each subcommand tells how to load it.`,
   subcommands: shells.map((s): CommandEntry => ({

@@ -5,8 +5,6 @@ import { globalFlags } from "./global.ts";
 import { insecureFlags } from "./api_flags.ts";
 
 export const spec: CommandSpec = {
-  use: "dmesg",
-  short: "Show the kernel log of each node",
   args: noArgs,
   persistentFlags: globalFlags,
   flags: [

@@ -1,10 +1,10 @@
 // cobra-compatible help and usage text, rendered from command specs.
 
-import type { CommandEntry, CommandSpec, FlagSpec } from "./spec.ts";
+import type { Command, CommandEntry, FlagSpec } from "./spec.ts";
 import { goDuration } from "../rpc/render.ts";
 
 export interface HelpNode {
-  spec: CommandSpec;
+  spec: Command;
   /** "talosctl config add" */
   path: string;
   /** Local flags (own + own persistent), without -h/--help. */
@@ -73,10 +73,6 @@ const helpFlag = (name: string): FlagSpec => ({
   usage: `help for ${name}`,
 });
 
-function commandName(spec: CommandSpec): string {
-  return spec.use.split(" ")[0];
-}
-
 function listable(e: CommandEntry): boolean {
   return !e.hidden;
 }
@@ -84,7 +80,7 @@ function listable(e: CommandEntry): boolean {
 /** cobra's UsageString(). */
 export function usageString(node: HelpNode): string {
   const { spec, path } = node;
-  const name = commandName(spec);
+  const name = spec.name;
   const subs = (spec.subcommands ?? []).concat(node.extraCommands ?? []);
   const available = subs.filter(listable);
   const parentPath = path.split(" ").slice(0, -1).join(" ");

@@ -4,8 +4,7 @@ import { helpString, usageString } from "./help.ts";
 import type { CommandSpec } from "./spec.ts";
 
 export const spec: CommandSpec = {
-  use: "help [command]",
-  short: "Help about any command",
+  use: "[command]",
   long: `Shows the help of any command.
 Type talosctl help [path to command], e.g. "talosctl help config add", for the details.`,
   async run(ctx) {

@@ -5,8 +5,7 @@ import { bool, type CommandSpec, maxArgs, str } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 
 export const spec: CommandSpec = {
-  use: "kubeconfig [local-path]",
-  short: "Fetch an admin kubeconfig for the cluster from a node",
+  use: "[local-path]",
   long: `Fetches an admin kubeconfig for the cluster from one node.
 With --merge (the default) it is merged into [local-path], or else into $KUBECONFIG
 (a single file) or ~/.kube/config; entries that exist with other content are renamed

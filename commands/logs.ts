@@ -5,8 +5,7 @@ import { globalFlags } from "./global.ts";
 import { insecureFlags } from "./api_flags.ts";
 
 export const spec: CommandSpec = {
-  use: "logs <service name>",
-  short: "Show the log of a service, or of a container with -k",
+  use: "<service name>",
   args: exactArgs(1),
   persistentFlags: globalFlags,
   flags: [

@@ -1,6 +1,6 @@
 // The root of the command tree. Entries are lazy: a command's module loads only when it runs.
 
-import type { CommandEntry, CommandSpec } from "./spec.ts";
+import type { Command, CommandEntry } from "./spec.ts";
 
 const entries: CommandEntry[] = [
   {
@@ -77,7 +77,8 @@ const entries: CommandEntry[] = [
   },
 ];
 
-export const root: CommandSpec = {
+export const root: Command = {
+  name: "talosctl",
   use: "talosctl",
   short: "Command-line client for Talos Linux: manage nodes, machine configs and clusters",
   groups: [

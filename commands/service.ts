@@ -5,9 +5,7 @@ import { globalFlags } from "./global.ts";
 import { insecureFlags } from "./api_flags.ts";
 
 export const spec: CommandSpec = {
-  use: "service [<id> [start|stop|restart|status]]",
-  aliases: ["services"],
-  short: "List services, show one service's state, or start, stop or restart it",
+  use: "[<id> [start|stop|restart|status]]",
   long: `Without arguments, lists every service of each node with its state and health.
 With a service ID, shows that service in detail (the 'status' action, which is the default);
 the actions 'start', 'stop' and 'restart' change its state.`,

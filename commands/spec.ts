@@ -65,11 +65,14 @@ export interface RunContext {
   path: string;
 }
 
+/**
+ * What a command module declares. Its name, aliases, short text and visibility are declared once,
+ * in the parent's `CommandEntry` (needed to list and route it without loading the module);
+ * `loadCommand` joins the two.
+ */
 export interface CommandSpec {
-  /** cobra-style use line without the command path: "add <context>" */
-  use: string;
-  aliases?: string[];
-  short: string;
+  /** The use line after the command's name: "<context>" for "add <context>". */
+  use?: string;
   long?: string;
   example?: string;
   /** Argument-count rule; default: any for leaf commands. */
@@ -77,7 +80,6 @@ export interface CommandSpec {
   flags?: FlagSpec[];
   /** Flags inherited by every subcommand (cobra persistent flags). */
   persistentFlags?: FlagSpec[];
-  hidden?: boolean;
   run?: (ctx: RunContext) => Promise<void>;
   subcommands?: CommandEntry[];
   /** Help group titles, in order, for the subcommand listing. */
@@ -92,6 +94,29 @@ export interface CommandEntry {
   group?: string;
   hidden?: boolean;
   load: () => Promise<CommandSpec>;
+}
+
+/** A loaded command: its module's spec with the entry's name, short text and aliases. */
+export interface Command extends CommandSpec {
+  name: string;
+  /** cobra's Use: "add <context>". */
+  use: string;
+  short: string;
+  aliases?: string[];
+  hidden?: boolean;
+}
+
+/** Loads the module behind `entry` and joins it with what the entry declares. */
+export async function loadCommand(entry: CommandEntry): Promise<Command> {
+  const spec = await entry.load();
+  return {
+    ...spec,
+    name: entry.name,
+    use: spec.use ? `${entry.name} ${spec.use}` : entry.name,
+    short: entry.short,
+    aliases: entry.aliases,
+    hidden: entry.hidden,
+  };
 }
 
 /** Typed access to flag values. */

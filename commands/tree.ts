@@ -1,11 +1,17 @@
 // Walking the command tree: resolving a command path (for `help`) and loading every command
 // (for shell completion and the README table). Loading is lazy everywhere else.
 
-import type { CommandEntry, CommandSpec, FlagSpec } from "./spec.ts";
+import {
+  type Command,
+  type CommandEntry,
+  type CommandSpec,
+  type FlagSpec,
+  loadCommand,
+} from "./spec.ts";
 
 export interface TreeNode {
   entry: CommandEntry;
-  spec: CommandSpec;
+  spec: Command;
   /** "talosctl config add" */
   path: string;
   /** Persistent flags inherited from ancestors (as cobra merges them). */
@@ -25,7 +31,7 @@ export function allFlags(node: { spec: CommandSpec; inherited: FlagSpec[] }): Fl
   return [...own, ...node.inherited.filter((f) => !own.some((o) => o.name === f.name))];
 }
 
-export function rootEntry(root: CommandSpec): CommandEntry {
+export function rootEntry(root: Command): CommandEntry {
   return { name: "talosctl", short: root.short, load: () => Promise.resolve(root) };
 }
 
@@ -40,7 +46,7 @@ export function findEntry(spec: CommandSpec, word: string): CommandEntry | undef
  * and the words left over.
  */
 export async function resolvePath(
-  root: CommandSpec,
+  root: Command,
   words: string[],
 ): Promise<{ node: Omit<TreeNode, "children">; rest: string[] }> {
   let node: Omit<TreeNode, "children"> = {
@@ -53,7 +59,7 @@ export async function resolvePath(
   for (; i < words.length; i++) {
     const entry = findEntry(node.spec, words[i]);
     if (!entry) break;
-    const spec = await entry.load();
+    const spec = await loadCommand(entry);
     node = {
       entry,
       spec,
@@ -65,17 +71,17 @@ export async function resolvePath(
 }
 
 /** Loads the whole tree (every command module). */
-export async function loadTree(root: CommandSpec): Promise<TreeNode> {
+export async function loadTree(root: Command): Promise<TreeNode> {
   async function visit(
     entry: CommandEntry,
-    spec: CommandSpec,
+    spec: Command,
     path: string,
     inherited: FlagSpec[],
   ): Promise<TreeNode> {
     const passDown = childInherited(spec, inherited);
     const children: TreeNode[] = [];
     for (const e of spec.subcommands ?? []) {
-      children.push(await visit(e, await e.load(), `${path} ${e.name}`, passDown));
+      children.push(await visit(e, await loadCommand(e), `${path} ${e.name}`, passDown));
     }
     return { entry, spec, path, inherited, children };
   }

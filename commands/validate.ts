@@ -7,8 +7,6 @@ import { UserError } from "../errors.ts";
 import { readInputFile } from "./files.ts";
 
 export const spec: CommandSpec = {
-  use: "validate",
-  short: "Check a machine config file for errors",
   args: noArgs,
   flags: [
     { name: "config", short: "c", kind: "string", usage: "machine config file to check" },

@@ -20,8 +20,6 @@ function clientBlock(): string {
 }
 
 export const spec: CommandSpec = {
-  use: "version",
-  short: "Print the client version and, unless --client is given, the version of each node",
   args: noArgs,
   persistentFlags: globalFlags,
   flags: [

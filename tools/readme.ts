@@ -31,7 +31,7 @@ function usePath(n: TreeNode): string {
 
 function hiddenPath(tree: TreeNode, node: TreeNode): boolean {
   const walk = (n: TreeNode, hidden: boolean): boolean | undefined => {
-    const h = hidden || !!n.entry.hidden || !!n.spec.hidden;
+    const h = hidden || !!n.spec.hidden;
     if (n === node) return h;
     for (const c of n.children) {
       const r = walk(c, h);

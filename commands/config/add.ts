@@ -23,8 +23,7 @@ async function readBase64(ctx: RunContext, path: string, what: string): Promise<
 }
 
 export const spec: CommandSpec = {
-  use: "add <context>",
-  short: "Add a context (replacing any context of the same name)",
+  use: "<context>",
   args: exactArgs(1),
   flags: [
     { name: "ca", kind: "string", usage: "path of the CA certificate (PEM) to trust" },

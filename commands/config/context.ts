@@ -4,9 +4,7 @@ import { type CommandSpec, exactArgs } from "../spec.ts";
 import { lib, requireContext, wrap } from "./common.ts";
 
 export const spec: CommandSpec = {
-  use: "context <context>",
-  aliases: ["use-context"],
-  short: "Switch to another context",
+  use: "<context>",
   args: exactArgs(1),
   async run(ctx) {
     const name = ctx.args[0];

@@ -4,9 +4,6 @@ import type { CommandSpec } from "../spec.ts";
 import { open, tabwrite } from "./common.ts";
 
 export const spec: CommandSpec = {
-  use: "contexts",
-  aliases: ["get-contexts"],
-  short: "List the contexts, marking the current one",
   async run(ctx) {
     const { cfg } = await open(ctx);
     const rows = [["CURRENT", "NAME", "ENDPOINTS", "NODES"]];

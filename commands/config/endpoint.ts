@@ -5,9 +5,7 @@ import { type CommandSpec, minArgs } from "../spec.ts";
 import { editCurrentContext, goTrimSpace } from "./common.ts";
 
 export const spec: CommandSpec = {
-  use: "endpoint <endpoint>...",
-  aliases: ["endpoints"],
-  short: "Replace the endpoints of the current context",
+  use: "<endpoint>...",
   args: minArgs(1),
   async run(ctx) {
     const endpoints = ctx.args.map(goTrimSpace);

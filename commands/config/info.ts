@@ -5,8 +5,6 @@ import { type CommandSpec, noArgs, str } from "../spec.ts";
 import { contextData, open, requireContext } from "./common.ts";
 
 export const spec: CommandSpec = {
-  use: "info",
-  short: "Show the current context: nodes, endpoints, roles and certificate expiry",
   args: noArgs,
   flags: [
     {

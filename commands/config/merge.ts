@@ -27,8 +27,7 @@ export function mergeTalosconfig(into: Talosconfig, from: Talosconfig): [string,
 }
 
 export const spec: CommandSpec = {
-  use: "merge <from>",
-  short: "Merge the contexts of another talosconfig into this one",
+  use: "<from>",
   long: "Contexts whose names are already taken are added under a new name (name-1, name-2, ...).",
   args: minArgs(1),
   async run(ctx) {

@@ -3,7 +3,6 @@
 import type { CommandEntry, CommandSpec } from "../spec.ts";
 import { globalFlags } from "../global.ts";
 
-// Keep the short texts in step with each command's spec.short (tests/config_test.ts checks).
 const entries: CommandEntry[] = [
   {
     name: "add",
@@ -62,8 +61,6 @@ const entries: CommandEntry[] = [
 ];
 
 export const spec: CommandSpec = {
-  use: "config",
-  short: "Edit and inspect talosconfig, the client configuration",
   persistentFlags: globalFlags,
   subcommands: entries,
 };

@@ -7,8 +7,7 @@ import { type CommandSpec, rangeArgs } from "../spec.ts";
 const HOUR = 3_600_000;
 
 export const spec: CommandSpec = {
-  use: "new [<path>]",
-  short: "Have a node issue a client certificate and write it as a new talosconfig",
+  use: "[<path>]",
   args: rangeArgs(0, 1),
   flags: [
     {

@@ -5,9 +5,7 @@ import type { CommandSpec } from "../spec.ts";
 import { editCurrentContext, goTrimSpace } from "./common.ts";
 
 export const spec: CommandSpec = {
-  use: "node <endpoint>...",
-  aliases: ["nodes"],
-  short: "Replace the default nodes of the current context",
+  use: "<endpoint>...",
   async run(ctx) {
     const nodes = ctx.args.map(goTrimSpace);
     await editCurrentContext(ctx, (c) => {

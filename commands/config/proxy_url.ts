@@ -5,8 +5,7 @@ import { type CommandSpec, maxArgs } from "../spec.ts";
 import { contextData, editCurrentContext, goTrimSpace, open, requireContext } from "./common.ts";
 
 export const spec: CommandSpec = {
-  use: "proxy-url [url]",
-  short: "Show, set or clear the proxy URL of the current context",
+  use: "[url]",
   long: `Show, set or clear the proxy URL of the current context.
 
 The URL scheme is socks5, http or https; "direct" connects without any proxy, ignoring the

@@ -33,8 +33,7 @@ async function confirm(ctx: RunContext, question: string): Promise<boolean> {
 }
 
 export const spec: CommandSpec = {
-  use: "remove <context>",
-  short: "Remove the contexts matching a pattern (* matches anything)",
+  use: "<context>",
   args: exactArgs(1),
   flags: [
     { name: "noconfirm", short: "y", kind: "bool", usage: "remove without asking" },

@@ -3,8 +3,6 @@
 import { type CommandSpec, noArgs } from "../spec.ts";
 
 export const spec: CommandSpec = {
-  use: "members",
-  short: "List the members of the etcd cluster",
   args: noArgs,
   async run(ctx) {
     const { nodeTable } = await import("./node_table.ts");

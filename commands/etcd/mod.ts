@@ -22,8 +22,6 @@ const entries: CommandEntry[] = [
 ];
 
 export const spec: CommandSpec = {
-  use: "etcd",
-  short: "Inspect etcd members and status, save snapshots",
   persistentFlags: globalFlags,
   subcommands: entries,
 };

@@ -6,8 +6,7 @@
 import { type CommandSpec, exactArgs } from "../spec.ts";
 
 export const spec: CommandSpec = {
-  use: "snapshot <path>",
-  short: "Save a snapshot of the node's etcd database to a file",
+  use: "<path>",
   args: exactArgs(1),
   async run(ctx) {
     const { saveSnapshot } = await import("./snapshot_save.ts");

@@ -3,8 +3,6 @@
 import { type CommandSpec, noArgs } from "../spec.ts";
 
 export const spec: CommandSpec = {
-  use: "status",
-  short: "Show the status of the etcd member on each node",
   long:
     "Reports, for every node given, its etcd member: database size, leader, raft indexes and errors.\nTarget all control plane nodes to see the whole cluster.",
   args: noArgs,

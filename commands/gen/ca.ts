@@ -6,8 +6,6 @@ import { ensureWritable, writeOutputFile } from "../files.ts";
 import { requireFlags } from "./required.ts";
 
 export const spec: CommandSpec = {
-  use: "ca",
-  short: "Create a self-signed X.509 CA certificate and key",
   args: noArgs,
   flags: [
     {

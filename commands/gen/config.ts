@@ -127,10 +127,9 @@ https://10.0.0.2:6443. A cluster with one control plane node can use that node's
 port 6443, the API server's port. With several control plane nodes, put a load balancer in
 front of them and give its address and port.`;
 
-export function genConfigSpec(name: string, withFlags: boolean): CommandSpec {
+export function genConfigSpec(withFlags: boolean): CommandSpec {
   return {
-    use: `${name} <cluster name> <cluster endpoint>`,
-    short: "Write machine configs and a talosconfig for a new cluster",
+    use: "<cluster name> <cluster endpoint>",
     long: LONG,
     args: exactArgs(2),
     flags: withFlags ? genConfigFlags : [],
@@ -141,4 +140,4 @@ export function genConfigSpec(name: string, withFlags: boolean): CommandSpec {
   };
 }
 
-export const spec: CommandSpec = genConfigSpec("config", true);
+export const spec: CommandSpec = genConfigSpec(true);

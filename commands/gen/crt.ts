@@ -12,8 +12,6 @@ const wrap = (prefix: string) => (e: unknown): never => {
 };
 
 export const spec: CommandSpec = {
-  use: "crt",
-  short: "Sign a CSR with a CA, producing an X.509 certificate",
   args: noArgs,
   flags: [
     { name: "name", kind: "string", usage: "base name of the output file (written as <name>.crt)" },

@@ -7,8 +7,6 @@ import { readInputFile, writeOutputFile } from "../files.ts";
 import { requireFlags } from "./required.ts";
 
 export const spec: CommandSpec = {
-  use: "csr",
-  short: "Create a certificate signing request for a private key",
   args: noArgs,
   flags: [
     {

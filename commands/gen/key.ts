@@ -5,8 +5,6 @@ import { writeOutputFile } from "../files.ts";
 import { requireFlags } from "./required.ts";
 
 export const spec: CommandSpec = {
-  use: "key",
-  short: "Write a new Ed25519 private key in PEM form",
   args: noArgs,
   flags: [{
     name: "name",

@@ -10,8 +10,6 @@ import { requireFlags } from "./required.ts";
 const DEFAULT_VALIDITY_MS = 24 * 3600_000;
 
 export const spec: CommandSpec = {
-  use: "keypair",
-  short: "Create a self-signed Ed25519 certificate and its key",
   args: noArgs,
   flags: [
     {

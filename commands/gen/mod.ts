@@ -41,8 +41,6 @@ const entries: CommandEntry[] = [
 ];
 
 export const spec: CommandSpec = {
-  use: "gen",
-  short: "Generate machine configs, secrets bundles, keys and certificates",
   persistentFlags: [
     { name: "force", short: "f", kind: "bool", usage: "overwrite files that already exist" },
   ],

@@ -61,8 +61,6 @@ async function fromKubernetesPki(ctx: RunContext, dir: string) {
 }
 
 export const spec: CommandSpec = {
-  use: "secrets",
-  short: "Write a secrets bundle (CAs, keys, tokens) for later config generation",
   args: noArgs,
   flags: [
     {

@@ -4,4 +4,4 @@
 import { genConfigSpec } from "../gen/config.ts";
 import type { CommandSpec } from "../spec.ts";
 
-export const spec: CommandSpec = genConfigSpec("gen", false);
+export const spec: CommandSpec = genConfigSpec(false);

@@ -16,8 +16,5 @@ const entries: CommandEntry[] = [
 ];
 
 export const spec: CommandSpec = {
-  use: "machineconfig",
-  aliases: ["mc"],
-  short: "Machine configuration operations (generate, patch)",
   subcommands: entries,
 };

@@ -27,8 +27,7 @@ async function writeOutput(deps: Deps, path: string, text: string): Promise<void
 }
 
 export const spec: CommandSpec = {
-  use: "patch <machineconfig-file>",
-  short: "Apply patches to a machine config file",
+  use: "<machineconfig-file>",
   args: exactArgs(1),
   flags: [
     {
