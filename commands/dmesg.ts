@@ -1,6 +1,6 @@
 // `talosctl dmesg`: the kernel ring buffer of every node, each record prefixed by its node.
 
-import { bool, type CommandSpec, list, noArgs } from "./spec.ts";
+import { bool, type CommandSpec, noArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 import { insecureFlags } from "./api_flags.ts";
 
@@ -22,26 +22,22 @@ export const spec: CommandSpec = {
     ...insecureFlags,
   ],
   async run(ctx) {
-    const { openSession, streamNodes } = await import("../rpc/mod.ts");
-    const { throwJoined } = await import("../rpc/render.ts");
-    const session = await openSession(ctx, {
-      insecure: bool(ctx, "insecure"),
-      certFingerprints: list(ctx, "cert-fingerprint"),
-    });
+    const { openSession, throwJoined } = await import("./kit.ts");
+    const session = await openSession(ctx);
     const req = { follow: bool(ctx, "follow"), tail: bool(ctx, "tail") };
     const out = ctx.deps.io.stdout;
     const enc = new TextEncoder();
-    const errors = await streamNodes(session.nodes, (node) => {
-      const { client, options } = session.forNode(node);
-      return client.machine.dmesg(req, options);
-    }, async (node, m) => {
-      if (m.bytes.length === 0) return;
-      const prefix = enc.encode(`${node}: `);
-      const buf = new Uint8Array(prefix.length + m.bytes.length);
-      buf.set(prefix);
-      buf.set(m.bytes, prefix.length);
-      await out.write(buf);
-    });
+    const errors = await session.stream(
+      ({ client, options }) => client.machine.dmesg(req, options),
+      async (node, m) => {
+        if (m.bytes.length === 0) return;
+        const prefix = enc.encode(`${node}: `);
+        const buf = new Uint8Array(prefix.length + m.bytes.length);
+        buf.set(prefix);
+        buf.set(m.bytes, prefix.length);
+        await out.write(buf);
+      },
+    );
     throwJoined(errors);
   },
 };

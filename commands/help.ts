@@ -1,7 +1,7 @@
 // cobra-compatible help and usage text, rendered from command specs.
 
 import type { Command, CommandEntry, FlagSpec } from "./spec.ts";
-import { goDuration } from "../rpc/render.ts";
+import { goDuration } from "../gofmt/text.ts";
 
 export interface HelpNode {
   spec: Command;

@@ -7,11 +7,14 @@
 import type { RunContext } from "./spec.ts";
 import { UserError } from "../errors.ts";
 import { goQuote } from "../gofmt/mod.ts";
-import { errorText, openSession } from "../rpc/mod.ts";
-import { streamChunkError } from "../rpc/fanout.ts";
-import type { TalosClient } from "../rpc/client.ts";
+import {
+  errorText,
+  isDialFailure,
+  openSession,
+  streamChunkError,
+  type TalosClient,
+} from "./kit.ts";
 import type { CallOptions } from "@connectrpc/connect";
-import { isDialFailure } from "../rpc/transport.ts";
 import { extractFileFromTarGz } from "../clientconfig/targz.ts";
 import { encodeKubeconfig, parseKubeconfig } from "../clientconfig/kubeconfig.ts";
 import { type Decision, mergeKubeconfig } from "../clientconfig/kubeconfig_merge.ts";

@@ -1,6 +1,6 @@
 // `talosctl logs <service name>`: a service's (or, with -k, a container's) log from every node.
 
-import { bool, type CommandSpec, exactArgs, int, list } from "./spec.ts";
+import { bool, type CommandSpec, exactArgs, int } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 import { insecureFlags } from "./api_flags.ts";
 
@@ -27,13 +27,9 @@ export const spec: CommandSpec = {
     ...insecureFlags,
   ],
   async run(ctx) {
-    const { openSession, streamNodes } = await import("../rpc/mod.ts");
-    const { throwJoined } = await import("../rpc/render.ts");
+    const { openSession, throwJoined } = await import("./kit.ts");
     const { ContainerDriver } = await import("../gen/common/common_pb.ts");
-    const session = await openSession(ctx, {
-      insecure: bool(ctx, "insecure"),
-      certFingerprints: list(ctx, "cert-fingerprint"),
-    });
+    const session = await openSession(ctx);
     const k8s = bool(ctx, "kubernetes");
     const req = {
       namespace: k8s ? "k8s.io" : "system",
@@ -54,18 +50,18 @@ export const spec: CommandSpec = {
       buf[buf.length - 1] = 10;
       return out.write(buf);
     };
-    const errors = await streamNodes(session.nodes, (node) => {
-      const { client, options } = session.forNode(node);
-      return client.machine.logs(req, options);
-    }, async (node, m) => {
-      const prev = pending.get(node);
-      let buf = prev ? concat(prev, m.bytes) : m.bytes;
-      for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10)) {
-        await emit(node, buf.subarray(0, nl));
-        buf = buf.subarray(nl + 1);
-      }
-      pending.set(node, buf.slice());
-    });
+    const errors = await session.stream(
+      ({ client, options }) => client.machine.logs(req, options),
+      async (node, m) => {
+        const prev = pending.get(node);
+        let buf = prev ? concat(prev, m.bytes) : m.bytes;
+        for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10)) {
+          await emit(node, buf.subarray(0, nl));
+          buf = buf.subarray(nl + 1);
+        }
+        pending.set(node, buf.slice());
+      },
+    );
     for (const node of [...pending.keys()].sort()) {
       const rest = pending.get(node)!;
       if (rest.length > 0) await emit(node, rest);

@@ -1,14 +1,19 @@
 // The body of `service`: list, status of one service, or start/stop/restart, one call per node.
 
-import { bool, list, type RunContext } from "./spec.ts";
+import type { RunContext } from "./spec.ts";
 import type { ServiceInfo } from "../gen/machine/machine_pb.ts";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { Metadata } from "../gen/common/common_pb.ts";
-import { openSession, type Session } from "../rpc/mod.ts";
-import { unaryNodes } from "../rpc/unary.ts";
-import { goQuote } from "../gofmt/mod.ts";
-import { goDurationSeconds, tabwrite, throwJoined } from "../rpc/render.ts";
-import { UserError } from "../errors.ts";
+import {
+  goDurationSeconds,
+  goQuote,
+  type NodeTarget,
+  openSession,
+  type Session,
+  tabwrite,
+  throwJoined,
+  UserError,
+} from "./kit.ts";
 
 function health(s: ServiceInfo): string {
   if (s.health?.unknown) return "?";
@@ -20,30 +25,26 @@ function since(ctx: RunContext, ts: Parameters<typeof timestampDate>[0] | undefi
   return goDurationSeconds(ctx.deps.now().getTime() - timestampDate(ts).getTime());
 }
 
-/** One call per node, as talosctl's multiplexer: replies handled as they arrive. */
+/** One call per node, as talosctl's multiplexer: each reply message handled as it arrives. */
 function eachNode<E extends { metadata?: Metadata }>(
   session: Session,
-  call: (node: string) => Promise<{ messages: E[] }>,
+  call: (t: NodeTarget) => Promise<{ messages: E[] }>,
   onMessage: (node: string, m: E) => void,
 ): Promise<Error[]> {
-  return unaryNodes(session.nodes, call, (node, messages) => {
+  return session.unary(call, (node, messages) => {
     for (const msg of messages) onMessage(node, msg);
   });
 }
 
 export async function runService(ctx: RunContext): Promise<void> {
   const [id = "", action = "status"] = ctx.args;
-  const session = await openSession(ctx, {
-    insecure: bool(ctx, "insecure"),
-    certFingerprints: list(ctx, "cert-fingerprint"),
-  });
+  const session = await openSession(ctx);
   const out = ctx.deps.io.stdout;
-  const m = (node: string) => session.forNode(node);
   if (action === "status" && id === "") {
     let text = "NODE\tSERVICE\tSTATE\tHEALTH\tLAST CHANGE\tLAST EVENT\n";
     const errors = await eachNode(
       session,
-      (n) => m(n).client.machine.serviceList({}, m(n).options),
+      ({ client, options }) => client.machine.serviceList({}, options),
       (node, msg) => {
         for (const s of msg.services) {
           const last = s.events?.events.at(-1);
@@ -62,7 +63,7 @@ export async function runService(ctx: RunContext): Promise<void> {
     let found = false;
     const errors = await eachNode(
       session,
-      (n) => m(n).client.machine.serviceList({}, m(n).options),
+      ({ client, options }) => client.machine.serviceList({}, options),
       (node, msg) => {
         for (const s of msg.services.filter((x) => x.id === id)) {
           found = true;
@@ -83,10 +84,10 @@ export async function runService(ctx: RunContext): Promise<void> {
     return throwJoined(errors);
   }
   type ActionReply = { messages: { metadata?: Metadata; resp: string }[] };
-  const calls: Record<string, (n: string) => Promise<ActionReply>> = {
-    start: (n) => m(n).client.machine.serviceStart({ id }, m(n).options),
-    stop: (n) => m(n).client.machine.serviceStop({ id }, m(n).options),
-    restart: (n) => m(n).client.machine.serviceRestart({ id }, m(n).options),
+  const calls: Record<string, (t: NodeTarget) => Promise<ActionReply>> = {
+    start: ({ client, options }) => client.machine.serviceStart({ id }, options),
+    stop: ({ client, options }) => client.machine.serviceStop({ id }, options),
+    restart: ({ client, options }) => client.machine.serviceRestart({ id }, options),
   };
   if (!Object.hasOwn(calls, action)) {
     throw new UserError(`unsupported service action: ${goQuote(action)}`);

@@ -3,38 +3,34 @@
 // carrying in-band errors) are reported at the end, exit 1.
 
 import { toJsonString } from "@bufbuild/protobuf";
-import { bool, list, type RunContext } from "./spec.ts";
+import type { RunContext } from "./spec.ts";
 import { VersionSchema } from "../gen/machine/machine_pb.ts";
-import { openSession } from "../rpc/mod.ts";
-import { unaryNodes } from "../rpc/unary.ts";
-import { throwJoined } from "../rpc/render.ts";
+import { openSession, throwJoined } from "./kit.ts";
 
 export async function serverVersions(ctx: RunContext, json: boolean): Promise<void> {
-  const session = await openSession(ctx, {
-    insecure: bool(ctx, "insecure"),
-    certFingerprints: list(ctx, "cert-fingerprint"),
-  });
+  const session = await openSession(ctx);
   const out = ctx.deps.io.stdout;
-  const errors = await unaryNodes(session.nodes, (node) => {
-    const { client, options } = session.forNode(node);
-    return client.machine.version({}, options);
-  }, async (node, messages) => {
-    let text = "";
-    for (const m of messages) {
-      if (json) {
-        text += toJsonString(VersionSchema, m) + "\n";
-        continue;
+  const errors = await session.unary(
+    ({ client, options }) => client.machine.version({}, options),
+    async (node, messages) => {
+      let text = "";
+      for (const m of messages) {
+        if (json) {
+          text += toJsonString(VersionSchema, m) + "\n";
+          continue;
+        }
+        const v = m.version;
+        text += `\tNODE:        ${node}\n` +
+          `\tTag:         ${v?.tag ?? ""}\n` +
+          `\tSHA:         ${v?.sha ?? ""}\n` +
+          `\tBuilt:       ${v?.built ?? ""}\n` +
+          `\tGo version:  ${v?.goVersion ?? ""}\n` +
+          `\tOS/Arch:     ${v?.os ?? ""}/${v?.arch ?? ""}\n` +
+          `\tEnabled:     ${m.features?.rbac ? "RBAC" : ""}\n`;
       }
-      const v = m.version;
-      text += `\tNODE:        ${node}\n` +
-        `\tTag:         ${v?.tag ?? ""}\n` +
-        `\tSHA:         ${v?.sha ?? ""}\n` +
-        `\tBuilt:       ${v?.built ?? ""}\n` +
-        `\tGo version:  ${v?.goVersion ?? ""}\n` +
-        `\tOS/Arch:     ${v?.os ?? ""}/${v?.arch ?? ""}\n` +
-        `\tEnabled:     ${m.features?.rbac ? "RBAC" : ""}\n`;
-    }
-    await out.write(text);
-  }, "error getting version from node");
+      await out.write(text);
+    },
+    "error getting version from node",
+  );
   throwJoined(errors);
 }

@@ -1,43 +1,10 @@
-// Client-side fan-out: one call per node with `node` metadata, bounded concurrency, results and
-// errors reported per node in the order the nodes were given (talosctl >= 1.14 semantics).
+// Reading what nodes reply: metadata envelopes (apid's one-to-many mode), in-band errors of
+// unary replies (talosctl's FilterMessages) and of streamed chunks (ReadStream).
 
 import type { Metadata } from "../gen/common/common_pb.ts";
 import { Code } from "@connectrpc/connect";
 import { RpcError, rpcErrorText } from "./errors.ts";
 import { formatErrors } from "../gofmt/mod.ts";
-
-export type NodeResult<T> =
-  | { node: string; ok: true; value: T }
-  | { node: string; ok: false; error: unknown };
-
-export interface FanOutOptions {
-  /** At most this many calls in flight (default 16). */
-  concurrency?: number;
-}
-
-/** Runs `call` for each node; never rejects: failures are results. */
-export async function forEachNode<T>(
-  nodes: string[],
-  call: (node: string) => Promise<T>,
-  opts: FanOutOptions = {},
-): Promise<NodeResult<T>[]> {
-  const results: NodeResult<T>[] = new Array(nodes.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < nodes.length) {
-      const i = next++;
-      const node = nodes[i];
-      try {
-        results[i] = { node, ok: true, value: await call(node) };
-      } catch (error) {
-        results[i] = { node, ok: false, error };
-      }
-    }
-  };
-  const n = Math.max(1, Math.min(opts.concurrency ?? 16, nodes.length));
-  await Promise.all(Array.from({ length: n }, worker));
-  return results;
-}
 
 /** An element of a unary reply or a streamed message: all carry metadata in field 1. */
 export interface WithMetadata {
@@ -76,30 +43,6 @@ export function attribute<E extends WithMetadata>(target: string, messages: E[])
     const error = envelopeError(m);
     return error ? { node, error } : { node, message: m };
   });
-}
-
-/**
- * Runs `call` for every node at once and hands each outcome to `onResult` as soon as it
- * arrives (one at a time), as talosctl's multiplexer delivers replies: output and errors
- * follow arrival order, not the order the nodes were given. A `call` that throws before
- * dialing (e.g. the client could not be built) is that node's error like any other.
- */
-export async function eachNodeAsArrived<T>(
-  nodes: string[],
-  call: (node: string) => Promise<T>,
-  onResult: (r: NodeResult<T>) => Promise<void> | void,
-): Promise<void> {
-  let chain: Promise<void> = Promise.resolve();
-  await Promise.all(nodes.map(async (node) => {
-    let r: NodeResult<T>;
-    try {
-      r = { node, ok: true, value: await call(node) };
-    } catch (error) {
-      r = { node, ok: false, error };
-    }
-    chain = chain.then(() => onResult(r));
-    await chain;
-  }));
 }
 
 /** A reply element's in-band error as FilterMessages renders it: `<hostname>: <error>`. */

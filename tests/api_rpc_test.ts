@@ -3,7 +3,7 @@
 
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { simNode, startEmulator } from "./emulator/mod.ts";
-import { attribute, forEachNode, newClient, toRpcError } from "../rpc/mod.ts";
+import { attribute, newClient, toRpcError, unaryNodes } from "../rpc/mod.ts";
 import type { TestEmulator } from "./emulator/mod.ts";
 
 async function clientFor(emu: TestEmulator, roles: string[], endpoints = [emu.endpoint]) {
@@ -15,21 +15,27 @@ async function clientFor(emu: TestEmulator, roles: string[], endpoints = [emu.en
   });
 }
 
-Deno.test("one call per node with node metadata, results in the order given", async () => {
+Deno.test("one call per node with node metadata, replies in arrival order", async () => {
   await using emu = await startEmulator({
     nodes: [simNode("10.5.0.2", { hostname: "cp-1" }), simNode("10.5.0.3", { hostname: "cp-2" })],
   });
   emu.nodes.get("10.5.0.2")!.faults.delayMs = 150;
   const c = await clientFor(emu, ["os:reader"]);
-  const res = await forEachNode(
+  const seen: string[] = [];
+  const errors = await unaryNodes(
     ["10.5.0.2", "10.5.0.3", "10.5.0.9"],
     (n) => c.machine.hostname({}, c.callOptions(n)),
+    (node, messages) => {
+      seen.push(`${node}=${messages[0].hostname}`);
+    },
   );
-  assertEquals(res.map((r) => r.node), ["10.5.0.2", "10.5.0.3", "10.5.0.9"]);
-  assert(res[0].ok && res[0].value.messages[0].hostname === "cp-1");
-  assert(res[1].ok && res[1].value.messages[0].hostname === "cp-2");
-  assert(!res[2].ok);
-  assertMatch(toRpcError(res[2].error).message, /^rpc error: code = Unavailable desc = /);
+  // The delayed node answers last; the unknown node is an error, labelled with its name.
+  assertEquals(seen, ["10.5.0.3=cp-2", "10.5.0.2=cp-1"]);
+  assertEquals(errors.length, 1);
+  assertMatch(
+    errors[0].message,
+    /^error from node 10\.5\.0\.9: rpc error: code = Unavailable desc = /,
+  );
   assertEquals(emu.calls.map((x) => x.node).sort(), ["10.5.0.2", "10.5.0.3", "10.5.0.9"]);
 });
 

@@ -3,7 +3,7 @@
 
 import { int, list, type RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
-import { errorText, filterMessages, openSession } from "../../rpc/mod.ts";
+import { errorText, filterMessages, openSession } from "../kit.ts";
 import {
   encodeTalosconfig,
   parseTalosconfig,

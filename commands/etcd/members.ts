@@ -6,7 +6,7 @@ export const spec: CommandSpec = {
   args: noArgs,
   async run(ctx) {
     const { nodeTable } = await import("./node_table.ts");
-    const { formatMemberId } = await import("../../rpc/render.ts");
+    const { formatMemberId } = await import("../kit.ts");
     await nodeTable(
       ctx,
       ["NODE", "ID", "HOSTNAME", "PEER URLS", "CLIENT URLS", "LEARNER"],

@@ -3,26 +3,23 @@
 // and the nodes' errors joined at the end.
 
 import type { RunContext } from "../spec.ts";
-import type { Session } from "../../rpc/mod.ts";
-import type { WithMetadata } from "../../rpc/fanout.ts";
+import type { NodeTarget, WithMetadata } from "../kit.ts";
 
 export async function nodeTable<M extends WithMetadata>(
   ctx: RunContext,
   header: string[],
-  call: (target: ReturnType<Session["forNode"]>) => Promise<{ messages: M[] }>,
+  call: (target: NodeTarget) => Promise<{ messages: M[] }>,
   rows: (node: string, message: M) => string[][],
 ): Promise<void> {
-  const { openSession } = await import("../../rpc/mod.ts");
-  const { unaryNodes } = await import("../../rpc/unary.ts");
-  const { IdleFlushTable, throwJoined } = await import("../../rpc/render.ts");
+  const { IdleFlushTable, openSession, throwJoined } = await import("../kit.ts");
   const session = await openSession(ctx);
   const out = ctx.deps.io.stdout;
   const table = new IdleFlushTable((t) => out.write(t));
   const line = (cells: string[]) => table.add(cells.join("\t") + "\n");
   line(header);
-  const errors = await unaryNodes(session.nodes, async (node) => {
+  const errors = await session.unary(async (target) => {
     try {
-      return await call(session.forNode(node));
+      return await call(target);
     } finally {
       table.touch();
     }

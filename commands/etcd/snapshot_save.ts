@@ -2,8 +2,7 @@
 
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
-import { envelopeError, openSession, toRpcError } from "../../rpc/mod.ts";
-import { humanizeBytes } from "../../rpc/render.ts";
+import { envelopeError, humanizeBytes, openSession, toRpcError } from "../kit.ts";
 import { goQuote } from "../../gofmt/mod.ts";
 
 const FLUSH_AT = 1 << 20;

@@ -8,7 +8,7 @@ export const spec: CommandSpec = {
   args: noArgs,
   async run(ctx) {
     const { nodeTable } = await import("./node_table.ts");
-    const { formatMemberId, goFixed, humanizeBytes } = await import("../../rpc/render.ts");
+    const { formatMemberId, goFixed, humanizeBytes } = await import("../kit.ts");
     const header = "NODE|MEMBER|DB SIZE|IN USE|LEADER|RAFT INDEX|RAFT TERM|RAFT APPLIED INDEX|" +
       "LEARNER|PROTOCOL|STORAGE|ERRORS";
     await nodeTable(

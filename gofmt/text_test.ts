@@ -1,5 +1,5 @@
 import { assertEquals } from "../tests/assert.ts";
-import { goDuration, goDurationSeconds, humanizeBytes, tabwrite } from "./render.ts";
+import { goDuration, goDurationSeconds, humanizeBytes, tabwrite } from "./text.ts";
 
 Deno.test("tabwrite aligns tab-terminated cells per column block, padding 3", () => {
   assertEquals(tabwrite("A\tBB\tC\nxxxx\ty\tz\n"), "A      BB   C\nxxxx   y    z\n");
