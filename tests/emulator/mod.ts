@@ -105,3 +105,14 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   return await emu.start();
 }
+export {
+  deleteResource,
+  getResource,
+  listResources,
+  MACHINE_CONFIG_TYPE,
+  machineConfigOf,
+  putResource,
+  resourceStore,
+  setMachineConfig,
+} from "./resources.ts";
+export type { ResourceEvent, SimResource } from "./resources.ts";
