@@ -2,6 +2,8 @@
 // other handlers (ApplyConfiguration, Upgrade, ...) change. Specs are kept as YAML text, the
 // form Talos sends in `yaml_spec`. Every change bumps the version and wakes watchers.
 
+import { parse } from "yaml";
+import { emitDocument, scalar, TALOS_YAML } from "../../goyaml/mod.ts";
 import type { SimNode } from "./node.ts";
 
 export interface SimResource {
@@ -110,12 +112,33 @@ export function deleteResource(node: SimNode, ns: string, type: string, id: stri
 
 export const MACHINE_CONFIG_TYPE = "MachineConfigs.config.talos.dev";
 
-/** The node's active machine config (YAML), or undefined before one was applied. */
-export function machineConfigOf(node: SimNode): string | undefined {
-  return getResource(node, "config", MACHINE_CONFIG_TYPE, "v1alpha1")?.spec;
+/** Talos marks MachineConfig resources whose spec is the config text as one YAML string. */
+export const YAML_SPEC_ANNOTATION = "talos.dev/yaml-spec";
+
+/**
+ * The node's machine config (the bytes as they were applied), or undefined before one was.
+ * `id`: "v1alpha1" is the active config, "persistent" the one saved for the next boot.
+ */
+export function machineConfigOf(node: SimNode, id = "v1alpha1"): string | undefined {
+  const r = getResource(node, "config", MACHINE_CONFIG_TYPE, id);
+  if (!r) return undefined;
+  const text = parse(r.spec);
+  return typeof text === "string" ? text : r.spec;
 }
 
-/** Replaces the node's active machine config (the MachineConfig resource `v1alpha1`). */
-export function setMachineConfig(node: SimNode, yaml: string, now = new Date()): void {
-  putResource(node, "config", MACHINE_CONFIG_TYPE, "v1alpha1", yaml, {}, now);
+/**
+ * Replaces the node's machine config (the MachineConfig resource `id`, by default the active
+ * one). As Talos does, the spec on the wire is the config text as a single YAML string (a
+ * literal block), and the resource carries the `talos.dev/yaml-spec` annotation.
+ */
+export function setMachineConfig(
+  node: SimNode,
+  yaml: string,
+  now = new Date(),
+  id = "v1alpha1",
+): void {
+  const spec = emitDocument(scalar(yaml), TALOS_YAML);
+  putResource(node, "config", MACHINE_CONFIG_TYPE, id, spec, {
+    annotations: { [YAML_SPEC_ANNOTATION]: "1" },
+  }, now);
 }
