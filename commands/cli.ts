@@ -21,6 +21,8 @@ import { type CommandSpec, loadCommand } from "./spec.ts";
 /** Mutable state shared with the error reporter: the usage text of the command being run. */
 export interface CliState {
   usage: string;
+  /** The last command name or alias found in argv (cobra's CalledAs of the command run). */
+  calledAs?: string;
 }
 
 interface Built {
@@ -225,7 +227,16 @@ function populate(
         changed.add(f.name);
       }
     }
-    await spec.run({ args, flags, changed, global: globalArgs(flags), deps, path });
+    await spec.run({
+      args,
+      flags,
+      changed,
+      global: globalArgs(flags),
+      deps,
+      path,
+      calledAs: state.calledAs ?? spec.name,
+      help: () => helpString(helpNode(built)),
+    });
   });
 }
 
@@ -269,7 +280,11 @@ function takesValue(token: string, flags: FlagSpec[]): boolean {
  * and every level skips the values of the flags it sees. Commander then parses the rest at the
  * command that owns the flags. Loads only the specs on the path (the ones that run anyway).
  */
-async function routeArgs(argv: string[], root: LoadedCommand): Promise<string[]> {
+async function routeArgs(
+  argv: string[],
+  root: LoadedCommand,
+  state: CliState,
+): Promise<string[]> {
   const help: FlagSpec = { name: "help", short: "h", kind: "bool", usage: "" };
   const names: string[] = [];
   let spec: CommandSpec = root;
@@ -298,6 +313,7 @@ async function routeArgs(argv: string[], root: LoadedCommand): Promise<string[]>
     );
     if (!entry) break;
     names.push(name);
+    state.calledAs = name;
     args = [...args.slice(0, first), ...args.slice(first + 1)];
     inherited = withInherited(spec.persistentFlags ?? [], inherited);
     spec = await entry.load();
@@ -322,7 +338,7 @@ export async function runCli(
   program.showSuggestionAfterError(false);
   populate(program, root, "talosctl", [], deps, state);
   try {
-    await program.parseAsync(await routeArgs(argv, root), { from: "user" });
+    await program.parseAsync(await routeArgs(argv, root, state), { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) {
       if (out.length > 0) await deps.io.stdout.write(out.join(""));
