@@ -125,17 +125,10 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
     else registryMirrors.push([host, [spec.slice(eq + 1)]]);
   }
 
-  const { CURRENT_CONTRACT, parseContract } = await import("../../machineconfig/contract.ts");
+  const { contractFor } = await import("../../contract/mod.ts");
   const { contractFeatures } = await import("../../machineconfig/features.ts");
-  const talosVersion = f["talos-version"] as string;
-  let contract = CURRENT_CONTRACT;
-  let unversioned = true;
-  if (talosVersion !== "") {
-    contract = parseContract(talosVersion); // "invalid talos-version: error parsing version ..."
-    // Upstream's contract comparisons treat 0.0 as "no contract", i.e. the current release.
-    unversioned = contract.major === 0 && contract.minor === 0;
-    if (unversioned) contract = CURRENT_CONTRACT;
-  }
+  // "invalid talos-version: error parsing version ..." for a malformed value.
+  let { contract, unversioned } = contractFor(f["talos-version"] as string);
   const skip = f["skip-k8s-etcd"] as boolean;
   // Kubernetes- and etcd-less configs exist only in upstream's newest generator (the flag is not
   // in talosctl v1.13): without an explicit contract, skipping generates with all its features.
