@@ -70,7 +70,7 @@ export async function findCommand<T extends CommandSpec>(
   root: T,
   load: (entry: CommandEntry) => Promise<T>,
 ): Promise<Found<T>> {
-  const path: { entry: CommandEntry; spec: T }[] = [];
+  const path: Found<T>["path"] = [];
   let spec: T = root;
   let inherited: FlagSpec[] = [];
   let args = argv;
