@@ -2,8 +2,6 @@
 // other handlers (ApplyConfiguration, Upgrade, ...) change. Specs are kept as YAML text, the
 // form Talos sends in `yaml_spec`. Every change bumps the version and wakes watchers.
 
-import { parse } from "yaml";
-import { emitDocument, scalar, TALOS_YAML } from "../../goyaml/mod.ts";
 import type { SimNode } from "./node.ts";
 
 export interface SimResource {
@@ -21,6 +19,8 @@ export interface SimResource {
   finalizers: string[];
   /** The spec as YAML text. */
   spec: string;
+  /** The spec's protobuf encoding (`proto_spec`), where the emulator knows the message. */
+  protoSpec?: Uint8Array;
 }
 
 export type ResourceEvent =
@@ -34,14 +34,19 @@ export type ResourceWatcher = (e: ResourceEvent) => void;
 export interface ResourceStore {
   items: Map<string, SimResource>;
   watchers: Set<ResourceWatcher>;
+  /** Recent changes, oldest first (what `tail_events` watches replay), at most HISTORY_MAX. */
+  history: ResourceEvent[];
 }
+
+/** How many past events a node keeps (Talos keeps up to 1024 per resource type). */
+export const HISTORY_MAX = 4096;
 
 const stores = new WeakMap<SimNode, ResourceStore>();
 
 export function resourceStore(node: SimNode): ResourceStore {
   let s = stores.get(node);
   if (!s) {
-    s = { items: new Map(), watchers: new Set() };
+    s = { items: new Map(), watchers: new Set(), history: [] };
     stores.set(node, s);
   }
   return s;
@@ -72,7 +77,9 @@ export function putResource(
   type: string,
   id: string,
   spec: string,
-  meta: Partial<Pick<SimResource, "owner" | "labels" | "annotations" | "phase">> = {},
+  meta: Partial<
+    Pick<SimResource, "owner" | "labels" | "annotations" | "phase" | "finalizers" | "protoSpec">
+  > = {},
   now = new Date(),
 ): SimResource {
   const store = resourceStore(node);
@@ -89,14 +96,15 @@ export function putResource(
     updated: now,
     labels: meta.labels ?? old?.labels ?? {},
     annotations: meta.annotations ?? old?.annotations ?? {},
-    finalizers: old?.finalizers ?? [],
+    finalizers: meta.finalizers ?? old?.finalizers ?? [],
     spec,
+    ...(meta.protoSpec ? { protoSpec: meta.protoSpec } : {}),
   };
   store.items.set(k, r);
   const e: ResourceEvent = old
     ? { type: "updated", resource: r, old }
     : { type: "created", resource: r };
-  for (const w of store.watchers) w(e);
+  publish(store, e);
   return r;
 }
 
@@ -106,30 +114,33 @@ export function deleteResource(node: SimNode, ns: string, type: string, id: stri
   const r = store.items.get(k);
   if (!r) return false;
   store.items.delete(k);
-  for (const w of store.watchers) w({ type: "destroyed", resource: r });
+  publish(store, { type: "destroyed", resource: r });
   return true;
 }
 
-export const MACHINE_CONFIG_TYPE = "MachineConfigs.config.talos.dev";
+function publish(store: ResourceStore, e: ResourceEvent): void {
+  store.history.push(e);
+  if (store.history.length > HISTORY_MAX) {
+    store.history.splice(0, store.history.length - HISTORY_MAX);
+  }
+  for (const w of store.watchers) w(e);
+}
 
-/** Talos marks MachineConfig resources whose spec is the config text as one YAML string. */
-export const YAML_SPEC_ANNOTATION = "talos.dev/yaml-spec";
+export const MACHINE_CONFIG_TYPE = "MachineConfigs.config.talos.dev";
 
 /**
  * The node's machine config (the bytes as they were applied), or undefined before one was.
  * `id`: "v1alpha1" is the active config, "persistent" the one saved for the next boot.
  */
 export function machineConfigOf(node: SimNode, id = "v1alpha1"): string | undefined {
-  const r = getResource(node, "config", MACHINE_CONFIG_TYPE, id);
-  if (!r) return undefined;
-  const text = parse(r.spec);
-  return typeof text === "string" ? text : r.spec;
+  return getResource(node, "config", MACHINE_CONFIG_TYPE, id)?.spec;
 }
 
 /**
- * Replaces the node's machine config (the MachineConfig resource `id`, by default the active
- * one). As Talos does, the spec on the wire is the config text as a single YAML string (a
- * literal block), and the resource carries the `talos.dev/yaml-spec` annotation.
+ * Replaces the node's machine config (the MachineConfig resource `id`, by default the active one,
+ * `v1alpha1`). For this type `spec` holds the config text itself; the State service sends it as
+ * Talos does, as a YAML string (`yaml_spec: "|\n    version: v1alpha1..."`) with the
+ * `talos.dev/yaml-spec` annotation.
  */
 export function setMachineConfig(
   node: SimNode,
@@ -137,8 +148,7 @@ export function setMachineConfig(
   now = new Date(),
   id = "v1alpha1",
 ): void {
-  const spec = emitDocument(scalar(yaml), TALOS_YAML);
-  putResource(node, "config", MACHINE_CONFIG_TYPE, id, spec, {
-    annotations: { [YAML_SPEC_ANNOTATION]: "1" },
+  putResource(node, "config", MACHINE_CONFIG_TYPE, id, yaml, {
+    annotations: { "talos.dev/yaml-spec": "1" },
   }, now);
 }
