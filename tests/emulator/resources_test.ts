@@ -2,7 +2,12 @@
 
 import { assertEquals } from "../assert.ts";
 import { simNode } from "./node.ts";
-import { getResource, MACHINE_CONFIG_TYPE, machineConfigOf, setMachineConfig } from "./resources.ts";
+import {
+  getResource,
+  MACHINE_CONFIG_TYPE,
+  machineConfigOf,
+  setMachineConfig,
+} from "./resources.ts";
 
 Deno.test("resources: active and persistent machine configs, with the yaml-spec annotation", () => {
   const node = simNode("10.5.0.2");
