@@ -11,6 +11,7 @@ import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
+import { registerCosiHandlers } from "./cosi_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -120,6 +121,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerFilesHandlers(emu);
   registerSystemHandlers(emu);
+  registerCosiHandlers(emu, { maintenance: opts.maintenance });
   return await emu.start();
 }
 export {
@@ -133,3 +135,17 @@ export {
   setMachineConfig,
 } from "./resources.ts";
 export type { ResourceEvent, SimResource } from "./resources.ts";
+export {
+  type MachineStage,
+  putMember,
+  putSpec,
+  registerNamespace,
+  registerType,
+  sampleMachineConfig,
+  seedNode,
+  setMachineStatus,
+  syncServices,
+  T as RESOURCE_TYPES,
+} from "./cosi_seed.ts";
+export { resourceMessage } from "./cosi_handlers.ts";
+export { define, type TypeDecl, TYPES, yamlText } from "./cosi_types.ts";
