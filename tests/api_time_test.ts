@@ -48,7 +48,10 @@ Deno.test("time --check: the named server on every node; a node's configured ser
   );
   assertEquals(r.code, 0);
   const rows = r.stdout.split("\n");
-  assertEquals(rows[0], "NODE       NTP-SERVER     NODE-TIME                       NTP-SERVER-TIME");
+  assertEquals(
+    rows[0],
+    "NODE       NTP-SERVER     NODE-TIME                       NTP-SERVER-TIME",
+  );
   assertEquals(rows.slice(1).sort(), [
     "",
     "10.5.0.2   pool.ntp.org   2024-06-01 12:00:00 +0000 UTC   2024-06-01 12:00:00 +0000 UTC",
