@@ -79,7 +79,11 @@ function outputPaths(ctx: RunContext, f: Flags, types: string[]): OutputPaths {
   };
 }
 
-async function loadSecrets(ctx: RunContext, path: string): Promise<SecretsBundle> {
+async function loadSecrets(
+  ctx: RunContext,
+  path: string,
+  skipK8sEtcd: boolean,
+): Promise<SecretsBundle> {
   // Reads bundles in gen secrets' layout without loading the YAML and ASN.1 parsers.
   const { loadSecretsBundle } = await import("../../pki/secrets_quick.ts");
   let text: string;
@@ -89,7 +93,8 @@ async function loadSecrets(ctx: RunContext, path: string): Promise<SecretsBundle
     throw new UserError(`failed to load secrets bundle: ${(e as Error).message}`);
   }
   try {
-    return await loadSecretsBundle(text, path);
+    const scope = { kubernetes: !skipK8sEtcd, etcd: !skipK8sEtcd };
+    return await loadSecretsBundle(text, path, scope);
   } catch (e) {
     // Upstream's messages do not name the file: "failed to load secrets bundle: ...".
     const msg = (e as Error).message.replace(` ${JSON.stringify(path)}: `, ": ");
@@ -136,7 +141,7 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
   const features = contractFeatures(contract, { disableKubernetes: skip, disableEtcd: skip });
 
   const withSecrets = f["with-secrets"] as string;
-  const secrets = withSecrets !== "" ? await loadSecrets(ctx, withSecrets) : undefined;
+  const secrets = withSecrets !== "" ? await loadSecrets(ctx, withSecrets, skip) : undefined;
 
   let installImage = f["install-image"] as string;
   if (!ctx.changed.has("install-image") && ctx.deps.env.TAG !== undefined) {
