@@ -85,6 +85,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./service.ts")).spec,
   },
   {
+    name: "time",
+    short: "Show each node's clock next to the time an NTP server reports",
+    group: "talos",
+    load: async () => (await import("./time.ts")).spec,
+  },
+  {
     name: "usage",
     aliases: ["du"],
     short: "Show how much disk space paths take on each node",

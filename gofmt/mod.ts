@@ -13,3 +13,4 @@ export {
   tabwrite,
 } from "./text.ts";
 export { fileModeString, GO_MODE, goDurationNs, humanizeTime, lsTimestamp } from "./humanize.ts";
+export { goTimeString, timestampValid } from "./time.ts";

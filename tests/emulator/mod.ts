@@ -11,6 +11,7 @@ import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
+import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import type { SimNode } from "./node.ts";
 
@@ -121,6 +122,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerFilesHandlers(emu);
   registerSystemHandlers(emu);
+  registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
   return await emu.start();
 }
@@ -135,6 +137,8 @@ export {
   setMachineConfig,
 } from "./resources.ts";
 export type { ResourceEvent, SimResource } from "./resources.ts";
+export { DEFAULT_NTP_SERVER, timeOf } from "./time_handlers.ts";
+export type { SimTime } from "./time_handlers.ts";
 export {
   type MachineStage,
   putMember,
