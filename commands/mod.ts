@@ -64,6 +64,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./service.ts")).spec,
   },
   {
+    name: "time",
+    short: "Show each node's clock next to the time an NTP server reports",
+    group: "talos",
+    load: async () => (await import("./time.ts")).spec,
+  },
+  {
     name: "validate",
     short: "Check a machine config file for errors",
     group: "mgmt",
