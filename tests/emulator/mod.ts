@@ -9,6 +9,7 @@ import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./
 import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
+import { registerCosiHandlers } from "./cosi_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -103,6 +104,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn, opts.maintenance);
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
+  registerCosiHandlers(emu, { maintenance: opts.maintenance });
   return await emu.start();
 }
 export {
@@ -116,3 +118,17 @@ export {
   setMachineConfig,
 } from "./resources.ts";
 export type { ResourceEvent, SimResource } from "./resources.ts";
+export {
+  type MachineStage,
+  putMember,
+  putSpec,
+  registerNamespace,
+  registerType,
+  sampleMachineConfig,
+  seedNode,
+  setMachineStatus,
+  syncServices,
+  T as RESOURCE_TYPES,
+} from "./cosi_seed.ts";
+export { resourceMessage } from "./cosi_handlers.ts";
+export { define, type TypeDecl, TYPES, yamlText } from "./cosi_types.ts";
