@@ -52,6 +52,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./gen/mod.ts")).spec,
   },
   {
+    name: "get",
+    aliases: ["g"],
+    short: "Show a resource or every resource of a type ('talosctl get rd' lists the types)",
+    group: "talos",
+    load: async () => (await import("./get.ts")).spec,
+  },
+  {
     name: "kubeconfig",
     short: "Fetch an admin kubeconfig for the cluster from a node",
     group: "talos",
