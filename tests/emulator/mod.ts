@@ -9,12 +9,15 @@ import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./
 import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
+import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
 export type { Handler, NodeCall, StreamHandler, UnaryHandler } from "./server.ts";
 export { appendDmesg, appendLog, simNode } from "./node.ts";
-export type { EtcdMemberInfo, SimNode, SimService } from "./node.ts";
+export type { EtcdMemberInfo, LifecycleKnobs, SimNode, SimService } from "./node.ts";
+export { lifeOf, publishEvent } from "./lifecycle_handlers.ts";
+export type { LifeState, SimEvent } from "./lifecycle_handlers.ts";
 export { chunks, patternChunks } from "./handlers.ts";
 export {
   encodeKeyValue,
@@ -103,6 +106,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn, opts.maintenance);
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
+  registerLifecycleHandlers(emu);
   return await emu.start();
 }
 export {
