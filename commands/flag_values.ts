@@ -76,7 +76,7 @@ const DURATION_UNITS: Record<string, number> = {
 };
 
 /** Go's time.ParseDuration, in milliseconds; null if invalid. */
-function parseGoDuration(s: string): number | null {
+export function parseGoDuration(s: string): number | null {
   let rest = s;
   let sign = 1;
   if (rest.startsWith("-") || rest.startsWith("+")) {
@@ -97,8 +97,11 @@ function parseGoDuration(s: string): number | null {
 
 export function parseFlagValue(f: FlagSpec, raw: string, previous: unknown): FlagValue {
   switch (f.kind) {
-    case "string":
+    case "string": {
+      const why = f.check?.(raw);
+      if (why !== undefined) throw invalidArgument(f, raw, why);
       return raw;
+    }
     case "bool":
       return parseBool(f, raw);
     case "int": {

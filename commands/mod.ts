@@ -32,6 +32,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./etcd/mod.ts")).spec,
   },
   {
+    name: "events",
+    short: "Stream the runtime events of each node",
+    group: "talos",
+    load: async () => (await import("./events.ts")).spec,
+  },
+  {
     name: "gen",
     short: "Generate machine configs, secrets bundles, keys and certificates",
     group: "mgmt",
@@ -57,11 +63,41 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./machineconfig/mod.ts")).spec,
   },
   {
+    name: "reboot",
+    short: "Reboot nodes and wait until they are back",
+    group: "talos",
+    load: async () => (await import("./reboot.ts")).spec,
+  },
+  {
+    name: "reset",
+    short: "Wipe nodes and halt or reboot them",
+    group: "talos",
+    load: async () => (await import("./reset.ts")).spec,
+  },
+  {
+    name: "rollback",
+    short: "Boot nodes back into their previous Talos installation",
+    group: "talos",
+    load: async () => (await import("./rollback.ts")).spec,
+  },
+  {
     name: "service",
     aliases: ["services"],
     short: "List services, show one service's state, or start, stop or restart it",
     group: "talos",
     load: async () => (await import("./service.ts")).spec,
+  },
+  {
+    name: "shutdown",
+    short: "Power nodes off",
+    group: "talos",
+    load: async () => (await import("./shutdown.ts")).spec,
+  },
+  {
+    name: "upgrade",
+    short: "Upgrade Talos on nodes and wait until they run the new version",
+    group: "talos",
+    load: async () => (await import("./upgrade.ts")).spec,
   },
   {
     name: "validate",

@@ -25,6 +25,11 @@ export interface FlagSpec {
   hidden?: boolean;
   /** For "int": the Go integer size (pflag Int32 = 32); default 64. */
   bits?: 32 | 64;
+  /**
+   * For "string": a pflag.Value's Set check (enum flags); returns why `raw` is refused, which
+   * is reported as pflag does: `invalid argument "x" for "--flag" flag: <why>`.
+   */
+  check?: (raw: string) => string | undefined;
 }
 
 export type ArgsRule =
