@@ -10,7 +10,7 @@ import { applyJsonPatch, type Json } from "./jsonpatch.ts";
 import { type JsonPatch, partId, type Patch, type StrategicPatch } from "./load.ts";
 import { mergeStruct } from "./merge.ts";
 import { yamlToJson } from "./yamlv2.ts";
-import { emitYamlV2, type JsonValue } from "../../clientconfig/yamlv2.ts";
+import { emitYamlV2, type JsonValue } from "../../goyaml/emit_v2.ts";
 import { parseAllDocuments } from "yaml";
 
 export class PatchApplyError extends Error {

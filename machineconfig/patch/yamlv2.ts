@@ -1,6 +1,6 @@
 // The YAML -> JSON half of the round trip talosctl puts a config through for a JSON patch: YAML is
 // read with the Go v2 library's YAML 1.1 scalar resolution (yes/no/on/off are booleans, 0777 is
-// octal, ...). The way back (JSON -> YAML in v2 style) is clientconfig/yamlv2.ts's emitter, the
+// octal, ...). The way back (JSON -> YAML in v2 style) is goyaml/emit_v2.ts, the
 // same one kubeconfig files use.
 
 import { isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments } from "yaml";

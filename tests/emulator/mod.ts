@@ -10,6 +10,7 @@ import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
+import { registerCosiHandlers } from "./cosi_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -107,6 +108,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerLifecycleHandlers(emu);
+  registerCosiHandlers(emu, { maintenance: opts.maintenance });
   return await emu.start();
 }
 export {
@@ -120,3 +122,17 @@ export {
   setMachineConfig,
 } from "./resources.ts";
 export type { ResourceEvent, SimResource } from "./resources.ts";
+export {
+  type MachineStage,
+  putMember,
+  putSpec,
+  registerNamespace,
+  registerType,
+  sampleMachineConfig,
+  seedNode,
+  setMachineStatus,
+  syncServices,
+  T as RESOURCE_TYPES,
+} from "./cosi_seed.ts";
+export { resourceMessage } from "./cosi_handlers.ts";
+export { define, type TypeDecl, TYPES, yamlText } from "./cosi_types.ts";
