@@ -126,6 +126,7 @@ export async function track(opts: TrackerOptions): Promise<string[]> {
     return { message: lines.join("\n"), status };
   };
   const redraw = reporter.redraws;
+  let drawn = false;
   const ticker = redraw ? setInterval(() => reporter.report(block()), 100) : undefined;
 
   const update = (node: string, message: string, status: Status) => {
@@ -138,6 +139,11 @@ export async function track(opts: TrackerOptions): Promise<string[]> {
       view.unreachable = undefined;
     }
     views.set(node, view);
+    // The block appears with the first update, then follows the ticker.
+    if (redraw && !drawn) {
+      drawn = true;
+      reporter.report(block());
+    }
     if (!redraw && changed) {
       writes = writes.then(() => stderr.write(`${goQuote(node)}: ${message}\n`));
     }
@@ -500,33 +506,44 @@ class NodeTracker {
     }
   }
 
-  /** After `reset --reboot`: the node answers in maintenance mode, or booted again. */
+  /**
+   * After `reset --reboot`: the node answers in maintenance mode, or booted again. Both are
+   * tried side by side, so that a maintenance dial that hangs does not hide a reboot.
+   */
   async waitBackAfterReset(): Promise<void> {
-    for (;;) {
-      try {
-        await sleep(this.opts.retryMs, this.signal);
-      } catch (e) {
-        this.check(e);
-      }
-      if (this.opts.maintenanceProbe) {
+    const probe = this.opts.maintenanceProbe;
+    const done = new AbortController();
+    const signal = AbortSignal.any([this.signal, done.signal]);
+    const viaMaintenance = async (): Promise<void> => {
+      if (!probe) return await new Promise(() => {});
+      for (;;) {
+        await sleep(this.opts.retryMs, signal);
         try {
-          await this.opts.maintenanceProbe(this.node, this.signal);
-          this.update("post check passed", "succeeded");
-          return;
+          return await probe(this.node, signal);
         } catch (e) {
-          if (this.signal.aborted) this.check(e);
+          if (signal.aborted) throw e;
         }
       }
-      try {
-        if (this.bootBefore === UNAUTHORIZED || await this.bootChanged()) {
-          this.update("post check passed", "succeeded");
-          return;
+    };
+    const viaBootId = async (): Promise<void> => {
+      for (;;) {
+        await sleep(this.opts.retryMs, signal);
+        try {
+          if (this.bootBefore === UNAUTHORIZED || await this.bootChanged()) return;
+        } catch (e) {
+          if (signal.aborted || !retryable(e)) throw e;
+          this.markAway(e);
         }
-      } catch (e) {
-        if (this.signal.aborted || !retryable(e)) this.check(e);
-        this.markAway(e);
       }
+    };
+    try {
+      await Promise.race([viaMaintenance(), viaBootId()]);
+    } catch (e) {
+      this.check(e);
+    } finally {
+      done.abort();
     }
+    this.update("post check passed", "succeeded");
   }
 }
 

@@ -33,6 +33,7 @@ import { StorageService } from "../../gen/storage/storage_pb.ts";
 import { Code as TalosCode } from "../../gen/common/common_pb.ts";
 import type { Emulator, Handler, NodeCall, StreamHandler } from "./server.ts";
 import { appendDmesg, type SimNode } from "./node.ts";
+import { type MachineStage, putSpec, setMachineStatus, T } from "./cosi_seed.ts";
 
 export const BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id";
 
@@ -65,6 +66,8 @@ export interface LifeState {
   maintenance: boolean;
   /** Actor IDs handed out, in order. */
   actors: string[];
+  /** The lifecycle requests received ("Reboot", "Reset", ...), oldest first. */
+  requests: { method: string; req: Record<string, unknown> }[];
   /** Woken on every new event and when the node goes down. */
   listeners: Set<() => void>;
 }
@@ -84,6 +87,7 @@ export function lifeOf(node: SimNode): LifeState {
       installed: node.version.tag,
       maintenance: false,
       actors: [],
+      requests: [],
       listeners: new Set(),
     };
     states.set(node, st);
@@ -149,9 +153,31 @@ export function publishEvent<D extends DescMessage>(
   };
   st.events.push(ev);
   if (st.events.length > 1000) st.events.shift();
+  if (schema.typeName === MachineStatusEventSchema.typeName) {
+    // Keep the MachineStatus resource (talosctl get machinestatus, health) in step.
+    const m = init as { stage?: Stage; status?: { ready?: boolean; unmetConditions?: unknown[] } };
+    setMachineStatus(
+      node,
+      STAGE_NAMES[m.stage ?? Stage.UNKNOWN],
+      m.status?.ready ?? false,
+      (m.status?.unmetConditions ?? []) as { name: string; reason: string }[],
+    );
+  }
   wake(st);
   return ev;
 }
+
+const STAGE_NAMES: Record<Stage, MachineStage> = {
+  [Stage.UNKNOWN]: "unknown",
+  [Stage.BOOTING]: "booting",
+  [Stage.INSTALLING]: "installing",
+  [Stage.MAINTENANCE]: "maintenance",
+  [Stage.RUNNING]: "running",
+  [Stage.REBOOTING]: "rebooting",
+  [Stage.SHUTTING_DOWN]: "shutting down",
+  [Stage.RESETTING]: "resetting",
+  [Stage.UPGRADING]: "upgrading",
+};
 
 function wake(st: LifeState): void {
   const fns = [...st.listeners];
@@ -308,12 +334,14 @@ async function play(emu: Emulator, node: SimNode, plan: Plan, actor: string): Pr
   if (!await sleep(emu, k.downMs ?? 30)) return;
   if (plan.after === "maintenance") {
     st.maintenance = true;
+    k.onMaintenance?.();
     return;
   }
   await boot(emu, node, st);
 }
 
 function goDown(node: SimNode, st: LifeState): void {
+  appendDmesg(node, `kern:   emerg: [boot ${st.boots}]: reboot: Restarting system\n`);
   node.faults.down = true;
   st.stage = Stage.UNKNOWN;
   st.ready = false;
@@ -326,6 +354,9 @@ async function boot(emu: Emulator, node: SimNode, st: LifeState): Promise<void> 
   st.boots++;
   st.events = [];
   if (!k.bootsOldVersion) node.version = { ...node.version, tag: st.installed };
+  putSpec(node, "runtime", T.version, "version", { version: node.version.tag, name: "Talos" }, {
+    owner: "runtime.VersionController",
+  });
   appendDmesg(node, `kern:    info: [boot ${st.boots}]: Linux version 6.18.1-talos\n`);
   appendDmesg(node, `user: warning: [boot ${st.boots}]: [talos] talosctl-emulator ${node.version.tag}\n`);
   node.faults.down = false;
@@ -336,6 +367,10 @@ async function boot(emu: Emulator, node: SimNode, st: LifeState): Promise<void> 
   }
   st.stage = Stage.RUNNING;
   st.ready = true;
+}
+
+function record(node: SimNode, method: string, req: unknown): void {
+  lifeOf(node).requests.push({ method, req: req as Record<string, unknown> });
 }
 
 function start(emu: Emulator, node: SimNode, plan: Plan, actor: string): void {
@@ -474,12 +509,14 @@ export function registerLifecycleHandlers(emu: Emulator): void {
   } as StreamHandler);
 
   emu.handle(M.reboot, (req, call: NodeCall) => {
+    record(call.node, "Reboot", req);
     const actor = crypto.randomUUID();
     start(emu, call.node, rebootPlan(req.mode), actor);
     return { messages: [{ actorId: actor }] };
   });
 
   emu.handle(M.shutdown, (req, call: NodeCall) => {
+    record(call.node, "Shutdown", req);
     const actor = crypto.randomUUID();
     start(emu, call.node, {
       sequence: "shutdown",
@@ -499,6 +536,7 @@ export function registerLifecycleHandlers(emu: Emulator): void {
 
   emu.handle(M.reset, (req, call: NodeCall) => {
     const node = call.node;
+    record(node, "Reset", req);
     const labels = (req.systemPartitionsToWipe as { label: string }[]).map((p) => p.label);
     for (const l of labels) {
       if (!["EPHEMERAL", "STATE", "META"].includes(l)) {
@@ -538,6 +576,7 @@ export function registerLifecycleHandlers(emu: Emulator): void {
 
   emu.handle(M.upgrade, (req, call: NodeCall) => {
     const node = call.node;
+    record(node, "Upgrade", req);
     const st = lifeOf(node);
     if (req.image === "") {
       throw new ConnectError(
@@ -588,7 +627,8 @@ export function registerLifecycleHandlers(emu: Emulator): void {
     return { messages: [{ ack: "Upgrade request received", actorId: actor }] };
   });
 
-  emu.handle(M.rollback, (_req, call: NodeCall) => {
+  emu.handle(M.rollback, (req, call: NodeCall) => {
+    record(call.node, "Rollback", req);
     const st = lifeOf(call.node);
     if (!st.previous) {
       throw new ConnectError(
@@ -611,6 +651,7 @@ export function registerLifecycleHandlers(emu: Emulator): void {
       throw new ConnectError("unknown service machine.LifecycleService", Code.Unimplemented);
     }
     const st = lifeOf(node);
+    record(node, "LifecycleService.Upgrade", req);
     const ref = req.source?.imageName ?? "";
     const progress = (message: string) => ({ progress: { response: { case: "message", value: message } } });
     yield progress(`validating installer image ${ref}\n`);
@@ -629,7 +670,8 @@ export function registerLifecycleHandlers(emu: Emulator): void {
     yield { progress: { response: { case: "exitCode", value: code } } };
   } as StreamHandler);
 
-  emu.handle(ImageService.method.pull, async function* (req) {
+  emu.handle(ImageService.method.pull, async function* (req, call: NodeCall) {
+    record(call.node, "ImageService.Pull", req);
     const layer = "sha256:8a6b0e5c2a3f1d4e7b9c0a1f2e3d4c5b6a7980f1e2d3c4b5a69788796a5b4c3d";
     const total = 4n * 1024n * 1024n;
     const prog = (status: ImageServicePullLayerProgress_Status, offset: bigint) => ({

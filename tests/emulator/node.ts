@@ -79,6 +79,8 @@ export interface LifecycleKnobs {
   installerExitCode?: number;
   /** Fault: a sequence fails at this phase with a sequence error event. */
   failAtPhase?: string;
+  /** Called when a reset that wiped STATE leaves the node in maintenance mode. */
+  onMaintenance?: () => void;
 }
 
 /** Cluster-wide etcd membership shared by control-plane nodes. */
