@@ -7,7 +7,8 @@ import { TALOS_VERSION } from "./version_info.ts";
 /** pflag check of a proto enum flag: any case, one of `names` (listed sorted, lowercase). */
 export function enumCheck(names: string[]): (raw: string) => string | undefined {
   const sorted = names.map((n) => n.toLowerCase()).sort();
-  return (raw) => sorted.includes(raw.toLowerCase()) ? undefined : `must be one of [${sorted.join(" ")}]`;
+  return (raw) =>
+    sorted.includes(raw.toLowerCase()) ? undefined : `must be one of [${sorted.join(" ")}]`;
 }
 
 /** --wait, --debug, --timeout. */
@@ -16,12 +17,14 @@ export const trackFlags: FlagSpec[] = [
     name: "wait",
     kind: "bool",
     default: true,
-    usage: "follow the operation on every node until it is done, showing progress (implied by --debug)",
+    usage:
+      "follow the operation on every node until it is done, showing progress (implied by --debug)",
   },
   {
     name: "debug",
     kind: "bool",
-    usage: "also collect the nodes' kernel logs while waiting and print them for nodes that fail (implies --wait)",
+    usage:
+      "also collect the nodes' kernel logs while waiting and print them for nodes that fail (implies --wait)",
   },
   {
     name: "timeout",
@@ -50,7 +53,8 @@ export function rebootModeFlag(name: string, what: string): FlagSpec {
     kind: "string",
     default: "default",
     check: enumCheck(REBOOT_MODES),
-    usage: `how to reboot ${what}: default, powercycle (a full power cycle instead of kexec) or force`,
+    usage:
+      `how to reboot ${what}: default, powercycle (a full power cycle instead of kexec) or force`,
   };
 }
 

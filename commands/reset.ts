@@ -43,7 +43,8 @@ and, with --reboot, until it is back.`,
     {
       name: "system-labels-to-wipe",
       kind: "strings",
-      usage: "wipe only the system disk partitions with these labels (e.g. EPHEMERAL), keep the rest",
+      usage:
+        "wipe only the system disk partitions with these labels (e.g. EPHEMERAL), keep the rest",
     },
     ...trackFlags,
   ],

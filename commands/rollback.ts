@@ -1,6 +1,6 @@
 // `talosctl rollback`: boot nodes back into the Talos installation they ran before an upgrade.
 
-import { type CommandSpec } from "./spec.ts";
+import type { CommandSpec } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 
 export const spec: CommandSpec = {

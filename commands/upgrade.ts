@@ -12,7 +12,8 @@ import {
 } from "./lifecycle_flags.ts";
 
 /** Flags only the MachineService.Upgrade fallback reads (nodes before Talos 1.13). */
-export const LEGACY_ONLY = "legacy flag for MachineService.Upgrade fallback, to be removed in Talos 1.18";
+export const LEGACY_ONLY =
+  "legacy flag for MachineService.Upgrade fallback, to be removed in Talos 1.18";
 
 export const spec: CommandSpec = {
   long: `Pulls the installer image on every node, installs it (LifecycleService, Talos 1.13 and

@@ -178,8 +178,9 @@ Deno.test("reboot: Ctrl-C stops waiting and says what each node was last seen do
   assertEquals(r.code, 1);
   for (const a of ["10.5.0.2", "10.5.0.3"]) {
     const lines = linesOf(r.stderr, a);
-    const m = /^interrupted while waiting for the node to reboot and become ready; last seen: (.+?)(, then unreachable \(.+\))?$/
-      .exec(lines.at(-1)!);
+    const m =
+      /^interrupted while waiting for the node to reboot and become ready; last seen: (.+?)(, then unreachable \(.+\))?$/
+        .exec(lines.at(-1)!);
     assert(m, lines.at(-1));
     // The state named is the last one the node showed before it went away.
     assertEquals(m[1], lines.filter((l) => l !== "unavailable, retrying...").at(-2));
@@ -192,7 +193,15 @@ Deno.test("reboot --debug: the kernel log of a node that failed is printed at th
     knobs: { "10.5.0.3": { neverReturns: true, stepMs: 3 } },
   });
   await using _ = emu;
-  const r = await runFast(["reboot", "--debug", "--wait=false", "--timeout", "1s", "--talosconfig", cfg]);
+  const r = await runFast([
+    "reboot",
+    "--debug",
+    "--wait=false",
+    "--timeout",
+    "1s",
+    "--talosconfig",
+    cfg,
+  ]);
   assertEquals(r.code, 1);
   assert(
     r.stderr.endsWith(
@@ -310,7 +319,10 @@ Deno.test("reset: the request carries the flags; waits for stopAllServices", asy
       [false, false, 2, ["/dev/sdb", "/dev/sdc"], []],
     );
     const lines = linesOf(r.stderr, a);
-    assertEquals(lines.slice(2, 4), ["sequence: reset action: START", ...phaseLines("cleanup", "stopAllPods").slice(0, 1)]);
+    assertEquals(lines.slice(2, 4), [
+      "sequence: reset action: START",
+      ...phaseLines("cleanup", "stopAllPods").slice(0, 1),
+    ]);
     assertEquals(lines.at(-1), "events check condition met");
   }
   const bad = await runFast(["reset", "--wipe-mode", "everything", "--talosconfig", cfg]);

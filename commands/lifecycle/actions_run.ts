@@ -71,7 +71,8 @@ export async function runShutdown(ctx: RunContext): Promise<void> {
     session,
     w,
     { kind: "stopped" },
-    async (t, signal) => actorOf(await t.client.machine.shutdown({ force }, { ...t.options, signal })),
+    async (t, signal) =>
+      actorOf(await t.client.machine.shutdown({ force }, { ...t.options, signal })),
     reporterFor(ctx.deps),
   );
 }

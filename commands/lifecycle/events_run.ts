@@ -4,7 +4,7 @@
 
 import type { RunContext } from "../spec.ts";
 import { errorText, NodeError, openSession, tabwrite, throwJoined } from "../kit.ts";
-import { decodeEvent, type DecodedEvent, goBool, machineStage, phaseAction } from "./events.ts";
+import { type DecodedEvent, decodeEvent, goBool, machineStage, phaseAction } from "./events.ts";
 import { sequenceAction, serviceAction, taskAction } from "./events.ts";
 
 export interface EventsOptions {

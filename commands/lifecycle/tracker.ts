@@ -21,7 +21,7 @@ import type { Deps } from "../deps.ts";
 import type { NodeTarget, Session } from "../session.ts";
 import { errorCode, errorText, goDuration, goQuote } from "../kit.ts";
 import { type DecodedEvent, decodeEvent, goBool, machineStage, phaseAction } from "./events.ts";
-import { sequenceAction, taskAction, talosCode } from "./events.ts";
+import { sequenceAction, talosCode, taskAction } from "./events.ts";
 import type { Reporter, Status, Update } from "./reporter.ts";
 import { compareSemver, parseTolerant } from "./versions.ts";
 
@@ -165,7 +165,9 @@ export async function track(opts: TrackerOptions): Promise<string[]> {
       failed.push(node);
       const view = views.get(node);
       let message: string;
-      if (e instanceof Stop || (deadline.signal.aborted && deadline.signal.reason instanceof Stop)) {
+      if (
+        e instanceof Stop || (deadline.signal.aborted && deadline.signal.reason instanceof Stop)
+      ) {
         const why = e instanceof Stop ? e.why : (deadline.signal.reason as Stop).why;
         const last = view?.lastState ? `last seen: ${view.lastState}` : "nothing seen yet";
         const gone = view?.unreachable ? `, then unreachable (${view.unreachable})` : "";
@@ -224,7 +226,9 @@ async function followDmesg(
   const limit = 1 << 20;
   while (!signal.aborted) {
     try {
-      for await (const m of t.client.machine.dmesg({ follow: true, tail: true }, { ...t.options, signal })) {
+      for await (
+        const m of t.client.machine.dmesg({ follow: true, tail: true }, { ...t.options, signal })
+      ) {
         let text = (into.get(node) ?? "") + `${node}: ${dec.decode(m.bytes)}`;
         if (text.length > limit) text = text.slice(text.length - limit);
         into.set(node, text);

@@ -14,7 +14,7 @@ import {
   UserError,
 } from "../kit.ts";
 import { goFixed } from "../kit.ts";
-import { ContainerDriver, ContainerdNamespace } from "../../gen/common/common_pb.ts";
+import { ContainerdNamespace, ContainerDriver } from "../../gen/common/common_pb.ts";
 import {
   type ImageServicePullLayerProgress,
   ImageServicePullLayerProgress_Status as PullStatus,
@@ -32,8 +32,7 @@ import { goDuration } from "../../gofmt/text.ts";
 /** Nodes in this range have LifecycleService.Upgrade. */
 export const LIFECYCLE_API_RANGE = ">1.13.0-alpha.2 <2.0.0";
 
-const DEPRECATED =
-  "legacy flag for MachineService.Upgrade fallback, to be removed in Talos 1.18";
+const DEPRECATED = "legacy flag for MachineService.Upgrade fallback, to be removed in Talos 1.18";
 
 function containerdInstance(ns: string) {
   switch (ns) {

@@ -203,7 +203,10 @@ const status = (stage: Stage, ready: boolean, unmet: string[] = []): Published =
   MachineStatusEventSchema,
   {
     stage,
-    status: { ready, unmetConditions: unmet.map((name) => ({ name, reason: `${name} not ready` })) },
+    status: {
+      ready,
+      unmetConditions: unmet.map((name) => ({ name, reason: `${name} not ready` })),
+    },
   },
 ];
 
@@ -358,7 +361,10 @@ async function boot(emu: Emulator, node: SimNode, st: LifeState): Promise<void> 
     owner: "runtime.VersionController",
   });
   appendDmesg(node, `kern:    info: [boot ${st.boots}]: Linux version 6.18.1-talos\n`);
-  appendDmesg(node, `user: warning: [boot ${st.boots}]: [talos] talosctl-emulator ${node.version.tag}\n`);
+  appendDmesg(
+    node,
+    `user: warning: [boot ${st.boots}]: [talos] talosctl-emulator ${node.version.tag}\n`,
+  );
   node.faults.down = false;
   st.stage = Stage.BOOTING;
   for (const [schema, init] of bootHistory(node)) {
@@ -427,7 +433,11 @@ export function registerLifecycleHandlers(emu: Emulator): void {
     const node = call.node;
     const st = lifeOf(node);
     // machined first sends an empty event so that the client knows the watch is running.
-    yield { data: { typeUrl: "", value: new Uint8Array() }, id: newXid(), actorId: req.withActorId };
+    yield {
+      data: { typeUrl: "", value: new Uint8Array() },
+      id: newXid(),
+      actorId: req.withActorId,
+    };
     let tailId = "";
     if (req.tailId !== "") {
       try {
@@ -653,7 +663,9 @@ export function registerLifecycleHandlers(emu: Emulator): void {
     const st = lifeOf(node);
     record(node, "LifecycleService.Upgrade", req);
     const ref = req.source?.imageName ?? "";
-    const progress = (message: string) => ({ progress: { response: { case: "message", value: message } } });
+    const progress = (message: string) => ({
+      progress: { response: { case: "message", value: message } },
+    });
     yield progress(`validating installer image ${ref}\n`);
     yield progress("installing to /dev/sda\n");
     const code = node.lifecycle?.installerExitCode ?? 0;
@@ -689,10 +701,11 @@ export function registerLifecycleHandlers(emu: Emulator): void {
 
   const disks = `/${StorageService.typeName}/Disks`;
   if (!emu.handlers.has(disks)) {
-    emu.handle(StorageService.method.disks, () => ({
-      messages: [{
-        disks: [{ deviceName: "/dev/sda", size: 10n * 1024n ** 3n, model: "QEMU HARDDISK" }],
-      }],
-    }) as ReturnType<Handler>);
+    emu.handle(StorageService.method.disks, () =>
+      ({
+        messages: [{
+          disks: [{ deviceName: "/dev/sda", size: 10n * 1024n ** 3n, model: "QEMU HARDDISK" }],
+        }],
+      }) as ReturnType<Handler>);
   }
 }
