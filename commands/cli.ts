@@ -111,5 +111,14 @@ export async function runCli(
       changed.add(f.name);
     }
   }
-  await spec.run({ args: parsed.args, flags, changed, global: globalArgs(flags), deps, path });
+  await spec.run({
+    args: parsed.args,
+    flags,
+    changed,
+    global: globalArgs(flags),
+    deps,
+    path,
+    calledAs: found.path.at(-1)?.calledAs ?? root.name,
+    help: () => helpString(node),
+  });
 }

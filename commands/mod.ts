@@ -94,6 +94,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./shutdown.ts")).spec,
   },
   {
+    name: "time",
+    short: "Show each node's clock next to the time an NTP server reports",
+    group: "talos",
+    load: async () => (await import("./time.ts")).spec,
+  },
+  {
     name: "upgrade",
     short: "Upgrade Talos on nodes and wait until they run the new version",
     group: "talos",

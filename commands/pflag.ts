@@ -53,7 +53,7 @@ function firstWord(args: string[], flags: FlagSpec[]): number {
 
 export interface Found<T> {
   /** The commands from the root's child down to the command found (empty: the root). */
-  path: { entry: CommandEntry; spec: T }[];
+  path: { entry: CommandEntry; spec: T; calledAs: string }[];
   /** Flags inherited by the command found (its ancestors' persistent flags). */
   inherited: FlagSpec[];
   /** The command line without the command names. */
@@ -70,7 +70,7 @@ export async function findCommand<T extends CommandSpec>(
   root: T,
   load: (entry: CommandEntry) => Promise<T>,
 ): Promise<Found<T>> {
-  const path: { entry: CommandEntry; spec: T }[] = [];
+  const path: Found<T>["path"] = [];
   let spec: T = root;
   let inherited: FlagSpec[] = [];
   let args = argv;
@@ -84,7 +84,7 @@ export async function findCommand<T extends CommandSpec>(
     args = [...args.slice(0, i), ...args.slice(i + 1)];
     inherited = withInherited(spec.persistentFlags ?? [], inherited);
     spec = await load(entry);
-    path.push({ entry, spec });
+    path.push({ entry, spec, calledAs: word });
   }
   return { path, inherited, args };
 }

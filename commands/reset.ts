@@ -33,7 +33,8 @@ and, with --reboot, until it is back.`,
       defaultText: "all",
       check: (v) =>
         WIPE_MODES.includes(v) ? undefined : `possible options are: ${WIPE_MODES.join(", ")}`,
-      usage: "what to wipe: `all, system-disk, user-disks`",
+      typeName: WIPE_MODES.join(", "),
+      usage: "which disks to wipe",
     },
     {
       name: "user-disks-to-wipe",

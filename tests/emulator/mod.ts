@@ -10,6 +10,7 @@ import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
+import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import type { SimNode } from "./node.ts";
 
@@ -108,6 +109,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerLifecycleHandlers(emu);
+  registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
   return await emu.start();
 }
@@ -122,6 +124,8 @@ export {
   setMachineConfig,
 } from "./resources.ts";
 export type { ResourceEvent, SimResource } from "./resources.ts";
+export { DEFAULT_NTP_SERVER, timeOf } from "./time_handlers.ts";
+export type { SimTime } from "./time_handlers.ts";
 export {
   type MachineStage,
   putMember,

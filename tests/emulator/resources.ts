@@ -128,18 +128,27 @@ function publish(store: ResourceStore, e: ResourceEvent): void {
 
 export const MACHINE_CONFIG_TYPE = "MachineConfigs.config.talos.dev";
 
-/** The node's active machine config (YAML), or undefined before one was applied. */
-export function machineConfigOf(node: SimNode): string | undefined {
-  return getResource(node, "config", MACHINE_CONFIG_TYPE, "v1alpha1")?.spec;
+/**
+ * The node's machine config (the bytes as they were applied), or undefined before one was.
+ * `id`: "v1alpha1" is the active config, "persistent" the one saved for the next boot.
+ */
+export function machineConfigOf(node: SimNode, id = "v1alpha1"): string | undefined {
+  return getResource(node, "config", MACHINE_CONFIG_TYPE, id)?.spec;
 }
 
 /**
- * Replaces the node's active machine config (the MachineConfig resource `v1alpha1`). For this
- * type `spec` holds the config text itself; the State service sends it as Talos does, as a YAML
- * string (`yaml_spec: "|\n    version: v1alpha1..."`) with the `talos.dev/yaml-spec` annotation.
+ * Replaces the node's machine config (the MachineConfig resource `id`, by default the active one,
+ * `v1alpha1`). For this type `spec` holds the config text itself; the State service sends it as
+ * Talos does, as a YAML string (`yaml_spec: "|\n    version: v1alpha1..."`) with the
+ * `talos.dev/yaml-spec` annotation.
  */
-export function setMachineConfig(node: SimNode, yaml: string, now = new Date()): void {
-  putResource(node, "config", MACHINE_CONFIG_TYPE, "v1alpha1", yaml, {
+export function setMachineConfig(
+  node: SimNode,
+  yaml: string,
+  now = new Date(),
+  id = "v1alpha1",
+): void {
+  putResource(node, "config", MACHINE_CONFIG_TYPE, id, yaml, {
     annotations: { "talos.dev/yaml-spec": "1" },
   }, now);
 }
