@@ -10,6 +10,8 @@ import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
+import { registerFilesHandlers } from "./files_handlers.ts";
+import { registerSystemHandlers } from "./system_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import type { SimNode } from "./node.ts";
@@ -32,6 +34,19 @@ export type { EtcdData, KvRecord } from "./etcd_snapshot.ts";
 export { writeBolt } from "./bbolt_writer.ts";
 export type { BoltEntry, BoltWriteOptions } from "./bbolt_writer.ts";
 export { createCA, issueClient, issueServer } from "./certs.ts";
+export {
+  FILES_EPOCH,
+  gzipChunks,
+  nodeFiles,
+  pad,
+  patternByte,
+  putFile,
+  removeFile,
+  tarHeaderBlocks,
+} from "./files.ts";
+export type { SimFile, TarHeader } from "./files.ts";
+export { nodeSystem } from "./system.ts";
+export type { SimContainer, SimMount, SimProcess, SimSystem } from "./system.ts";
 
 export interface StartOptions {
   nodes: SimNode[];
@@ -108,6 +123,9 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn, opts.maintenance);
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
+  registerFilesHandlers(emu);
+  registerSystemHandlers(emu);
+  // After the files handlers: its Read answers the boot ID and hands other paths to theirs.
   registerLifecycleHandlers(emu);
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
