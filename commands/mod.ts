@@ -9,13 +9,6 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./completion.ts")).spec,
   },
   {
-    name: "copy",
-    aliases: ["cp"],
-    short: "Copy files out of a node (a tar.gz stream, unpacked locally or raw on stdout)",
-    group: "talos",
-    load: async () => (await import("./copy.ts")).spec,
-  },
-  {
     name: "help",
     short: "Help about any command",
     load: async () => (await import("./help_cmd.ts")).spec,
@@ -25,6 +18,20 @@ const entries: CommandEntry[] = [
     short: "Edit and inspect talosconfig, the client configuration",
     group: "talos",
     load: async () => (await import("./config/mod.ts")).spec,
+  },
+  {
+    name: "containers",
+    aliases: ["c"],
+    short: "List the containers of each node (system ones, or Kubernetes' with -k)",
+    group: "talos",
+    load: async () => (await import("./containers.ts")).spec,
+  },
+  {
+    name: "copy",
+    aliases: ["cp"],
+    short: "Copy files out of a node (a tar.gz stream, unpacked locally or raw on stdout)",
+    group: "talos",
+    load: async () => (await import("./copy.ts")).spec,
   },
   {
     name: "dmesg",
@@ -49,6 +56,13 @@ const entries: CommandEntry[] = [
     short: "Generate machine configs, secrets bundles, keys and certificates",
     group: "mgmt",
     load: async () => (await import("./gen/mod.ts")).spec,
+  },
+  {
+    name: "get",
+    aliases: ["g"],
+    short: "Show a resource or every resource of a type ('talosctl get rd' lists the types)",
+    group: "talos",
+    load: async () => (await import("./get.ts")).spec,
   },
   {
     name: "kubeconfig",
@@ -77,6 +91,34 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./machineconfig/mod.ts")).spec,
   },
   {
+    name: "memory",
+    aliases: ["m", "free"],
+    short: "Show the memory use of each node",
+    group: "talos",
+    load: async () => (await import("./memory.ts")).spec,
+  },
+  {
+    name: "mounts",
+    aliases: ["mount"],
+    short: "List the mounts of each node with their size and use",
+    group: "talos",
+    load: async () => (await import("./mounts.ts")).spec,
+  },
+  {
+    name: "processes",
+    aliases: ["p", "ps"],
+    short: "List the processes of each node",
+    group: "talos",
+    load: async () => (await import("./processes.ts")).spec,
+  },
+  {
+    name: "read",
+    aliases: ["cat"],
+    short: "Print a file of a node",
+    group: "talos",
+    load: async () => (await import("./read.ts")).spec,
+  },
+  {
     name: "reboot",
     short: "Reboot nodes and wait until they are back",
     group: "talos",
@@ -89,17 +131,16 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./reset.ts")).spec,
   },
   {
+    name: "restart",
+    short: "Restart a container on each node",
+    group: "talos",
+    load: async () => (await import("./restart.ts")).spec,
+  },
+  {
     name: "rollback",
     short: "Boot nodes back into their previous Talos installation",
     group: "talos",
     load: async () => (await import("./rollback.ts")).spec,
-  },
-  {
-    name: "read",
-    aliases: ["cat"],
-    short: "Print a file of a node",
-    group: "talos",
-    load: async () => (await import("./read.ts")).spec,
   },
   {
     name: "service",
@@ -113,6 +154,12 @@ const entries: CommandEntry[] = [
     short: "Power nodes off",
     group: "talos",
     load: async () => (await import("./shutdown.ts")).spec,
+  },
+  {
+    name: "stats",
+    short: "Show the memory and CPU use of each node's containers",
+    group: "talos",
+    load: async () => (await import("./stats.ts")).spec,
   },
   {
     name: "time",
