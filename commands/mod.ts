@@ -38,6 +38,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./gen/mod.ts")).spec,
   },
   {
+    name: "health",
+    short: "Wait until the cluster passes talosctl's readiness checks",
+    group: "talos",
+    load: async () => (await import("./health.ts")).spec,
+  },
+  {
     name: "kubeconfig",
     short: "Fetch an admin kubeconfig for the cluster from a node",
     group: "talos",

@@ -11,6 +11,7 @@ import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
+import { registerHealthHandlers } from "./health_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -107,6 +108,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
+  registerHealthHandlers(emu);
   return await emu.start();
 }
 export {
@@ -136,3 +138,5 @@ export {
 } from "./cosi_seed.ts";
 export { resourceMessage } from "./cosi_handlers.ts";
 export { define, type TypeDecl, TYPES, yamlText } from "./cosi_types.ts";
+export { memoryOf, setMemory } from "./health_handlers.ts";
+export { K as K8S_TYPES, seedKubernetesResources, startKubernetes } from "./health_state.ts";
