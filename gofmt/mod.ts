@@ -12,4 +12,5 @@ export {
   humanizeIBytes,
   tabwrite,
 } from "./text.ts";
+export { fileModeString, GO_MODE, goDurationNs, humanizeTime, lsTimestamp } from "./humanize.ts";
 export { goTimeString, timestampValid } from "./time.ts";
