@@ -104,6 +104,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./usage.ts")).spec,
   },
   {
+    name: "upgrade-k8s",
+    short: "Upgrade the Kubernetes components of a Talos cluster",
+    group: "talos",
+    load: async () => (await import("./upgrade_k8s.ts")).spec,
+  },
+  {
     name: "validate",
     short: "Check a machine config file for errors",
     group: "mgmt",

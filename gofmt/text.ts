@@ -73,16 +73,6 @@ function humanate(n: number | bigint, base: number, sizes: string[]): string {
   return `${val < 10 ? val.toFixed(1) : roundHalfEven(val)} ${sizes[e]}`;
 }
 
-/** go-humanize IBytes: binary units, "3.8 GiB", "512 MiB", "5 B". */
-export function humanizeIBytes(n: number | bigint): string {
-  const s = Number(n);
-  if (s < 10) return `${s} B`;
-  const sizes = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-  const e = Math.floor(Math.log(s) / Math.log(1024));
-  const val = Math.floor(s / Math.pow(1024, e) * 10 + 0.5) / 10;
-  return `${val < 10 ? val.toFixed(1) : roundHalfEven(val)} ${sizes[e]}`;
-}
-
 /** Go's %.0f: exact halves round to even (10.5 -> "10"). */
 function roundHalfEven(v: number): string {
   const f = Math.floor(v);

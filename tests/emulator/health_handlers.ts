@@ -34,6 +34,7 @@ import { errorText } from "../../rpc/mod.ts";
 import type { Emulator, NodeCall } from "./server.ts";
 import type { TestEmulator } from "./mod.ts";
 import type { SimNode } from "./node.ts";
+import { nodeSystem } from "./system.ts";
 
 const memory = new WeakMap<SimNode, number>();
 
@@ -44,6 +45,7 @@ export function memoryOf(node: SimNode): number {
 
 export function setMemory(node: SimNode, kib: number): void {
   memory.set(node, kib);
+  nodeSystem(node).meminfo.memtotal = BigInt(kib);
 }
 
 function durationMs(d: { seconds: bigint; nanos: number } | undefined): number {
