@@ -9,6 +9,7 @@ import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./
 import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
+import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
@@ -20,7 +21,9 @@ import type { SimNode } from "./node.ts";
 export { Emulator } from "./server.ts";
 export type { Handler, NodeCall, StreamHandler, UnaryHandler } from "./server.ts";
 export { appendDmesg, appendLog, simNode } from "./node.ts";
-export type { EtcdMemberInfo, SimNode, SimService } from "./node.ts";
+export type { EtcdMemberInfo, LifecycleKnobs, SimNode, SimService } from "./node.ts";
+export { lifeOf, publishEvent } from "./lifecycle_handlers.ts";
+export type { LifeState, SimEvent } from "./lifecycle_handlers.ts";
 export { chunks, patternChunks } from "./handlers.ts";
 export {
   encodeKeyValue,
@@ -124,6 +127,8 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerFilesHandlers(emu);
   registerSystemHandlers(emu);
+  // After the files handlers: its Read answers the boot ID and hands other paths to theirs.
+  registerLifecycleHandlers(emu);
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
   registerHealthHandlers(emu);
