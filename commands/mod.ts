@@ -72,6 +72,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./get.ts")).spec,
   },
   {
+    name: "health",
+    short: "Wait until the cluster passes talosctl's readiness checks",
+    group: "talos",
+    load: async () => (await import("./health.ts")).spec,
+  },
+  {
     name: "kubeconfig",
     short: "Fetch an admin kubeconfig for the cluster from a node",
     group: "talos",
@@ -186,6 +192,12 @@ const entries: CommandEntry[] = [
     short: "Show how much disk space paths take on each node",
     group: "talos",
     load: async () => (await import("./usage.ts")).spec,
+  },
+  {
+    name: "upgrade-k8s",
+    short: "Upgrade the Kubernetes components of a Talos cluster",
+    group: "talos",
+    load: async () => (await import("./upgrade_k8s.ts")).spec,
   },
   {
     name: "validate",
