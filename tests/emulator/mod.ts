@@ -16,6 +16,7 @@ import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import { registerHealthHandlers } from "./health_handlers.ts";
 import { registerUpgradeK8sHandlers } from "./upgrade_k8s_handlers.ts";
+import { registerMetricsHandlers } from "./metrics_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -133,6 +134,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
   registerHealthHandlers(emu);
   registerUpgradeK8sHandlers(emu);
+  registerMetricsHandlers(emu);
   return await emu.start();
 }
 export {
@@ -165,3 +167,5 @@ export { define, type TypeDecl, TYPES, yamlText } from "./cosi_types.ts";
 export { memoryOf, setMemory } from "./health_handlers.ts";
 export { K as K8S_TYPES, seedKubernetesResources, startKubernetes } from "./health_state.ts";
 export { followConfigChanges, pulls } from "./upgrade_k8s_handlers.ts";
+export { nodeMetrics, type SimMetrics } from "./metrics_handlers.ts";
+export { D as DASHBOARD_TYPES, seedDashboardResources } from "./dashboard_state.ts";

@@ -1,12 +1,13 @@
 // Runs the emulator as its own process (for benchmarks and manual tries):
 //
 //   deno run -A tests/emulator/serve.ts --dir DIR [--nodes N] [--snapshot-size BYTES] [--no-alpn]
+//     [--dashboard]
 //
 // Writes DIR/talosconfig (os:admin, nodes 10.5.0.1..N) and prints one JSON line
 // {"endpoint": ..., "talosconfig": ..., "nodes": [...]} once listening; stops on SIGTERM or when
-// stdin closes.
+// stdin closes. --dashboard adds the resources `talosctl dashboard` watches (dashboard_state.ts).
 
-import { etcdSnapshotOfSize, simNode, startEmulator } from "./mod.ts";
+import { etcdSnapshotOfSize, seedDashboardResources, simNode, startEmulator } from "./mod.ts";
 
 function arg(name: string, def: string): string {
   const i = Deno.args.indexOf(name);
@@ -26,6 +27,7 @@ const nodes = Array.from(
 const snapshot = etcdSnapshotOfSize(size)?.bytes ?? { size };
 for (const node of nodes) if (node.etcd) node.etcd.snapshot = snapshot;
 const emu = await startEmulator({ nodes, alpn: !Deno.args.includes("--no-alpn") });
+if (Deno.args.includes("--dashboard")) { for (const node of nodes) seedDashboardResources(node); }
 const talosconfig = await emu.talosconfig(dir, {
   roles: ["os:admin"],
   nodes: [nodes[0].address],
