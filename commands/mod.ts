@@ -41,6 +41,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./copy.ts")).spec,
   },
   {
+    name: "dashboard",
+    short: "Full-screen live view of the nodes: summary, logs, metrics and resources",
+    group: "talos",
+    load: async () => (await import("./dashboard.ts")).spec,
+  },
+  {
     name: "dmesg",
     short: "Show the kernel log of each node",
     group: "talos",

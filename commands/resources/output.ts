@@ -94,7 +94,7 @@ function yamlSpecOf(r: Resource): string {
 }
 
 /** resource.MarshalYAML: `metadata:` and `spec:` (the spec re-encoded from yaml_spec). */
-function resourceDocument(r: Resource): string {
+export function resourceDocument(r: Resource): string {
   const text = yamlSpecOf(r);
   const md = r.metadata!;
   // Talos releases that wrote the machine config as a document (not as a string) are told by

@@ -1,0 +1,201 @@
+// `dashboard` driven in tmux against the emulator: the summary (node facts, hostname, version,
+// the kernel log as it grows), node switching, the monitor's graphs and process table, the
+// resource browser, and quitting with q or Ctrl-C with the terminal given back as it was. Plus
+// the refusal without a terminal and the restore after a failure, in-process.
+
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "./assert.ts";
+import { run, tempDir } from "./harness.ts";
+import { appendDmesg, seedDashboardResources, simNode, startEmulator } from "./emulator/mod.ts";
+import { haveTmux, shq, TmuxSession } from "./tmux.ts";
+import { runDashboard } from "../commands/dashboard/app.ts";
+import type { Session } from "../commands/session.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const NODES = ["10.5.0.2", "10.5.0.3"];
+
+async function cluster(dir: string) {
+  const nodes = NODES.map((a) => simNode(a));
+  const emu = await startEmulator({ nodes });
+  for (const n of nodes) seedDashboardResources(n, { clusterName: "tmux-test" });
+  const cfg = await emu.talosconfig(dir, { roles: ["os:admin"], nodes: NODES });
+  return { emu, nodes, cfg };
+}
+
+/** The shell line run in the pane: the dashboard, then its exit code and the tty's modes. */
+function paneCommand(cfg: string): string {
+  const dash = [Deno.execPath(), "run", "-A", MAIN, "--talosconfig", cfg, "dashboard", "-d", "1s"]
+    .map(shq).join(" ");
+  return `${dash}; echo DASHBOARD-EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 600`;
+}
+
+const has = (...parts: string[]) => (s: string) => parts.every((p) => s.includes(p));
+
+/** The shell shows the exit code and a cooked, echoing tty; the alternate screen is off. */
+async function assertRestored(t: TmuxSession): Promise<void> {
+  const screen = await t.waitFor("the dashboard to exit", has("DASHBOARD-EXIT="));
+  assertStringIncludes(screen, "DASHBOARD-EXIT=0\n");
+  assertStringIncludes(screen, "icanon echo");
+  assert(!screen.includes("[F1: Summary]") && !screen.includes("[Summary]"), screen);
+  assertEquals(await t.attr("alternate_on"), "0");
+  assertEquals(await t.attr("cursor_flag"), "1");
+}
+
+Deno.test({
+  name: "dashboard in tmux: summary, log follow, node switch, monitor, resources, q",
+  ignore: !(await haveTmux()),
+  async fn() {
+    await using dir = await tempDir();
+    const { emu, nodes, cfg } = await cluster(dir.path);
+    await using _ = emu;
+    await using t = await TmuxSession.start(paneCommand(cfg), 120, 40);
+
+    // Summary of the first node: top bar, panes, kernel log, bottom bar.
+    let screen = await t.waitFor(
+      "the summary of 10.5.0.2",
+      has(
+        "talos-10-5-0-2 Talos (v1.5.5): uptime",
+        "Linux version 6.1.58-talos",
+        "CLUSTER    tmux-test (2 machines)",
+        "PROCS 9,",
+      ),
+    );
+    const lines = screen.split("\n");
+    assert(
+      /^[┐┘└┌] talos-10-5-0-2 Talos \(v1\.5\.5\): uptime \d+h\d+m\d+s, 2x2\.\d+GHz, 7\.8 GiB RAM, PROCS 9, CPU \d+\.\d%, RAM 17\.5%$/
+        .test(lines[0]),
+      lines[0],
+    );
+    assertStringIncludes(screen, "HOST         talos-10-5-0-2");
+    assertStringIncludes(screen, "IP           10.5.0.2/24");
+    assertStringIncludes(screen, "STAGE      √ Running");
+    assertStringIncludes(screen, "KUBERNETES         v1.30.0");
+    assertStringIncludes(screen, "── Logs ──");
+    assert(
+      lines[39].startsWith(
+        "[10.5.0.2 | 10.5.0.3] --- [Summary] --- [F2: Monitor] --- [F3: Resources]──",
+      ),
+      lines[39],
+    );
+
+    // A kernel record written now reaches the open log stream.
+    appendDmesg(nodes[0], "kern:    info: [2024-01-01T00:00:05.000000Z]: tmux test record\n");
+    await t.waitFor("the new kernel record", has("]: tmux test record"));
+
+    // l: the node to the right.
+    await t.keys("l");
+    screen = await t.waitFor(
+      "the summary of 10.5.0.3",
+      (s) => /^. talos-10-5-0-3 /.test(s) && s.includes("HOST         talos-10-5-0-3"),
+    );
+    assert(!screen.includes("tmux test record"), "the log pane is the selected node's");
+    // Left: back.
+    await t.keys("Left");
+    await t.waitFor(
+      "the summary of 10.5.0.2 again",
+      has("HOST         talos-10-5-0-2", "tmux test record"),
+    );
+
+    // F2: the monitor, with its graphs, sparklines and process table.
+    await t.keys("F2");
+    screen = await t.waitFor(
+      "the monitor",
+      has(
+        "CPU USER/SYSTEM",
+        "MEM USED",
+        "LOAD AVG 60sec",
+        " NET",
+        " DISK",
+        "PID S CPU% MEM%",
+        "1010 S",
+      ),
+    );
+    assertStringIncludes(
+      screen,
+      "[10.5.0.2 | 10.5.0.3] --- [F1: Summary] --- [Monitor] --- [F3: Resources]",
+    );
+    assertStringIncludes(screen, "Total    8.3 GB");
+
+    // F3: the resource types; Enter on a type lists its resources.
+    await t.keys("F3");
+    await t.waitFor(
+      "the resource types",
+      has("Resource Types (Enter: select, /: filter)", "HostnameStatuses.net.talos.dev"),
+    );
+    await t.keys("/", "h", "o", "s", "t", "n", "Enter", "Enter");
+    screen = await t.waitFor(
+      "the hostname resources",
+      has("HostnameStatus (ns: network)", "HOSTNAME", "talos-10-5-0-2"),
+    );
+    await t.keys("Enter");
+    await t.waitFor(
+      "the resource's YAML",
+      has("network / hostname (Esc: back)", "hostname: talos-10-5-0-2"),
+    );
+
+    await t.keys("q");
+    await assertRestored(t);
+  },
+});
+
+Deno.test({
+  name: "dashboard in tmux: Ctrl-C quits and restores the terminal",
+  ignore: !(await haveTmux()),
+  async fn() {
+    await using dir = await tempDir();
+    const { emu, cfg } = await cluster(dir.path);
+    await using _ = emu;
+    await using t = await TmuxSession.start(paneCommand(cfg), 100, 30);
+    await t.waitFor("the dashboard", has("talos-10-5-0-2 Talos (v1.5.5)"));
+    assertEquals(await t.attr("alternate_on"), "1");
+    await t.keys("C-c");
+    await assertRestored(t);
+  },
+});
+
+Deno.test("dashboard refuses to run without a terminal", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await cluster(dir.path);
+  await using _ = emu;
+  const r = await run(["dashboard", "--talosconfig", cfg], {
+    stdoutIsTTY: false,
+    stdinIsTTY: true,
+  });
+  assertEquals(r.code, 1);
+  assertEquals(r.stdout, "");
+  assertEquals(
+    r.stderr,
+    "dashboard needs a terminal: its standard input and output must be a terminal (use `talosctl get`, `talosctl dmesg` or `talosctl processes` in scripts)\n",
+  );
+});
+
+Deno.test("dashboard: a failure while drawing gives the terminal back, then the error", async () => {
+  let closed = 0;
+  const session = {
+    nodes: ["10.5.0.2"],
+    forNode() {
+      throw new Error("no client in this test");
+    },
+  } as unknown as Session;
+  await assertRejects(
+    () =>
+      runDashboard({
+        session,
+        nodes: ["10.5.0.2"],
+        intervalMs: 60_000,
+        signal: new AbortController().signal,
+        screen: () =>
+          Promise.resolve({
+            width: 80,
+            height: 24,
+            present() {
+              throw new Error("the screen broke");
+            },
+            close() {
+              closed++;
+            },
+          }),
+      }),
+    "dashboard panic: the screen broke",
+  );
+  assertEquals(closed, 1);
+});
