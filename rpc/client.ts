@@ -10,6 +10,7 @@ import { InspectService } from "../gen/inspect/inspect_pb.ts";
 import { State } from "../gen/cosi/state_pb.ts";
 import { LifecycleService } from "../gen/machine/lifecycle_pb.ts";
 import { ImageService } from "../gen/machine/image_pb.ts";
+import { StorageService as MachineStorageService } from "../gen/machine/storage_pb.ts";
 import { normalizeEndpoint } from "./endpoints.ts";
 import {
   endpointTransport,
@@ -42,6 +43,8 @@ export interface TalosClient {
   readonly cosi: Client<typeof State>;
   readonly lifecycle: Client<typeof LifecycleService>;
   readonly image: Client<typeof ImageService>;
+  /** machine.StorageService (statfs), not the storage.StorageService of `storage`. */
+  readonly machineStorage: Client<typeof MachineStorageService>;
   /**
    * Call options targeting `node` (one-to-one proxying through the endpoint); no node = the
    * endpoint itself. Includes `signal` so Ctrl-C cancels the call.
@@ -72,6 +75,7 @@ export function newClient(config: ClientConfig, opts: NewClientOptions = {}): Ta
     cosi: createClient(State, transport),
     lifecycle: createClient(LifecycleService, transport),
     image: createClient(ImageService, transport),
+    machineStorage: createClient(MachineStorageService, transport),
     callOptions(node?: string, extra: CallOptions = {}): CallOptions {
       const headers = new Headers(extra.headers);
       if (node !== undefined && node !== "") headers.set("node", node);

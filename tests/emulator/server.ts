@@ -25,6 +25,7 @@ import { State } from "../../gen/cosi/state_pb.ts";
 import { LifecycleService } from "../../gen/machine/lifecycle_pb.ts";
 import { ImageService } from "../../gen/machine/image_pb.ts";
 import { MetadataSchema } from "../../gen/common/common_pb.ts";
+import { StorageService as MachineStorageService } from "../../gen/machine/storage_pb.ts";
 import { authorized } from "./rules.ts";
 import { codeName } from "../../rpc/errors.ts";
 import type { EtcdMemberInfo, SimNode } from "./node.ts";
@@ -38,6 +39,7 @@ export const SERVICES: DescService[] = [
   State,
   LifecycleService,
   ImageService,
+  MachineStorageService,
 ];
 
 /** What a handler sees besides the request. */
