@@ -4,4 +4,12 @@
 
 export { goQuote, goQuoteByte, goQuoteBytes } from "./quote.ts";
 export { formatErrors } from "./multierror.ts";
-export { goDuration, goDurationSeconds, goFixed, humanizeBytes, tabwrite } from "./text.ts";
+export {
+  goDuration,
+  goDurationSeconds,
+  goFixed,
+  humanizeBytes,
+  humanizeIBytes,
+  tabwrite,
+} from "./text.ts";
+export { goParseUint, NumError } from "./strconv.ts";

@@ -65,6 +65,16 @@ export function humanizeBytes(n: number | bigint): string {
   return `${val < 10 ? val.toFixed(1) : roundHalfEven(val)} ${sizes[e]}`;
 }
 
+/** go-humanize IBytes: IEC units, "1.5 MiB", "12 KiB", "5 B". */
+export function humanizeIBytes(n: number | bigint): string {
+  const s = Number(n);
+  if (s < 10) return `${s} B`;
+  const sizes = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+  const e = Math.floor(Math.log(s) / Math.log(1024));
+  const val = Math.floor(s / Math.pow(1024, e) * 10 + 0.5) / 10;
+  return `${val < 10 ? goFixed(val, 1) : roundHalfEven(val)} ${sizes[e]}`;
+}
+
 /** Go's %.0f: exact halves round to even (10.5 -> "10"). */
 function roundHalfEven(v: number): string {
   const f = Math.floor(v);

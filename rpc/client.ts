@@ -3,6 +3,8 @@
 
 import { type CallOptions, type Client, createClient } from "@connectrpc/connect";
 import { MachineService } from "../gen/machine/machine_pb.ts";
+import { ImageService } from "../gen/machine/image_pb.ts";
+import { LVMService, MDService } from "../gen/machine/volumes_pb.ts";
 import { TimeService } from "../gen/time/time_pb.ts";
 import { StorageService } from "../gen/storage/storage_pb.ts";
 import { ClusterService } from "../gen/cluster/cluster_pb.ts";
@@ -38,6 +40,10 @@ export interface TalosClient {
   readonly cluster: Client<typeof ClusterService>;
   readonly inspect: Client<typeof InspectService>;
   readonly cosi: Client<typeof State>;
+  /** Container images (Talos 1.13+). */
+  readonly image: Client<typeof ImageService>;
+  readonly lvm: Client<typeof LVMService>;
+  readonly md: Client<typeof MDService>;
   /**
    * Call options targeting `node` (one-to-one proxying through the endpoint); no node = the
    * endpoint itself. Includes `signal` so Ctrl-C cancels the call.
@@ -65,6 +71,9 @@ export function newClient(config: ClientConfig, opts: NewClientOptions = {}): Ta
     cluster: createClient(ClusterService, transport),
     inspect: createClient(InspectService, transport),
     cosi: createClient(State, transport),
+    image: createClient(ImageService, transport),
+    lvm: createClient(LVMService, transport),
+    md: createClient(MDService, transport),
     callOptions(node?: string, extra: CallOptions = {}): CallOptions {
       const headers = new Headers(extra.headers);
       if (node !== undefined && node !== "") headers.set("node", node);

@@ -9,6 +9,7 @@ import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./
 import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
+import { registerNetHandlers } from "./net_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -103,6 +104,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn, opts.maintenance);
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
+  registerNetHandlers(emu);
   return await emu.start();
 }
 export {
@@ -116,3 +118,15 @@ export {
   setMachineConfig,
 } from "./resources.ts";
 export type { ResourceEvent, SimResource } from "./resources.ts";
+export { captureLog } from "./net_handlers.ts";
+export { etcdCluster } from "./maint_handlers.ts";
+export type { EtcdClusterState } from "./maint_handlers.ts";
+export { netState } from "./net_state.ts";
+export type {
+  NetState,
+  SimBlockDevice,
+  SimImage,
+  SimInterface,
+  SimPacket,
+  SimSocket,
+} from "./net_state.ts";

@@ -17,6 +17,8 @@ import {
 } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { MachineService } from "../../gen/machine/machine_pb.ts";
+import { ImageService } from "../../gen/machine/image_pb.ts";
+import { LVMService, MDService } from "../../gen/machine/volumes_pb.ts";
 import { TimeService } from "../../gen/time/time_pb.ts";
 import { StorageService } from "../../gen/storage/storage_pb.ts";
 import { ClusterService } from "../../gen/cluster/cluster_pb.ts";
@@ -34,6 +36,9 @@ export const SERVICES: DescService[] = [
   ClusterService,
   InspectService,
   State,
+  ImageService,
+  LVMService,
+  MDService,
 ];
 
 /** What a handler sees besides the request. */
