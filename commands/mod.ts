@@ -20,6 +20,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./config/mod.ts")).spec,
   },
   {
+    name: "disks",
+    short: "Replaced by `get disks`: kept to say so",
+    group: "talos",
+    hidden: true,
+    load: async () => (await import("./deprecated.ts")).disks,
+  },
+  {
     name: "dmesg",
     short: "Show the kernel log of each node",
     group: "talos",
@@ -36,6 +43,26 @@ const entries: CommandEntry[] = [
     short: "Generate machine configs, secrets bundles, keys and certificates",
     group: "mgmt",
     load: async () => (await import("./gen/mod.ts")).spec,
+  },
+  {
+    name: "image",
+    aliases: ["images"],
+    short: "List, pull and remove the container images of a node",
+    group: "talos",
+    load: async () => (await import("./image.ts")).spec,
+  },
+  {
+    name: "inspect",
+    short: "Look inside Talos: the controller runtime's dependency graph",
+    group: "talos",
+    load: async () => (await import("./inspect.ts")).spec,
+  },
+  {
+    name: "interfaces",
+    short: "Replaced by `get addresses` and `get links`: kept to say so",
+    group: "talos",
+    hidden: true,
+    load: async () => (await import("./deprecated.ts")).interfaces,
   },
   {
     name: "kubeconfig",
@@ -57,6 +84,34 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./machineconfig/mod.ts")).spec,
   },
   {
+    name: "meta",
+    short: "Write or delete keys of the META partition",
+    group: "talos",
+    load: async () => (await import("./meta.ts")).spec,
+  },
+  {
+    name: "netstat",
+    aliases: ["ss"],
+    short: "List the network sockets and connections of each node",
+    group: "talos",
+    load: async () => (await import("./netstat.ts")).spec,
+  },
+  {
+    name: "pcap",
+    aliases: ["tcpdump"],
+    short: "Capture network packets on a node",
+    group: "talos",
+    load: async () => (await import("./pcap.ts")).spec,
+  },
+  {
+    name: "routes",
+    aliases: ["route"],
+    short: "Replaced by `get routes`: kept to say so",
+    group: "talos",
+    hidden: true,
+    load: async () => (await import("./deprecated.ts")).routes,
+  },
+  {
     name: "service",
     aliases: ["services"],
     short: "List services, show one service's state, or start, stop or restart it",
@@ -74,6 +129,12 @@ const entries: CommandEntry[] = [
     short: "Print the client version and, unless --client is given, the version of each node",
     group: "talos",
     load: async () => (await import("./version.ts")).spec,
+  },
+  {
+    name: "wipe",
+    short: "Wipe block devices, LVM volumes and RAID arrays",
+    group: "talos",
+    load: async () => (await import("./wipe.ts")).spec,
   },
 ];
 

@@ -217,16 +217,19 @@ function registerStorage(emu: Emulator): void {
         throw new ConnectError(`blockdevice "${d.device}" is a CD-ROM`, Code.FailedPrecondition);
       }
       if (!d.skipVolumeCheck) {
-        const users = st.blockDevices.filter((b) =>
-          b.volume && (b.id === d.device || (dev.type === "disk" && b.parent === d.device))
-        );
-        if (users.length > 0) {
-          const u = users[0];
-          throw new ConnectError(
-            `blockdevice "${u.id}" is in use by volume "${u.volume}"`,
+        // As storaged: a volume located on the device or on its parent disk, then a volume
+        // on a partition of the device (the volume's parent location).
+        const inUse = (dev: string, volume: string) =>
+          new ConnectError(
+            `blockdevice "${dev}" is in use by volume "${volume}"`,
             Code.FailedPrecondition,
           );
+        for (const name of [d.device, dev.parent ?? ""]) {
+          const b = st.blockDevices.find((x) => x.id === name && x.volume);
+          if (name !== "" && b) throw inUse(name, b.volume!);
         }
+        const child = st.blockDevices.find((b) => b.parent === d.device && b.volume);
+        if (child) throw inUse(d.device, child.volume!);
       }
     }
     for (const d of devices) {

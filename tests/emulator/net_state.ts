@@ -155,7 +155,7 @@ function defaults(node: SimNode): NetState {
       ["kubespan", { link: "none", packets: [] }],
     ]),
     blockDevices: [
-      { id: "sda", type: "disk", volume: "" },
+      { id: "sda", type: "disk" },
       { id: "sda1", type: "partition", parent: "sda", volume: "EFI" },
       { id: "sda4", type: "partition", parent: "sda", volume: "STATE" },
       { id: "sdb", type: "disk" },
