@@ -34,7 +34,7 @@ const entries: CommandEntry[] = [
   },
   {
     name: "etcd",
-    short: "Inspect etcd members and status, save snapshots",
+    short: "Manage etcd: members, status, snapshots, alarms, defragmentation, downgrades",
     group: "talos",
     load: async () => (await import("./etcd/mod.ts")).spec,
   },
