@@ -8,7 +8,7 @@
 // reflect.DeepEqual), so two entries are equal (in the sense of go-kubeconfig's merge) when
 // their JSON is equal.
 
-import { emitYamlV2, type JsonObject, type JsonValue } from "./yamlv2.ts";
+import { emitYamlV2, type JsonObject, type JsonValue } from "../goyaml/emit_v2.ts";
 
 export type { JsonObject, JsonValue };
 

@@ -97,8 +97,11 @@ function parseGoDuration(s: string): number | null {
 
 export function parseFlagValue(f: FlagSpec, raw: string, previous: unknown): FlagValue {
   switch (f.kind) {
-    case "string":
+    case "string": {
+      const why = f.check?.(raw);
+      if (why !== undefined) throw invalidArgument(f, raw, why);
       return raw;
+    }
     case "bool":
       return parseBool(f, raw);
     case "int": {

@@ -17,6 +17,7 @@ export interface HelpNode {
 }
 
 function typeName(f: FlagSpec): string {
+  if (f.typeName !== undefined) return f.typeName;
   const m = /`([^`]+)`/.exec(f.usage);
   if (m) return m[1];
   switch (f.kind) {

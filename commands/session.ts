@@ -66,6 +66,8 @@ export interface SessionOptions {
   insecure?: boolean;
   /** With `insecure`: base64 SHA-256 SPKI fingerprints. Default: `--cert-fingerprint`. */
   certFingerprints?: string[];
+  /** Default true: warn on stderr when the client certificate expires within 30 days. */
+  warnExpiry?: boolean;
 }
 
 /** What a session needs of the running command (a RunContext has it). */
@@ -94,7 +96,7 @@ export async function openSession(
     const built = await buildClient(ctx, opts);
     const nodes = built.nodes;
     if (nodes.length === 0 && opts.requireNodes !== false) throw new UserError(NODES_NOT_SET);
-    checkClientCertificate(built.contextName, built.cert, ctx.deps.now());
+    await checkCertificate(ctx, built, opts);
     const client = built.client;
     return sessionOf(nodes, built.contextName, () => client, (node) => client.callOptions(node));
   }
@@ -108,7 +110,7 @@ export async function openSession(
     failure = new UserError(`error constructing client: ${e.message}`);
   }
   if (built) {
-    checkClientCertificate(built.contextName, built.cert, ctx.deps.now());
+    await checkCertificate(ctx, built, opts);
     const client = built.client;
     return sessionOf(nodes, built.contextName, () => client, (node) => client.callOptions(node));
   }
@@ -116,6 +118,22 @@ export async function openSession(
     throw failure;
   };
   return sessionOf(nodes, "", fail, fail);
+}
+
+/**
+ * Refuses an expired client certificate before dialing, and warns (one line on stderr) when it
+ * expires within 30 days, naming the `config renew` command for this file and context.
+ */
+async function checkCertificate(
+  ctx: SessionContext,
+  built: Built,
+  opts: SessionOptions,
+): Promise<void> {
+  const warning = checkClientCertificate(built.contextName, built.cert, ctx.deps.now(), {
+    talosconfig: ctx.global.talosconfig,
+    context: ctx.global.context,
+  });
+  if (warning && opts.warnExpiry !== false) await ctx.deps.io.stderr.write(warning);
 }
 
 /** A session over `clientFor` (which may throw: that is the node's error). */

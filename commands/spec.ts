@@ -25,6 +25,13 @@ export interface FlagSpec {
   hidden?: boolean;
   /** For "int": the Go integer size (pflag Int32 = 32); default 64. */
   bits?: 32 | 64;
+  /** The value type shown in help, for flags of a custom pflag Value type (e.g. an enum). */
+  typeName?: string;
+  /**
+   * For "string": checks a value as a custom pflag Value's Set does; returns why it is rejected
+   * (reported as pflag's `invalid argument "v" for "-m, --mode" flag: <why>`), or undefined.
+   */
+  check?: (value: string) => string | undefined;
 }
 
 export type ArgsRule =
@@ -63,6 +70,10 @@ export interface RunContext {
   deps: Deps;
   /** Full command path, e.g. "talosctl config add". */
   path: string;
+  /** The name or alias the command was invoked by (cobra's CalledAs); default its name. */
+  calledAs?: string;
+  /** The command's full help text (cobra's cmd.Help()), for commands that print it on errors. */
+  help?: () => string;
 }
 
 /**

@@ -2,5 +2,4 @@
 
 /** This program's own version. */
 export const VERSION = "0.1.0";
-/** The Talos release whose API, defaults and behaviour we track. */
-export const TALOS_VERSION = "v1.13.9";
+export { TALOS_VERSION } from "../contract/mod.ts";

@@ -2,8 +2,8 @@
 // `Marshal`, with yaml.v2's variants where a caller asks) that every byte-exact YAML writer in
 // the project uses: the machine config (machineconfig/encode.ts, docs.ts), talosconfig files
 // (clientconfig/talosconfig.ts, `config info -o yaml`) and the secrets bundle
-// (pki/secrets_encode.ts); clientconfig/yamlv2.ts (sigs.k8s.io/yaml) borrows its scalar rules
-// and key order.
+// (pki/secrets_encode.ts); emit_v2.ts writes JSON-shaped values as client-go (sigs.k8s.io/yaml,
+// go-yaml v2) does, for kubeconfig files and JSON-patched machine configs.
 //
 // Layering: a leaf. It imports nothing from the project, has no I/O and no npm dependency, so
 // machineconfig/, pki/ and clientconfig/ can all depend on it without depending on each other.
@@ -11,6 +11,7 @@
 //   resolve.ts  how a plain scalar would read back (Go's resolver, YAML 1.1 words, timestamps)
 //   scalar.ts   scalar analysis, style choice per encoder flavor (v2/v3/v4), escapes
 //   emit.ts     node tree -> document text (indentation, complex keys, comments)
+//   emit_v2.ts  JSON-shaped values -> go-yaml v2 text (sorted keys, v2 quoting)
 //   keys.ts     Go's map-key order;  float.ts  Go's float64 text
 
 export {
@@ -42,3 +43,4 @@ export {
  * files and secrets bundles with go.yaml.in/yaml/v4; every writer of those files uses this.
  */
 export const TALOS_YAML = { flavor: "v4" } as const;
+export { emitYamlV2, type JsonObject, type JsonValue } from "./emit_v2.ts";

@@ -2,7 +2,7 @@
 // `after: [1, 2]` means "contracts newer than v1.2" (upstream's `Greater(TalosVersion1_2)`);
 // `upTo: [1, 11]` means "contracts up to and including v1.11".
 
-import type { VersionContract } from "./contract.ts";
+import type { VersionContract } from "../contract/mod.ts";
 
 type MinorVersion = [major: number, minor: number];
 interface Range {

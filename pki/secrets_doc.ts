@@ -108,14 +108,31 @@ export interface MaterialChecks {
  * material is judged by `check` (the full parsers in secrets_parse.ts, the quick readers in
  * secrets_quick.ts).
  */
-export function bundleErrors(b: Loaded, check: MaterialChecks): string[] {
+/**
+ * What a version contract needs of a bundle: contracts with Kubernetes (or etcd) disabled
+ * (`gen config --skip-k8s-etcd`) accept a bundle without those parts.
+ */
+export interface BundleScope {
+  kubernetes: boolean;
+  etcd: boolean;
+}
+
+export const FULL_SCOPE: BundleScope = { kubernetes: true, etcd: true };
+
+export function bundleErrors(
+  b: Loaded,
+  check: MaterialChecks,
+  scope: BundleScope = FULL_SCOPE,
+): string[] {
   const errs: string[] = [];
   if (!b.cluster) errs.push("cluster is required");
   else {
     if (!b.cluster.id) errs.push("cluster.id is required");
     if (!b.cluster.secret) errs.push("cluster.secret is required");
   }
-  if (!b.secrets) errs.push("secrets is required");
+  if (!scope.kubernetes) {
+    // nothing of the Kubernetes secrets is needed
+  } else if (!b.secrets) errs.push("secrets is required");
   else {
     if (!b.secrets.bootstrapToken) errs.push("secrets.bootstraptoken is required");
     const { aescbcEncryptionSecret: a, secretboxEncryptionSecret: s } = b.secrets;
@@ -139,15 +156,17 @@ export function bundleErrors(b: Loaded, check: MaterialChecks): string[] {
       }
     }
   };
-  pairCheck("etcd", b.certs.etcd);
-  pairCheck("k8s", b.certs.k8s);
-  pairCheck("k8saggregator", b.certs.k8sAggregator);
-  if (!b.certs.k8sServiceAccount) errs.push("certs.k8sserviceaccount is required");
-  else {
-    try {
-      check.key(b.certs.k8sServiceAccount.key);
-    } catch (e) {
-      errs.push(`certs.k8sserviceaccount.key is invalid: ${(e as Error).message}`);
+  if (scope.etcd) pairCheck("etcd", b.certs.etcd);
+  if (scope.kubernetes) {
+    pairCheck("k8s", b.certs.k8s);
+    pairCheck("k8saggregator", b.certs.k8sAggregator);
+    if (!b.certs.k8sServiceAccount) errs.push("certs.k8sserviceaccount is required");
+    else {
+      try {
+        check.key(b.certs.k8sServiceAccount.key);
+      } catch (e) {
+        errs.push(`certs.k8sserviceaccount.key is invalid: ${(e as Error).message}`);
+      }
     }
   }
   pairCheck("os", b.certs.os);

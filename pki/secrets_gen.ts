@@ -8,7 +8,7 @@
 //   v1.2 and aescbc up to v1.2;
 // - cluster id and secret: 32 random bytes each, standard base64 with padding.
 
-import { atLeast, CURRENT_CONTRACT, type VersionContract } from "../machineconfig/contract.ts";
+import { atLeast, effectiveContract, type VersionContract } from "../contract/mod.ts";
 import { newSelfSignedCA } from "./ca.ts";
 import { generateEcdsaP256, generateRsa, privateKeyPem, type Random } from "./keys.ts";
 import { base64Encode } from "./pem.ts";
@@ -67,8 +67,7 @@ export async function generateSecretsBundle(
   partial: PartialBundle = {},
   opts: GenerateOptions = {},
 ): Promise<SecretsBundle> {
-  // Upstream's contract comparisons treat 0.0 (e.g. --talos-version v0.0) as the current release.
-  if (contract.major === 0 && contract.minor === 0) contract = CURRENT_CONTRACT;
+  contract = effectiveContract(contract);
   const now = deps.now();
   const random = deps.random;
   const ca = async (algorithm: "ecdsa" | "ed25519", org: string[]): Promise<PemCertAndKey> => {

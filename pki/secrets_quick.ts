@@ -5,7 +5,14 @@
 // secrets_parse.ts, whose result or error stands. The quick path never rejects anything.
 
 import type { SecretsBundle } from "./secrets_types.ts";
-import { bundleErrors, type Loaded, loadedFromDoc, type MaterialChecks } from "./secrets_doc.ts";
+import {
+  bundleErrors,
+  type BundleScope,
+  FULL_SCOPE,
+  type Loaded,
+  loadedFromDoc,
+  type MaterialChecks,
+} from "./secrets_doc.ts";
 import { decline } from "./der_strict.ts";
 import { quickCertificatePem } from "./cert_quick.ts";
 import { quickPrivateKeyPem } from "./key_quick.ts";
@@ -101,8 +108,8 @@ const QUICK_CHECKS: MaterialChecks = {
  * True when secrets_parse.ts's validation certainly finds nothing wrong: the same rules
  * (bundleErrors), with every key and certificate read by the quick readers.
  */
-export function quickBundleValid(b: Loaded): boolean {
-  return bundleErrors(b, QUICK_CHECKS).length === 0;
+export function quickBundleValid(b: Loaded, scope: BundleScope = FULL_SCOPE): boolean {
+  return bundleErrors(b, QUICK_CHECKS, scope).length === 0;
 }
 
 /**
@@ -110,7 +117,11 @@ export function quickBundleValid(b: Loaded): boolean {
  * (`source` is named in them); the YAML and ASN.1 libraries load only for files outside the
  * canonical layout or with something to report.
  */
-export async function loadSecretsBundle(text: string, source: string): Promise<SecretsBundle> {
+export async function loadSecretsBundle(
+  text: string,
+  source: string,
+  scope: BundleScope = FULL_SCOPE,
+): Promise<SecretsBundle> {
   const doc = quickBundleDocument(text);
   if (doc) {
     let loaded: Loaded | undefined;
@@ -119,8 +130,8 @@ export async function loadSecretsBundle(text: string, source: string): Promise<S
     } catch {
       // A shape or base64 error: the full parser reports it.
     }
-    if (loaded && quickBundleValid(loaded)) return loaded as SecretsBundle;
+    if (loaded && quickBundleValid(loaded, scope)) return loaded as SecretsBundle;
   }
   const { parseSecretsBundle } = await import("./secrets_parse.ts");
-  return parseSecretsBundle(text, source);
+  return parseSecretsBundle(text, source, scope);
 }

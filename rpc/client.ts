@@ -32,7 +32,7 @@ export interface ClientConfig {
 
 export interface TalosClient {
   readonly config: ClientConfig;
-  /** Normalised endpoints ("host:port"), in the order they are tried. */
+  /** Normalised endpoints ("host:port"), as given (calls rotate over them in a shuffled order). */
   readonly endpoints: string[];
   readonly machine: Client<typeof MachineService>;
   readonly time: Client<typeof TimeService>;
@@ -61,6 +61,7 @@ export function newClient(config: ClientConfig, opts: NewClientOptions = {}): Ta
   const transport = failoverTransport(
     endpoints,
     (ep) => endpointTransport(ep, config.tls, opts),
+    opts.random,
   );
   return {
     config,

@@ -28,6 +28,8 @@ export interface TlsMaterial {
 export interface TransportOptions {
   /** How long dialing (TCP + TLS handshake) may take. Default 20 s. */
   dialTimeoutMs?: number;
+  /** Randomness for the endpoint shuffle (default Math.random). */
+  random?: () => number;
 }
 
 /** Node/OpenSSL do not know Talos's PEM label for PKCS#8 Ed25519 keys. */
@@ -398,26 +400,51 @@ function isPrematureClose(err: unknown): boolean {
   return false;
 }
 
-/** Tries each endpoint in order; moves to the next one only when dialing fails. */
-export function failoverTransport(endpoints: string[], make: (ep: string) => Transport): Transport {
+/**
+ * Spreads calls over several endpoints as talosctl's `talosroundrobin` resolver with gRPC's
+ * round_robin balancer does: the list is shuffled once, calls rotate over the endpoints, and an
+ * endpoint that could not be dialed is skipped while others work (it is tried again only after
+ * them). `random` (default Math.random) drives the shuffle.
+ */
+export function failoverTransport(
+  endpoints: string[],
+  make: (ep: string) => Transport,
+  random: () => number = Math.random,
+): Transport {
+  const order = [...endpoints];
+  if (order.length > 1) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+  }
   const transports = new Map<string, Transport>();
-  let preferred = 0;
+  const failing = new Set<string>();
+  let next = 0; // calls so far: the rotation's position
   const get = (ep: string) => {
     let t = transports.get(ep);
     if (!t) transports.set(ep, t = make(ep));
     return t;
   };
   async function attempt<R>(call: (t: Transport) => Promise<R>): Promise<R> {
+    // Rotate over the endpoints that work (as round_robin picks among ready subchannels),
+    // then try the failing ones.
+    const ready = order.filter((ep) => !failing.has(ep));
+    const start = next++;
+    const tries = [
+      ...ready.map((_, i) => ready[(start + i) % ready.length]),
+      ...order.filter((ep) => failing.has(ep)),
+    ];
     const failures: DialError[] = [];
-    for (let i = 0; i < endpoints.length; i++) {
-      const idx = (preferred + i) % endpoints.length;
+    for (const ep of tries) {
       try {
-        const r = await call(get(endpoints[idx]));
-        preferred = idx;
+        const r = await call(get(ep));
+        failing.delete(ep);
         return r;
       } catch (err) {
         const dial = findDialError(err);
         if (!dial) throw err;
+        failing.add(ep);
         failures.push(dial);
       }
     }

@@ -169,3 +169,24 @@ Deno.test("an expired client certificate is refused by the server (when sent any
   assertStringIncludes(msg, "client certificate rejected");
   assertEquals(emu.calls.length, 0);
 });
+
+Deno.test("several endpoints: calls rotate over them, and one that cannot be dialed is skipped", async () => {
+  await using a = await startEmulator({ nodes: [simNode("10.5.0.2")] });
+  await using b = await startEmulator({ nodes: [simNode("10.5.0.2")], ca: a.ca });
+  const dead = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const deadPort = (dead.addr as Deno.NetAddr).port;
+  dead.close();
+  const cert = await a.clientCert(["os:reader"]);
+  for (const seed of [0.1, 0.5, 0.9]) {
+    a.calls.length = 0;
+    b.calls.length = 0;
+    const c = newClient({
+      contextName: "t",
+      endpoints: [`127.0.0.1:${deadPort}`, a.endpoint, b.endpoint],
+      tls: { ca: a.ca.cert, cert: cert.cert, key: cert.key },
+    }, { random: () => seed });
+    for (let i = 0; i < 6; i++) await c.machine.version({}, c.callOptions("10.5.0.2"));
+    // Whatever the shuffle, the live endpoints share the calls; the dead one costs no call.
+    assertEquals([a.calls.length, b.calls.length], [3, 3], `seed ${seed}`);
+  }
+});

@@ -52,7 +52,10 @@ Deno.test("version: expired client certificate is reported before dialing", asyn
   const r = await run(["version", "--talosconfig", cfg]);
   assertEquals(r.code, 1);
   assertStringIncludes(r.stderr, 'context "test" expired on 2021-01-01 00:00:00 UTC');
-  assertStringIncludes(r.stderr, "talosctl config new");
+  assertStringIncludes(
+    r.stderr,
+    `\`talosctl config renew --talosconfig ${cfg} --from-secrets secrets.yaml\``,
+  );
   assertEquals(emu.calls.length, 0);
   // Not yet valid by this machine's clock is the node's call (clock skew), as in talosctl: a
   // certificate the node accepts goes through.

@@ -128,3 +128,25 @@ Deno.test("flags may come before the subcommand, as cobra finds commands", async
   r = await run(["-i", "version"]);
   assertEquals(r.stderr.split("\n")[0], "unknown shorthand flag: 'i' in -i");
 });
+
+Deno.test("help and errors come in cobra's order", async () => {
+  // --help is unknown while the command is looked up, so it takes `version` as its value.
+  const rootHelp = (await run([])).stdout;
+  let r = await run(["--help", "version"]);
+  assertEquals([r.code, r.stdout], [0, rootHelp]);
+  // A flag error wins over --help; --help wins over argument checks.
+  r = await run(["version", "--bogus", "--help"]);
+  assertEquals([r.code, r.stderr.split("\n")[0]], [1, "unknown flag: --bogus"]);
+  r = await run(["version", "extra", "-h"]);
+  assertEquals([r.code, r.stdout], [0, (await run(["version", "--help"])).stdout]);
+  r = await run(["version", "--help=false", "--client", "--short"]);
+  assertEquals(r.code, 0);
+  assertMatch(r.stdout, /^Client:\nTalos v/);
+  // An unknown command at the root is reported before flags are read.
+  r = await run(["bogus", "--bad"]);
+  assertEquals(r.stderr.split("\n")[0], 'unknown command "bogus" for "talosctl"');
+  // Below the root, a group command shows its help for unknown words.
+  r = await run(["config", "bogus"]);
+  assertEquals([r.code, r.stderr], [0, ""]);
+  assertStringIncludes(r.stdout, "Usage:\n  talosctl config [command]\n");
+});

@@ -317,3 +317,41 @@ Deno.test("talosconfig: no endpoints for any contract (HEAD never sets WithEndpo
     );
   }
 });
+
+Deno.test("--skip-k8s-etcd --with-secrets: a bundle without the etcd and Kubernetes parts is enough", async () => {
+  await using dir = await tempDir();
+  const partial = `${dir.path}/partial.yaml`;
+  // Drop the etcd and Kubernetes CAs, the service-account key and the encryption secret.
+  const text = (await Deno.readTextFile(SECRETS)).split("\n").filter((line, i, all) => {
+    const owner = all.slice(0, i + 1).reverse().find((l) => /^ {4}\S/.test(l) || /^\S/.test(l));
+    return !/^ {4}(etcd|k8s|k8saggregator|k8sserviceaccount):/.test(owner ?? "") &&
+      !line.includes("secretboxencryptionsecret");
+  }).join("\n");
+  await Deno.writeTextFile(partial, text);
+  const args = [
+    "gen",
+    "config",
+    "c",
+    "https://c:6443",
+    ...fixed,
+    "--with-secrets",
+    partial,
+    "-o",
+    "-",
+  ];
+  const w = await run([...args, "--skip-k8s-etcd", "-t", "worker"]);
+  assertEquals(w.code, 0, w.stderr);
+  assertStringIncludes(w.stdout, "\ncluster:\n    token: 7m9ezw.irjunl100aixxxtp\n");
+  const cp = await run([...args, "--skip-k8s-etcd", "-t", "controlplane"]);
+  assertEquals(cp.code, 0, cp.stderr);
+  // Contracts with Kubernetes still need every part, as upstream's Bundle.Validate says.
+  const full = await run([...args, "-t", "controlplane"]);
+  assertEquals(full.code, 1);
+  assertEquals(
+    full.stderr,
+    "failed to validate secrets bundle: 5 errors occurred:\n" +
+      "\t* one of [secrets.secretboxencryptionsecret, secrets.aescbcencryptionsecret] is required\n" +
+      "\t* certs.etcd is required\n\t* certs.k8s is required\n" +
+      "\t* certs.k8saggregator is required\n\t* certs.k8sserviceaccount is required\n\n\n",
+  );
+});

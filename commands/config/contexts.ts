@@ -1,12 +1,34 @@
 // `talosctl config contexts` (alias get-contexts): list the contexts as a table.
+//
+// The default table is talosctl's, byte for byte (scripts read it). Certificate expiry is added
+// without touching it: `-o wide` appends an EXPIRES column, and when some context's certificate
+// has expired or expires within 30 days one line on stderr says so.
 
-import type { CommandSpec } from "../spec.ts";
+import { UserError } from "../../errors.ts";
+import { type CommandSpec, str } from "../spec.ts";
 import { open, tabwrite } from "./common.ts";
 
 export const spec: CommandSpec = {
+  flags: [
+    {
+      name: "output",
+      short: "o",
+      kind: "string",
+      default: "table",
+      usage: "output format: table (talosctl's columns) or wide (adds the certificate expiry)",
+    },
+  ],
   async run(ctx) {
+    const format = str(ctx, "output");
+    if (format !== "table" && format !== "wide") {
+      throw new UserError(`unknown output format: ${JSON.stringify(format)} (use table or wide)`);
+    }
     const { cfg } = await open(ctx);
-    const rows = [["CURRENT", "NAME", "ENDPOINTS", "NODES"]];
+    const { expiresCell, needsRenewal } = await import("./expiry.ts");
+    const now = ctx.deps.now();
+    const wide = format === "wide";
+    const rows = [["CURRENT", "NAME", "ENDPOINTS", "NODES", ...(wide ? ["EXPIRES"] : [])]];
+    const due: string[] = [];
     for (const name of Object.keys(cfg.contexts).sort(byCodeUnits)) {
       const c = cfg.contexts[name];
       const nodes = c.nodes ?? [];
@@ -15,9 +37,18 @@ export const spec: CommandSpec = {
         name,
         c.endpoints.join(","),
         nodes.length > 3 ? nodes.slice(0, 3).join(",") + "..." : nodes.join(","),
+        ...(wide ? [expiresCell(c, now)] : []),
       ]);
+      if (needsRenewal(c, now)) due.push(name);
     }
     await ctx.deps.io.stdout.write(tabwrite(rows));
+    if (due.length > 0) {
+      const list = due.map((n) => JSON.stringify(n)).join(", ");
+      await ctx.deps.io.stderr.write(
+        `warning: client certificates expired or expiring within 30 days: ${list} ` +
+          `(see \`talosctl config contexts -o wide\`; renew with \`talosctl config renew --context NAME\`)\n`,
+      );
+    }
   },
 };
 

@@ -30,5 +30,12 @@ export const spec: CommandSpec = {
       ? infoJson(info)
       : await infoYaml(info);
     await ctx.deps.io.stdout.write(out);
+    // Upstream's output stays as it is; a certificate that has expired or expires within 30 days
+    // gets one line on stderr naming the renewal command.
+    const { expiryNotice } = await import("./expiry.ts");
+    const name = ctx.global.context !== "" ? ctx.global.context : cfg.context;
+    await ctx.deps.io.stderr.write(
+      expiryNotice(name, contextData(cfg, ctx), ctx.deps.now(), ctx.global),
+    );
   },
 };

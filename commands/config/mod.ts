@@ -58,6 +58,11 @@ const entries: CommandEntry[] = [
     short: "Remove the contexts matching a pattern (* matches anything)",
     load: async () => (await import("./remove.ts")).spec,
   },
+  {
+    name: "renew",
+    short: "Give the current context a new client certificate, online or from the secrets bundle",
+    load: async () => (await import("./renew.ts")).spec,
+  },
 ];
 
 export const spec: CommandSpec = {

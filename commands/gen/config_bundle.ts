@@ -5,7 +5,7 @@
 import { UserError } from "../../errors.ts";
 import type { Deps } from "../deps.ts";
 import { readInputFile } from "../files.ts";
-import type { VersionContract } from "../../machineconfig/contract.ts";
+import type { VersionContract } from "../../contract/mod.ts";
 import type { ConfigDocument } from "../../machineconfig/schema.ts";
 import { machineConfigSchema } from "../../machineconfig/registry.ts";
 import { encodeConfig } from "../../machineconfig/encode.ts";

@@ -4,7 +4,7 @@
 
 import { UserError } from "../../errors.ts";
 import type { FlagValue, RunContext } from "../spec.ts";
-import { ensureWritable, readInputFile, writeOutputFile } from "../files.ts";
+import { ensureWritable, type OutputFile, readInputFile, writeOutputSet } from "../files.ts";
 import { genConfigFlags, INSTALLER_REPOSITORY, OUTPUT_TYPES } from "./config.ts";
 import { validateClusterEndpoint } from "./config_endpoint.ts";
 import type { SecretsBundle } from "../../pki/secrets_types.ts";
@@ -79,7 +79,11 @@ function outputPaths(ctx: RunContext, f: Flags, types: string[]): OutputPaths {
   };
 }
 
-async function loadSecrets(ctx: RunContext, path: string): Promise<SecretsBundle> {
+async function loadSecrets(
+  ctx: RunContext,
+  path: string,
+  skipK8sEtcd: boolean,
+): Promise<SecretsBundle> {
   // Reads bundles in gen secrets' layout without loading the YAML and ASN.1 parsers.
   const { loadSecretsBundle } = await import("../../pki/secrets_quick.ts");
   let text: string;
@@ -89,7 +93,8 @@ async function loadSecrets(ctx: RunContext, path: string): Promise<SecretsBundle
     throw new UserError(`failed to load secrets bundle: ${(e as Error).message}`);
   }
   try {
-    return await loadSecretsBundle(text, path);
+    const scope = { kubernetes: !skipK8sEtcd, etcd: !skipK8sEtcd };
+    return await loadSecretsBundle(text, path, scope);
   } catch (e) {
     // Upstream's messages do not name the file: "failed to load secrets bundle: ...".
     const msg = (e as Error).message.replace(` ${JSON.stringify(path)}: `, ": ");
@@ -125,17 +130,10 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
     else registryMirrors.push([host, [spec.slice(eq + 1)]]);
   }
 
-  const { CURRENT_CONTRACT, parseContract } = await import("../../machineconfig/contract.ts");
+  const { contractFor } = await import("../../contract/mod.ts");
   const { contractFeatures } = await import("../../machineconfig/features.ts");
-  const talosVersion = f["talos-version"] as string;
-  let contract = CURRENT_CONTRACT;
-  let unversioned = true;
-  if (talosVersion !== "") {
-    contract = parseContract(talosVersion); // "invalid talos-version: error parsing version ..."
-    // Upstream's contract comparisons treat 0.0 as "no contract", i.e. the current release.
-    unversioned = contract.major === 0 && contract.minor === 0;
-    if (unversioned) contract = CURRENT_CONTRACT;
-  }
+  // "invalid talos-version: error parsing version ..." for a malformed value.
+  let { contract, unversioned } = contractFor(f["talos-version"] as string);
   const skip = f["skip-k8s-etcd"] as boolean;
   // Kubernetes- and etcd-less configs exist only in upstream's newest generator (the flag is not
   // in talosctl v1.13): without an explicit contract, skipping generates with all its features.
@@ -143,7 +141,7 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
   const features = contractFeatures(contract, { disableKubernetes: skip, disableEtcd: skip });
 
   const withSecrets = f["with-secrets"] as string;
-  const secrets = withSecrets !== "" ? await loadSecrets(ctx, withSecrets) : undefined;
+  const secrets = withSecrets !== "" ? await loadSecrets(ctx, withSecrets, skip) : undefined;
 
   let installImage = f["install-image"] as string;
   if (!ctx.changed.has("install-image") && ctx.deps.env.TAG !== undefined) {
@@ -184,6 +182,7 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
     wantControlplane: wanted.includes("controlplane"),
   });
 
+  const files: OutputFile[] = [];
   for (const t of wanted) {
     const data = t === "controlplane"
       ? bundle.controlplane
@@ -199,9 +198,11 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
       // What os.WriteFile reports for a directory (reached with --force).
       throw new UserError(`open ${path}: is a directory`);
     }
-    await writeOutputFile(ctx.deps, path, data, { force: true, mode: 0o600 });
-    await ctx.deps.io.stderr.write(`Created ${path}\n`);
+    files.push({ path, data });
   }
+  // All files or none: a failed write leaves no partial set behind.
+  await writeOutputSet(ctx.deps, files, { force: true });
+  for (const f of files) await ctx.deps.io.stderr.write(`Created ${f.path}\n`);
   if (wanted.includes("talosconfig")) {
     const file = paths.talosconfig;
     const flag = file === "-" ? "" : ` --talosconfig ${file}`;

@@ -95,10 +95,10 @@ export const spec: CommandSpec = {
     },
   ],
   async run(ctx) {
-    const { CURRENT_CONTRACT, parseContract } = await import("../../machineconfig/contract.ts");
+    const { contractFor } = await import("../../contract/mod.ts");
     const { encodeSecretsBundle } = await import("../../pki/secrets_encode.ts");
     const version = str(ctx, "talos-version");
-    const contract = version ? parseContract(version) : CURRENT_CONTRACT;
+    const { contract } = contractFor(version);
     const pkiDir = str(ctx, "from-kubernetes-pki");
     const cpConfig = str(ctx, "from-controlplane-config");
     const out = str(ctx, "output-file");

@@ -4,7 +4,7 @@
 
 import type { SecretsBundle } from "../../pki/secrets_types.ts";
 import { type ContractFeatures, contractFeatures } from "../features.ts";
-import { CURRENT_CONTRACT } from "../contract.ts";
+import { CURRENT_CONTRACT } from "../../contract/mod.ts";
 import type { ValueMap } from "../schema.ts";
 import { parseAddr } from "../validate/netip.ts";
 import { goURLHostname, goURLString, parseGoURL } from "./gourl.ts";

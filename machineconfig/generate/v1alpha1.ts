@@ -109,7 +109,7 @@ function clusterSection(input: Input, type: MachineType): ValueMap {
       ? { crt: b64(secrets.certs.k8s.crt), key: b64(secrets.certs.k8s.key) }
       : { crt: b64(secrets.certs.k8s.crt), key: "" };
   }
-  if (!cp || !f.kubernetesDisabled) c.token = secrets.secrets.bootstrapToken;
+  if (!cp || !f.kubernetesDisabled) c.token = secrets.secrets?.bootstrapToken ?? "";
   if (cp && legacyK8s) {
     const agg = secrets.certs.k8sAggregator;
     if (agg) c.aggregatorCA = { crt: b64(agg.crt), key: b64(agg.key) };

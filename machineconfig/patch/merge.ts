@@ -2,7 +2,9 @@
 // config merge:
 //   - scalars: the patch's value wins unless it is the zero value ("" / 0); under a pointer
 //     (`*string`, `*int`, ...) any given value wins; non-pointer booleans are always taken;
-//   - structs merge field by field; a nil pointer in the patch leaves the target alone;
+//   - structs merge field by field; a nil pointer in the patch leaves the target alone; URLs
+//     (meta.URL, v1alpha1.Endpoint: structs around a *url.URL) merge field by field too, so a
+//     patch without a path keeps the target's path;
 //   - lists append, unless the field says `merge: "replace"` or the list has merge keys (then
 //     items with equal keys merge and the others append);
 //   - maps merge key by key; `map[string]any` argument maps (meta.Args) replace per key;
@@ -16,6 +18,7 @@ import {
   type Value,
   type ValueMap,
 } from "../schema.ts";
+import { type GoURL, goURLString, parseGoURL } from "../generate/gourl.ts";
 
 export class MergeError extends Error {
   override name = "MergeError";
@@ -31,6 +34,25 @@ function clone<T extends Value>(v: T): T {
 
 function isZeroScalar(v: Value | undefined): boolean {
   return v === undefined || v === null || v === "" || v === 0;
+}
+
+/**
+ * Go's struct merge of two url.URL values: text fields and the user info pointer are taken from
+ * the right unless zero, booleans always. Text that does not parse as a URL is replaced whole.
+ */
+function mergeURL(left: Value, right: string): Value {
+  if (typeof left !== "string" || left === "") return right;
+  const l = parseGoURL(left), r = parseGoURL(right);
+  if ("error" in l || "error" in r) return right;
+  const out: GoURL = { ...l };
+  for (const k of ["scheme", "opaque", "host", "path", "rawPath", "rawQuery"] as const) {
+    if (r[k] !== "") out[k] = r[k];
+  }
+  for (const k of ["fragment", "rawFragment"] as const) if (r[k] !== "") out[k] = r[k];
+  if (r.user) out.user = r.user;
+  out.omitHost = r.omitHost;
+  out.forceQuery = r.forceQuery;
+  return goURLString(out);
 }
 
 function typeOfAny(v: Value): string {
@@ -124,6 +146,9 @@ export function mergeValue(
     case "float":
     case "custom":
       if (right === undefined || right === null) return left;
+      if (t.kind === "custom" && t.codec === "url" && typeof right === "string" && left != null) {
+        return mergeURL(left, right);
+      }
       if (!pointer && isZeroScalar(right)) return left;
       return right;
     case "bool":

@@ -303,3 +303,27 @@ Deno.test("inline manifests lose leading blank lines when decoded, as upstream",
   );
   assertStringIncludes(out, "contents: |\n            kind: A\n");
 });
+
+Deno.test("strategic merge: URLs merge field by field as Go's struct merge of url.URL", () => {
+  const base = BASE.replace(
+    "cluster:\n",
+    "cluster:\n  controlPlane:\n    endpoint: https://127.0.0.1:6443/\n",
+  );
+  const endpoint = (out: string) => {
+    const [doc] = decodeConfig(schema, out, "out");
+    const c = doc.data.cluster as Record<string, Record<string, unknown>>;
+    return c.controlPlane.endpoint;
+  };
+  // The patch has no path: the target's "/" stays; its host (with port) replaces the target's.
+  assertEquals(
+    endpoint(apply(base, "cluster:\n  controlPlane:\n    endpoint: https://10.0.0.1\n")),
+    "https://10.0.0.1/",
+  );
+  assertEquals(
+    endpoint(apply(base, "cluster:\n  controlPlane:\n    endpoint: https://lb:443/k8s?x=1\n")),
+    "https://lb:443/k8s?x=1",
+  );
+  // meta.URL fields (SideroLinkConfig apiUrl) merge the same way.
+  const out = apply(base, "apiVersion: v1alpha1\nkind: SideroLinkConfig\napiUrl: grpc://other\n");
+  assertStringIncludes(out, "apiUrl: grpc://other/join\n");
+});

@@ -1,9 +1,10 @@
 // The YAML -> JSON half of the round trip talosctl puts a config through for a JSON patch: YAML is
 // read with the Go v2 library's YAML 1.1 scalar resolution (yes/no/on/off are booleans, 0777 is
-// octal, ...). The way back (JSON -> YAML in v2 style) is clientconfig/yamlv2.ts's emitter, the
+// octal, ...). The way back (JSON -> YAML in v2 style) is goyaml/emit_v2.ts, the
 // same one kubeconfig files use.
 
-import { isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type Node } from "yaml";
+import { parseYaml } from "../../goyaml/parse.ts";
 import type { Json, JsonObject } from "./jsonpatch.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -111,9 +112,7 @@ function toJson(node: unknown): Json {
 
 /** Parses a single-document YAML text into JSON values, reading scalars as YAML 1.1 does. */
 export function yamlToJson(text: string): Json {
-  const docs = parseAllDocuments(text, { schema: "failsafe", keepSourceTokens: false });
-  if (!Array.isArray(docs)) return null;
-  const doc = docs[0];
+  const doc = parseYaml(text, { schema: "failsafe", keepSourceTokens: false })[0];
   if (!doc) return null;
   if (doc.errors.length > 0) throw new Error(`yaml: ${doc.errors[0].message}`);
   return toJson(doc.contents);

@@ -10,6 +10,10 @@ import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerNetHandlers } from "./net_handlers.ts";
+import { registerFilesHandlers } from "./files_handlers.ts";
+import { registerSystemHandlers } from "./system_handlers.ts";
+import { registerTimeHandlers } from "./time_handlers.ts";
+import { registerCosiHandlers } from "./cosi_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -28,6 +32,19 @@ export type { EtcdData, KvRecord } from "./etcd_snapshot.ts";
 export { writeBolt } from "./bbolt_writer.ts";
 export type { BoltEntry, BoltWriteOptions } from "./bbolt_writer.ts";
 export { createCA, issueClient, issueServer } from "./certs.ts";
+export {
+  FILES_EPOCH,
+  gzipChunks,
+  nodeFiles,
+  pad,
+  patternByte,
+  putFile,
+  removeFile,
+  tarHeaderBlocks,
+} from "./files.ts";
+export type { SimFile, TarHeader } from "./files.ts";
+export { nodeSystem } from "./system.ts";
+export type { SimContainer, SimMount, SimProcess, SimSystem } from "./system.ts";
 
 export interface StartOptions {
   nodes: SimNode[];
@@ -105,6 +122,10 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerNetHandlers(emu);
+  registerFilesHandlers(emu);
+  registerSystemHandlers(emu);
+  registerTimeHandlers(emu);
+  registerCosiHandlers(emu, { maintenance: opts.maintenance });
   return await emu.start();
 }
 export {
@@ -130,3 +151,19 @@ export type {
   SimPacket,
   SimSocket,
 } from "./net_state.ts";
+export { DEFAULT_NTP_SERVER, timeOf } from "./time_handlers.ts";
+export type { SimTime } from "./time_handlers.ts";
+export {
+  type MachineStage,
+  putMember,
+  putSpec,
+  registerNamespace,
+  registerType,
+  sampleMachineConfig,
+  seedNode,
+  setMachineStatus,
+  syncServices,
+  T as RESOURCE_TYPES,
+} from "./cosi_seed.ts";
+export { resourceMessage } from "./cosi_handlers.ts";
+export { define, type TypeDecl, TYPES, yamlText } from "./cosi_types.ts";

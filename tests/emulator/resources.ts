@@ -19,6 +19,8 @@ export interface SimResource {
   finalizers: string[];
   /** The spec as YAML text. */
   spec: string;
+  /** The spec's protobuf encoding (`proto_spec`), where the emulator knows the message. */
+  protoSpec?: Uint8Array;
 }
 
 export type ResourceEvent =
@@ -32,14 +34,19 @@ export type ResourceWatcher = (e: ResourceEvent) => void;
 export interface ResourceStore {
   items: Map<string, SimResource>;
   watchers: Set<ResourceWatcher>;
+  /** Recent changes, oldest first (what `tail_events` watches replay), at most HISTORY_MAX. */
+  history: ResourceEvent[];
 }
+
+/** How many past events a node keeps (Talos keeps up to 1024 per resource type). */
+export const HISTORY_MAX = 4096;
 
 const stores = new WeakMap<SimNode, ResourceStore>();
 
 export function resourceStore(node: SimNode): ResourceStore {
   let s = stores.get(node);
   if (!s) {
-    s = { items: new Map(), watchers: new Set() };
+    s = { items: new Map(), watchers: new Set(), history: [] };
     stores.set(node, s);
   }
   return s;
@@ -70,7 +77,9 @@ export function putResource(
   type: string,
   id: string,
   spec: string,
-  meta: Partial<Pick<SimResource, "owner" | "labels" | "annotations" | "phase">> = {},
+  meta: Partial<
+    Pick<SimResource, "owner" | "labels" | "annotations" | "phase" | "finalizers" | "protoSpec">
+  > = {},
   now = new Date(),
 ): SimResource {
   const store = resourceStore(node);
@@ -87,14 +96,15 @@ export function putResource(
     updated: now,
     labels: meta.labels ?? old?.labels ?? {},
     annotations: meta.annotations ?? old?.annotations ?? {},
-    finalizers: old?.finalizers ?? [],
+    finalizers: meta.finalizers ?? old?.finalizers ?? [],
     spec,
+    ...(meta.protoSpec ? { protoSpec: meta.protoSpec } : {}),
   };
   store.items.set(k, r);
   const e: ResourceEvent = old
     ? { type: "updated", resource: r, old }
     : { type: "created", resource: r };
-  for (const w of store.watchers) w(e);
+  publish(store, e);
   return r;
 }
 
@@ -104,18 +114,41 @@ export function deleteResource(node: SimNode, ns: string, type: string, id: stri
   const r = store.items.get(k);
   if (!r) return false;
   store.items.delete(k);
-  for (const w of store.watchers) w({ type: "destroyed", resource: r });
+  publish(store, { type: "destroyed", resource: r });
   return true;
+}
+
+function publish(store: ResourceStore, e: ResourceEvent): void {
+  store.history.push(e);
+  if (store.history.length > HISTORY_MAX) {
+    store.history.splice(0, store.history.length - HISTORY_MAX);
+  }
+  for (const w of store.watchers) w(e);
 }
 
 export const MACHINE_CONFIG_TYPE = "MachineConfigs.config.talos.dev";
 
-/** The node's active machine config (YAML), or undefined before one was applied. */
-export function machineConfigOf(node: SimNode): string | undefined {
-  return getResource(node, "config", MACHINE_CONFIG_TYPE, "v1alpha1")?.spec;
+/**
+ * The node's machine config (the bytes as they were applied), or undefined before one was.
+ * `id`: "v1alpha1" is the active config, "persistent" the one saved for the next boot.
+ */
+export function machineConfigOf(node: SimNode, id = "v1alpha1"): string | undefined {
+  return getResource(node, "config", MACHINE_CONFIG_TYPE, id)?.spec;
 }
 
-/** Replaces the node's active machine config (the MachineConfig resource `v1alpha1`). */
-export function setMachineConfig(node: SimNode, yaml: string, now = new Date()): void {
-  putResource(node, "config", MACHINE_CONFIG_TYPE, "v1alpha1", yaml, {}, now);
+/**
+ * Replaces the node's machine config (the MachineConfig resource `id`, by default the active one,
+ * `v1alpha1`). For this type `spec` holds the config text itself; the State service sends it as
+ * Talos does, as a YAML string (`yaml_spec: "|\n    version: v1alpha1..."`) with the
+ * `talos.dev/yaml-spec` annotation.
+ */
+export function setMachineConfig(
+  node: SimNode,
+  yaml: string,
+  now = new Date(),
+  id = "v1alpha1",
+): void {
+  putResource(node, "config", MACHINE_CONFIG_TYPE, id, yaml, {
+    annotations: { "talos.dev/yaml-spec": "1" },
+  }, now);
 }

@@ -1,5 +1,5 @@
 import { assertEquals } from "../tests/assert.ts";
-import { emitYamlV2 } from "./yamlv2.ts";
+import { emitYamlV2 } from "./emit_v2.ts";
 
 Deno.test("yamlv2: numbers are written as go-yaml v2 writes what it read from JSON", () => {
   const out = emitYamlV2({

@@ -4,8 +4,9 @@
 // are quoted by go-yaml v2's rules (double quotes for text that would read back as another type,
 // single quotes where a plain scalar is not allowed). Long lines are never folded.
 
-import { compareGoKeys, formatGoFloat } from "../goyaml/mod.ts";
-import { chooseStyle, escapeChar, mustEscape, type Style } from "../goyaml/scalar.ts";
+import { compareGoKeys } from "./keys.ts";
+import { formatGoFloat } from "./float.ts";
+import { chooseStyle, escapeChar, mustEscape, type Style } from "./scalar.ts";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
