@@ -20,6 +20,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./config/mod.ts")).spec,
   },
   {
+    name: "containers",
+    aliases: ["c"],
+    short: "List the containers of each node (system ones, or Kubernetes' with -k)",
+    group: "talos",
+    load: async () => (await import("./containers.ts")).spec,
+  },
+  {
     name: "copy",
     aliases: ["cp"],
     short: "Copy files out of a node (a tar.gz stream, unpacked locally or raw on stdout)",
@@ -50,6 +57,13 @@ const entries: CommandEntry[] = [
     short: "Generate machine configs, secrets bundles, keys and certificates",
     group: "mgmt",
     load: async () => (await import("./gen/mod.ts")).spec,
+  },
+  {
+    name: "get",
+    aliases: ["g"],
+    short: "Show a resource or every resource of a type ('talosctl get rd' lists the types)",
+    group: "talos",
+    load: async () => (await import("./get.ts")).spec,
   },
   {
     name: "image",
@@ -98,10 +112,24 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./machineconfig/mod.ts")).spec,
   },
   {
+    name: "memory",
+    aliases: ["m", "free"],
+    short: "Show the memory use of each node",
+    group: "talos",
+    load: async () => (await import("./memory.ts")).spec,
+  },
+  {
     name: "meta",
     short: "Write or delete keys of the META partition",
     group: "talos",
     load: async () => (await import("./meta.ts")).spec,
+  },
+  {
+    name: "mounts",
+    aliases: ["mount"],
+    short: "List the mounts of each node with their size and use",
+    group: "talos",
+    load: async () => (await import("./mounts.ts")).spec,
   },
   {
     name: "netstat",
@@ -118,11 +146,24 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./pcap.ts")).spec,
   },
   {
+    name: "processes",
+    aliases: ["p", "ps"],
+    short: "List the processes of each node",
+    group: "talos",
+    load: async () => (await import("./processes.ts")).spec,
+  },
+  {
     name: "read",
     aliases: ["cat"],
     short: "Print a file of a node",
     group: "talos",
     load: async () => (await import("./read.ts")).spec,
+  },
+  {
+    name: "restart",
+    short: "Restart a container on each node",
+    group: "talos",
+    load: async () => (await import("./restart.ts")).spec,
   },
   {
     name: "routes",
@@ -138,6 +179,12 @@ const entries: CommandEntry[] = [
     short: "List services, show one service's state, or start, stop or restart it",
     group: "talos",
     load: async () => (await import("./service.ts")).spec,
+  },
+  {
+    name: "stats",
+    short: "Show the memory and CPU use of each node's containers",
+    group: "talos",
+    load: async () => (await import("./stats.ts")).spec,
   },
   {
     name: "time",
