@@ -53,6 +53,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./etcd/mod.ts")).spec,
   },
   {
+    name: "events",
+    short: "Stream the runtime events of each node",
+    group: "talos",
+    load: async () => (await import("./events.ts")).spec,
+  },
+  {
     name: "gen",
     short: "Generate machine configs, secrets bundles, keys and certificates",
     group: "mgmt",
@@ -160,10 +166,28 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./read.ts")).spec,
   },
   {
+    name: "reboot",
+    short: "Reboot nodes and wait until they are back",
+    group: "talos",
+    load: async () => (await import("./reboot.ts")).spec,
+  },
+  {
+    name: "reset",
+    short: "Wipe nodes and halt or reboot them",
+    group: "talos",
+    load: async () => (await import("./reset.ts")).spec,
+  },
+  {
     name: "restart",
     short: "Restart a container on each node",
     group: "talos",
     load: async () => (await import("./restart.ts")).spec,
+  },
+  {
+    name: "rollback",
+    short: "Boot nodes back into their previous Talos installation",
+    group: "talos",
+    load: async () => (await import("./rollback.ts")).spec,
   },
   {
     name: "routes",
@@ -181,6 +205,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./service.ts")).spec,
   },
   {
+    name: "shutdown",
+    short: "Power nodes off",
+    group: "talos",
+    load: async () => (await import("./shutdown.ts")).spec,
+  },
+  {
     name: "stats",
     short: "Show the memory and CPU use of each node's containers",
     group: "talos",
@@ -191,6 +221,12 @@ const entries: CommandEntry[] = [
     short: "Show each node's clock next to the time an NTP server reports",
     group: "talos",
     load: async () => (await import("./time.ts")).spec,
+  },
+  {
+    name: "upgrade",
+    short: "Upgrade Talos on nodes and wait until they run the new version",
+    group: "talos",
+    load: async () => (await import("./upgrade.ts")).spec,
   },
   {
     name: "usage",

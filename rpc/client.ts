@@ -10,6 +10,7 @@ import { StorageService } from "../gen/storage/storage_pb.ts";
 import { ClusterService } from "../gen/cluster/cluster_pb.ts";
 import { InspectService } from "../gen/inspect/inspect_pb.ts";
 import { State } from "../gen/cosi/state_pb.ts";
+import { LifecycleService } from "../gen/machine/lifecycle_pb.ts";
 import { normalizeEndpoint } from "./endpoints.ts";
 import {
   endpointTransport,
@@ -40,6 +41,7 @@ export interface TalosClient {
   readonly cluster: Client<typeof ClusterService>;
   readonly inspect: Client<typeof InspectService>;
   readonly cosi: Client<typeof State>;
+  readonly lifecycle: Client<typeof LifecycleService>;
   /** Container images (Talos 1.13+). */
   readonly image: Client<typeof ImageService>;
   readonly lvm: Client<typeof LVMService>;
@@ -72,6 +74,7 @@ export function newClient(config: ClientConfig, opts: NewClientOptions = {}): Ta
     cluster: createClient(ClusterService, transport),
     inspect: createClient(InspectService, transport),
     cosi: createClient(State, transport),
+    lifecycle: createClient(LifecycleService, transport),
     image: createClient(ImageService, transport),
     lvm: createClient(LVMService, transport),
     md: createClient(MDService, transport),

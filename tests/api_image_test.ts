@@ -4,6 +4,7 @@
 import { assertEquals, assertStringIncludes } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
 import { netState, simNode, startEmulator } from "./emulator/mod.ts";
+import { ImageService } from "../gen/machine/image_pb.ts";
 
 async function setup(dir: string, roles = ["os:operator"]) {
   const emu = await startEmulator({
@@ -100,23 +101,6 @@ Deno.test("image pull: result lines on stderr; progress only on a terminal; lega
     "docker.io/library/nginx:latest",
   );
 
-  const tty = await run(
-    ["image", "p", "ghcr.io/x/y:v1", "--talosconfig", cfg, "--namespace", "system"],
-    { stderrIsTTY: true, env: { COLUMNS: "80" } },
-  );
-  assertEquals(tty.code, 0);
-  const up = "\x1b[A\x1b[K";
-  assertEquals(
-    tty.stderr,
-    [
-      "◰ 10.5.0.2:\n  downloading layer 512 B/1.0 KiB (50.0%)\n",
-      `${up}${up}◳ 10.5.0.2:\n  layer pull complete\n`,
-      `${up}${up}◲ 10.5.0.2:\n  layer pull complete\n  downloading layer 512 B/1.0 KiB (50.0%)\n`,
-      `${up}${up}${up}◱ 10.5.0.2:\n  layer pull complete\n  layer pull complete\n`,
-      `${up}${up}${up}10.5.0.2: pulled image ghcr.io/x/y:v1\n`,
-    ].join(""),
-  );
-
   netState(emu.nodes.get("10.5.0.3")!).legacyImages = true;
   const legacy = await run(["image", "pull", "busybox", "--talosconfig", cfg, "-n", "10.5.0.3"]);
   assertEquals([legacy.code, legacy.stdout, legacy.stderr], [0, "", ""]);
@@ -133,6 +117,35 @@ Deno.test("image pull: result lines on stderr; progress only on a terminal; lega
   assertEquals(
     fail.stderr,
     'error pulling image on node 10.5.0.3: rpc error: code = Unknown desc = failed to pull image "invalid.example/x": failed to resolve reference "invalid.example/x": not found\n',
+  );
+  // Progress as the node reports it, two layers, on a terminal.
+  emu.handle(ImageService.method.pull, async function* (req) {
+    for (const layerId of ["sha256:1f3e", "sha256:9a0b"]) {
+      yield {
+        response: {
+          case: "pullProgress",
+          value: { layerId, progress: { status: 0, offset: 512n, total: 1024n } },
+        },
+      };
+      yield { response: { case: "pullProgress", value: { layerId, progress: { status: 3 } } } };
+    }
+    yield { response: { case: "name", value: req.imageRef } };
+  });
+  const tty = await run(
+    ["image", "p", "ghcr.io/x/y:v1", "--talosconfig", cfg, "--namespace", "system"],
+    { stderrIsTTY: true, env: { COLUMNS: "80" } },
+  );
+  assertEquals(tty.code, 0);
+  const up = "\x1b[A\x1b[K";
+  assertEquals(
+    tty.stderr,
+    [
+      "◰ 10.5.0.2:\n  downloading layer 512 B/1.0 KiB (50.0%)\n",
+      `${up}${up}◳ 10.5.0.2:\n  layer pull complete\n`,
+      `${up}${up}◲ 10.5.0.2:\n  layer pull complete\n  downloading layer 512 B/1.0 KiB (50.0%)\n`,
+      `${up}${up}${up}◱ 10.5.0.2:\n  layer pull complete\n  layer pull complete\n`,
+      `${up}${up}${up}10.5.0.2: pulled image ghcr.io/x/y:v1\n`,
+    ].join(""),
   );
 });
 

@@ -9,7 +9,7 @@ import { ImageService } from "../../gen/machine/image_pb.ts";
 import { LVMService, MDService } from "../../gen/machine/volumes_pb.ts";
 import { StorageService } from "../../gen/storage/storage_pb.ts";
 import { InspectService } from "../../gen/inspect/inspect_pb.ts";
-import type { Emulator, NodeCall } from "./server.ts";
+import type { Emulator, NodeCall, StreamHandler } from "./server.ts";
 import type { SimNode } from "./node.ts";
 import { netState, type SimImage } from "./net_state.ts";
 
@@ -360,12 +360,20 @@ function registerImages(emu: Emulator): void {
       };
     }
   });
+  // Another handler (the lifecycle one, for upgrades) may already answer pulls: keep the image
+  // here and let it tell the progress, naming the image as containerd stored it.
+  const prior = emu.handlers.get(`/${ImageService.typeName}/Pull`) as StreamHandler | undefined;
   emu.handle(I.pull, async function* (req, call) {
     imageService(call);
     const where = instanceName(req.containerd);
     const img = pull(call, where, req.imageRef);
-    const layers = ["sha256:1f3e", "sha256:9a0b"];
-    for (const layerId of layers) {
+    if (prior) {
+      for await (const m of prior(req, call)) {
+        yield m.response?.case === "name" ? { response: { case: "name", value: img.name } } : m;
+      }
+      return;
+    }
+    for (const layerId of ["sha256:1f3e", "sha256:9a0b"]) {
       yield {
         response: {
           case: "pullProgress",

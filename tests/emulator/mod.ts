@@ -9,6 +9,7 @@ import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./
 import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
+import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
 import { registerNetHandlers } from "./net_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
@@ -19,7 +20,9 @@ import type { SimNode } from "./node.ts";
 export { Emulator } from "./server.ts";
 export type { Handler, NodeCall, StreamHandler, UnaryHandler } from "./server.ts";
 export { appendDmesg, appendLog, simNode } from "./node.ts";
-export type { EtcdMemberInfo, SimNode, SimService } from "./node.ts";
+export type { EtcdMemberInfo, LifecycleKnobs, SimNode, SimService } from "./node.ts";
+export { lifeOf, publishEvent } from "./lifecycle_handlers.ts";
+export type { LifeState, SimEvent } from "./lifecycle_handlers.ts";
 export { chunks, patternChunks } from "./handlers.ts";
 export {
   encodeKeyValue,
@@ -121,11 +124,14 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn, opts.maintenance);
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
-  registerNetHandlers(emu);
   registerFilesHandlers(emu);
   registerSystemHandlers(emu);
+  // After the files handlers: its Read answers the boot ID and hands other paths to theirs.
+  registerLifecycleHandlers(emu);
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
+  // Last: its ImageService.Pull keeps the image and wraps the lifecycle one.
+  registerNetHandlers(emu);
   return await emu.start();
 }
 export {

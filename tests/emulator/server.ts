@@ -24,6 +24,7 @@ import { StorageService } from "../../gen/storage/storage_pb.ts";
 import { ClusterService } from "../../gen/cluster/cluster_pb.ts";
 import { InspectService } from "../../gen/inspect/inspect_pb.ts";
 import { State } from "../../gen/cosi/state_pb.ts";
+import { LifecycleService } from "../../gen/machine/lifecycle_pb.ts";
 import { MetadataSchema } from "../../gen/common/common_pb.ts";
 import { authorized } from "./rules.ts";
 import { codeName } from "../../rpc/errors.ts";
@@ -36,6 +37,7 @@ export const SERVICES: DescService[] = [
   ClusterService,
   InspectService,
   State,
+  LifecycleService,
   ImageService,
   LVMService,
   MDService,
