@@ -14,6 +14,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./help_cmd.ts")).spec,
   },
   {
+    name: "cgroups",
+    aliases: ["cg"],
+    short: "Show the cgroup tree of a node with memory, CPU, I/O or process columns",
+    group: "talos",
+    load: async () => (await import("./cgroups.ts")).spec,
+  },
+  {
     name: "config",
     short: "Edit and inspect talosconfig, the client configuration",
     group: "talos",
@@ -70,6 +77,12 @@ const entries: CommandEntry[] = [
     short: "Show a resource or every resource of a type ('talosctl get rd' lists the types)",
     group: "talos",
     load: async () => (await import("./get.ts")).spec,
+  },
+  {
+    name: "health",
+    short: "Wait until the cluster passes talosctl's readiness checks",
+    group: "talos",
+    load: async () => (await import("./health.ts")).spec,
   },
   {
     name: "image",
@@ -227,6 +240,12 @@ const entries: CommandEntry[] = [
     short: "Upgrade Talos on nodes and wait until they run the new version",
     group: "talos",
     load: async () => (await import("./upgrade.ts")).spec,
+  },
+  {
+    name: "upgrade-k8s",
+    short: "Upgrade the Kubernetes components of a Talos cluster",
+    group: "talos",
+    load: async () => (await import("./upgrade_k8s.ts")).spec,
   },
   {
     name: "usage",

@@ -9,7 +9,7 @@ import { ImageService } from "../../gen/machine/image_pb.ts";
 import { LVMService, MDService } from "../../gen/machine/volumes_pb.ts";
 import { StorageService } from "../../gen/storage/storage_pb.ts";
 import { InspectService } from "../../gen/inspect/inspect_pb.ts";
-import type { Emulator, NodeCall, StreamHandler } from "./server.ts";
+import type { Emulator, NodeCall, StreamHandler, UnaryHandler } from "./server.ts";
 import type { SimNode } from "./node.ts";
 import { netState, type SimImage } from "./net_state.ts";
 
@@ -409,9 +409,13 @@ function registerImages(emu: Emulator): void {
       };
     }
   });
-  emu.handle(M.imagePull, (req, call) => {
+  // The upgrade-k8s handlers record legacy pulls: keep the image here and let them answer.
+  const priorPull = emu.handlers.get(`/${MachineService.typeName}/ImagePull`) as
+    | UnaryHandler
+    | undefined;
+  emu.handle(M.imagePull, async (req, call) => {
     pull(call, legacyNamespace(req.namespace), req.reference);
-    return { messages: [{}] };
+    return priorPull ? await priorPull(req, call) : { messages: [{}] };
   });
 }
 
