@@ -9,7 +9,7 @@ import { errorCode } from "../rpc/errors.ts";
 import { simNode, startEmulator } from "./emulator/mod.ts";
 
 /** A TCP relay that can start dropping everything, keeping both connections open. */
-async function relay(target: number) {
+function relay(target: number) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const conns: Deno.Conn[] = [];
   let dropping = false;
@@ -54,7 +54,7 @@ async function relay(target: number) {
 
 Deno.test("keepalive: a silently dead connection fails the open stream as Unavailable", async () => {
   await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")] });
-  const r = await relay(emu.port);
+  const r = relay(emu.port);
   try {
     const cert = await emu.clientCert(["os:admin"]);
     const client = newClient({
