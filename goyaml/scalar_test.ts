@@ -191,7 +191,8 @@ Deno.test("the quick scalar analysis agrees with the character walk", () => {
   let x = 7;
   for (let n = 0; n < 500; n++) {
     let s = "";
-    for (let len = 1 + (n % 6); s.length < len;) {
+    const len = 1 + (n % 6);
+    while (s.length < len) {
       x = (x * 1103515245 + 12345) & 0x7fffffff;
       s += alphabet[x % alphabet.length];
     }
