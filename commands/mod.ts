@@ -57,6 +57,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./machineconfig/mod.ts")).spec,
   },
   {
+    name: "rotate-ca",
+    short: "Rotate the cluster's CAs (Talos API and Kubernetes API)",
+    group: "talos",
+    load: async () => (await import("./rotate_ca.ts")).spec,
+  },
+  {
     name: "service",
     aliases: ["services"],
     short: "List services, show one service's state, or start, stop or restart it",
