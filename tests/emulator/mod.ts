@@ -9,6 +9,8 @@ import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./
 import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
+import { registerFilesHandlers } from "./files_handlers.ts";
+import { registerSystemHandlers } from "./system_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import type { SimNode } from "./node.ts";
@@ -29,6 +31,19 @@ export type { EtcdData, KvRecord } from "./etcd_snapshot.ts";
 export { writeBolt } from "./bbolt_writer.ts";
 export type { BoltEntry, BoltWriteOptions } from "./bbolt_writer.ts";
 export { createCA, issueClient, issueServer } from "./certs.ts";
+export {
+  FILES_EPOCH,
+  gzipChunks,
+  nodeFiles,
+  pad,
+  patternByte,
+  putFile,
+  removeFile,
+  tarHeaderBlocks,
+} from "./files.ts";
+export type { SimFile, TarHeader } from "./files.ts";
+export { nodeSystem } from "./system.ts";
+export type { SimContainer, SimMount, SimProcess, SimSystem } from "./system.ts";
 
 export interface StartOptions {
   nodes: SimNode[];
@@ -105,6 +120,8 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn, opts.maintenance);
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
+  registerFilesHandlers(emu);
+  registerSystemHandlers(emu);
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
   return await emu.start();
