@@ -4,16 +4,16 @@ import type { Command, CommandEntry } from "./spec.ts";
 
 const entries: CommandEntry[] = [
   {
+    name: "cgroups",
+    aliases: ["cg"],
+    short: "Show the cgroup tree of a node with memory, CPU, I/O or process columns",
+    group: "talos",
+    load: async () => (await import("./cgroups.ts")).spec,
+  },
+  {
     name: "completion",
     short: "Generate the completion script for a shell (bash, zsh, fish or powershell)",
     load: async () => (await import("./completion.ts")).spec,
-  },
-  {
-    name: "copy",
-    aliases: ["cp"],
-    short: "Copy files out of a node (a tar.gz stream, unpacked locally or raw on stdout)",
-    group: "talos",
-    load: async () => (await import("./copy.ts")).spec,
   },
   {
     name: "help",
@@ -25,6 +25,20 @@ const entries: CommandEntry[] = [
     short: "Edit and inspect talosconfig, the client configuration",
     group: "talos",
     load: async () => (await import("./config/mod.ts")).spec,
+  },
+  {
+    name: "containers",
+    aliases: ["c"],
+    short: "List the containers of each node (system ones, or Kubernetes' with -k)",
+    group: "talos",
+    load: async () => (await import("./containers.ts")).spec,
+  },
+  {
+    name: "copy",
+    aliases: ["cp"],
+    short: "Copy files out of a node (a tar.gz stream, unpacked locally or raw on stdout)",
+    group: "talos",
+    load: async () => (await import("./copy.ts")).spec,
   },
   {
     name: "dmesg",
@@ -39,10 +53,29 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./etcd/mod.ts")).spec,
   },
   {
+    name: "events",
+    short: "Stream the runtime events of each node",
+    group: "talos",
+    load: async () => (await import("./events.ts")).spec,
+  },
+  {
     name: "gen",
     short: "Generate machine configs, secrets bundles, keys and certificates",
     group: "mgmt",
     load: async () => (await import("./gen/mod.ts")).spec,
+  },
+  {
+    name: "get",
+    aliases: ["g"],
+    short: "Show a resource or every resource of a type ('talosctl get rd' lists the types)",
+    group: "talos",
+    load: async () => (await import("./get.ts")).spec,
+  },
+  {
+    name: "health",
+    short: "Wait until the cluster passes talosctl's readiness checks",
+    group: "talos",
+    load: async () => (await import("./health.ts")).spec,
   },
   {
     name: "kubeconfig",
@@ -71,11 +104,56 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./machineconfig/mod.ts")).spec,
   },
   {
+    name: "memory",
+    aliases: ["m", "free"],
+    short: "Show the memory use of each node",
+    group: "talos",
+    load: async () => (await import("./memory.ts")).spec,
+  },
+  {
+    name: "mounts",
+    aliases: ["mount"],
+    short: "List the mounts of each node with their size and use",
+    group: "talos",
+    load: async () => (await import("./mounts.ts")).spec,
+  },
+  {
+    name: "processes",
+    aliases: ["p", "ps"],
+    short: "List the processes of each node",
+    group: "talos",
+    load: async () => (await import("./processes.ts")).spec,
+  },
+  {
     name: "read",
     aliases: ["cat"],
     short: "Print a file of a node",
     group: "talos",
     load: async () => (await import("./read.ts")).spec,
+  },
+  {
+    name: "reboot",
+    short: "Reboot nodes and wait until they are back",
+    group: "talos",
+    load: async () => (await import("./reboot.ts")).spec,
+  },
+  {
+    name: "reset",
+    short: "Wipe nodes and halt or reboot them",
+    group: "talos",
+    load: async () => (await import("./reset.ts")).spec,
+  },
+  {
+    name: "restart",
+    short: "Restart a container on each node",
+    group: "talos",
+    load: async () => (await import("./restart.ts")).spec,
+  },
+  {
+    name: "rollback",
+    short: "Boot nodes back into their previous Talos installation",
+    group: "talos",
+    load: async () => (await import("./rollback.ts")).spec,
   },
   {
     name: "rotate-ca",
@@ -91,10 +169,28 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./service.ts")).spec,
   },
   {
+    name: "shutdown",
+    short: "Power nodes off",
+    group: "talos",
+    load: async () => (await import("./shutdown.ts")).spec,
+  },
+  {
+    name: "stats",
+    short: "Show the memory and CPU use of each node's containers",
+    group: "talos",
+    load: async () => (await import("./stats.ts")).spec,
+  },
+  {
     name: "time",
     short: "Show each node's clock next to the time an NTP server reports",
     group: "talos",
     load: async () => (await import("./time.ts")).spec,
+  },
+  {
+    name: "upgrade",
+    short: "Upgrade Talos on nodes and wait until they run the new version",
+    group: "talos",
+    load: async () => (await import("./upgrade.ts")).spec,
   },
   {
     name: "usage",
@@ -102,6 +198,12 @@ const entries: CommandEntry[] = [
     short: "Show how much disk space paths take on each node",
     group: "talos",
     load: async () => (await import("./usage.ts")).spec,
+  },
+  {
+    name: "upgrade-k8s",
+    short: "Upgrade the Kubernetes components of a Talos cluster",
+    group: "talos",
+    load: async () => (await import("./upgrade_k8s.ts")).spec,
   },
   {
     name: "validate",
