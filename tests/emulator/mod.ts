@@ -10,8 +10,10 @@ import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
+import { registerNetHandlers } from "./net_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
+import { registerStorageHandlers } from "./storage_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import { registerHealthHandlers } from "./health_handlers.ts";
@@ -49,6 +51,8 @@ export {
 } from "./files.ts";
 export type { SimFile, TarHeader } from "./files.ts";
 export { nodeSystem } from "./system.ts";
+export { MOUNT_STATUS_TYPE, nodeStatfs, VOLUME_STATUS_TYPE } from "./storage_handlers.ts";
+export type { SimStatfs } from "./storage_handlers.ts";
 export type { SimContainer, SimMount, SimProcess, SimSystem } from "./system.ts";
 
 export interface StartOptions {
@@ -132,9 +136,13 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerLifecycleHandlers(emu);
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
+  // After the COSI handlers, whose seeding it adds to: volumes, mounts and statfs.
+  registerStorageHandlers(emu);
   registerHealthHandlers(emu);
   registerUpgradeK8sHandlers(emu);
   registerMetricsHandlers(emu);
+  // Last: its ImageService.Pull keeps the image and wraps the lifecycle one.
+  registerNetHandlers(emu);
   return await emu.start();
 }
 export {
@@ -148,6 +156,18 @@ export {
   setMachineConfig,
 } from "./resources.ts";
 export type { ResourceEvent, SimResource } from "./resources.ts";
+export { captureLog } from "./net_handlers.ts";
+export { etcdCluster } from "./maint_handlers.ts";
+export type { EtcdClusterState } from "./maint_handlers.ts";
+export { netState } from "./net_state.ts";
+export type {
+  NetState,
+  SimBlockDevice,
+  SimImage,
+  SimInterface,
+  SimPacket,
+  SimSocket,
+} from "./net_state.ts";
 export { DEFAULT_NTP_SERVER, timeOf } from "./time_handlers.ts";
 export type { SimTime } from "./time_handlers.ts";
 export {

@@ -1,13 +1,21 @@
 // Runs the emulator as its own process (for benchmarks and manual tries):
 //
 //   deno run -A tests/emulator/serve.ts --dir DIR [--nodes N] [--snapshot-size BYTES] [--no-alpn]
-//     [--dashboard]
+//                                       [--pcap-bytes BYTES]
+//                                       [--dashboard]
 //
 // Writes DIR/talosconfig (os:admin, nodes 10.5.0.1..N) and prints one JSON line
 // {"endpoint": ..., "talosconfig": ..., "nodes": [...]} once listening; stops on SIGTERM or when
 // stdin closes. --dashboard adds the resources `talosctl dashboard` watches (dashboard_state.ts).
 
-import { etcdSnapshotOfSize, seedDashboardResources, simNode, startEmulator } from "./mod.ts";
+import {
+  etcdSnapshotOfSize,
+  netState,
+  seedDashboardResources,
+  simNode,
+  startEmulator,
+} from "./mod.ts";
+import { bulkTraffic } from "./packets.ts";
 
 function arg(name: string, def: string): string {
   const i = Deno.args.indexOf(name);
@@ -26,6 +34,17 @@ const nodes = Array.from(
 // when `size` allows one (see etcd_snapshot.ts), else pattern bytes.
 const snapshot = etcdSnapshotOfSize(size)?.bytes ?? { size };
 for (const node of nodes) if (node.etcd) node.etcd.snapshot = snapshot;
+// A finite capture on eth0 of about this many bytes, generated as it is streamed.
+const pcapBytes = Number(arg("--pcap-bytes", "0"));
+if (pcapBytes > 0) {
+  for (const node of nodes) {
+    netState(node).interfaces.set("eth0", {
+      link: "ether",
+      finite: true,
+      packets: () => bulkTraffic(pcapBytes, 1_717_243_200_000_000n),
+    });
+  }
+}
 const emu = await startEmulator({ nodes, alpn: !Deno.args.includes("--no-alpn") });
 if (Deno.args.includes("--dashboard")) { for (const node of nodes) seedDashboardResources(node); }
 const talosconfig = await emu.talosconfig(dir, {

@@ -17,14 +17,16 @@ import {
 } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { MachineService } from "../../gen/machine/machine_pb.ts";
+import { ImageService } from "../../gen/machine/image_pb.ts";
+import { LVMService, MDService } from "../../gen/machine/volumes_pb.ts";
 import { TimeService } from "../../gen/time/time_pb.ts";
 import { StorageService } from "../../gen/storage/storage_pb.ts";
 import { ClusterService } from "../../gen/cluster/cluster_pb.ts";
 import { InspectService } from "../../gen/inspect/inspect_pb.ts";
 import { State } from "../../gen/cosi/state_pb.ts";
 import { LifecycleService } from "../../gen/machine/lifecycle_pb.ts";
-import { ImageService } from "../../gen/machine/image_pb.ts";
 import { MetadataSchema } from "../../gen/common/common_pb.ts";
+import { StorageService as MachineStorageService } from "../../gen/machine/storage_pb.ts";
 import { authorized } from "./rules.ts";
 import { codeName } from "../../rpc/errors.ts";
 import type { EtcdMemberInfo, SimNode } from "./node.ts";
@@ -38,6 +40,9 @@ export const SERVICES: DescService[] = [
   State,
   LifecycleService,
   ImageService,
+  LVMService,
+  MDService,
+  MachineStorageService,
 ];
 
 /** What a handler sees besides the request. */
@@ -175,6 +180,19 @@ export class Emulator {
       this.#server ? this.#server.close(() => resolve()) : resolve()
     );
     this.#h2?.close();
+  }
+
+  /**
+   * Replaces the server certificate and the CAs that client certificates must chain to, for
+   * connections made from now on (apid after a CA rotation: see pki_handlers.ts).
+   */
+  setTls(material: { ca: string; cert: string; key: string }): void {
+    this.options.tls = material;
+    this.#server?.setSecureContext({
+      ca: material.ca,
+      cert: material.cert,
+      key: relabel(material.key),
+    });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
