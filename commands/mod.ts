@@ -41,6 +41,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./copy.ts")).spec,
   },
   {
+    name: "crashdump",
+    short: "Replaced by `support`: kept to say so",
+    group: "talos",
+    hidden: true,
+    load: async () => (await import("./deprecated.ts")).crashdump,
+  },
+  {
     name: "diskfree",
     aliases: ["df"],
     short: "Show the free space and inodes of the volumes each node mounted",
