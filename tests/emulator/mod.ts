@@ -9,11 +9,20 @@ import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./
 import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
+import { registerApplyHandlers } from "./apply_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
-export type { Handler, NodeCall, StreamHandler, UnaryHandler } from "./server.ts";
+export type {
+  ClientStreamHandler,
+  Handler,
+  NodeCall,
+  StreamHandler,
+  UnaryHandler,
+} from "./server.ts";
+export { applyState } from "./apply_handlers.ts";
+export { textDiff } from "./textdiff.ts";
 export { appendDmesg, appendLog, simNode } from "./node.ts";
 export type { EtcdMemberInfo, SimNode, SimService } from "./node.ts";
 export { chunks, patternChunks } from "./handlers.ts";
@@ -105,6 +114,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
+  registerApplyHandlers(emu);
   return await emu.start();
 }
 export {
