@@ -4,6 +4,19 @@ import type { Command, CommandEntry } from "./spec.ts";
 
 const entries: CommandEntry[] = [
   {
+    name: "apply-config",
+    aliases: ["apply"],
+    short: "Send a machine config to nodes",
+    group: "talos",
+    load: async () => (await import("./apply_config.ts")).spec,
+  },
+  {
+    name: "bootstrap",
+    short: "Start etcd on the first control plane node of a new cluster",
+    group: "talos",
+    load: async () => (await import("./bootstrap.ts")).spec,
+  },
+  {
     name: "completion",
     short: "Generate the completion script for a shell (bash, zsh, fish or powershell)",
     load: async () => (await import("./completion.ts")).spec,
