@@ -15,6 +15,7 @@ const benches: Entry[] = [
   { name: "snapshot", script: "snapshot.ts" },
   { name: "fanout", script: "fanout.ts" },
   { name: "gen-secrets", script: "gen_secrets.ts" },
+  { name: "files-stream", script: "files_stream.ts" },
 ];
 
 const dir = new URL(".", import.meta.url).pathname;

@@ -17,6 +17,9 @@ export async function snapshotBench(mib = 128): Promise<Record<string, number>> 
   try {
     const node = emu.nodes[0];
     const base = await timeProcess([
+      // grpc-js is a build-only package: it comes from the tools' config, not the CLI's.
+      "--config",
+      `${benchDir}../tools/build.json`,
       `${benchDir}snapshot_grpcjs.ts`,
       String(emu.port),
       `${emu.dir}/ca.pem`,

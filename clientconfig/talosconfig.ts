@@ -2,7 +2,8 @@
 // context selection. The data model and encoding are in talosconfig_model.ts, file locations,
 // locking and saving in talosconfig_file.ts; both are re-exported here.
 
-import { type Document, isMap, isScalar, isSeq, type Node, parseAllDocuments } from "yaml";
+import { type Document, isMap, isScalar, isSeq, type Node } from "yaml";
+import { parseYaml } from "../goyaml/parse.ts";
 import { UserError } from "../errors.ts";
 import { base64Decode, type Talosconfig, type TalosContext } from "./talosconfig_model.ts";
 
@@ -157,8 +158,7 @@ function readAuth(r: Reader, node: unknown, where: string, ctx: TalosContext): v
  * naming `source` and the line: "<source>: line 3: <what is wrong>".
  */
 export function parseTalosconfig(text: string, source: string): Talosconfig {
-  const docs = parseAllDocuments(text, { schema: "failsafe", uniqueKeys: true });
-  const list = Array.isArray(docs) ? docs : [];
+  const list = parseYaml(text, { schema: "failsafe", uniqueKeys: true });
   if (list.length === 0 || list[0].contents === null) {
     throw new UserError(`${source}: the file is empty (no YAML document)`);
   }

@@ -63,26 +63,76 @@ export async function writeOutputFile(
   data: string | Uint8Array,
   opts: WriteOptions,
 ): Promise<void> {
-  await ensureWritable(deps, [path], { force: opts.force });
-  const target = resolvePath(deps, path);
-  const slash = target.lastIndexOf("/");
-  const dir = slash > 0 ? target.slice(0, slash) : "/";
-  await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
-  const suffix = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16))
-    .join("");
-  const tmp = `${dir}/.${target.slice(slash + 1)}.tmp-${suffix}`;
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  const mode = opts.mode ?? 0o600;
-  try {
-    await Deno.writeFile(tmp, bytes, { mode, createNew: true });
-    await Deno.chmod(tmp, mode);
-    await Deno.rename(tmp, target);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotFound) {
-      throw new UserError(`open ${path}: ${e.message}`);
+  await writeOutputSet(deps, [{ path, data, mode: opts.mode }], opts);
+}
+
+/**
+ * An error of os.WriteFile as Go words it: `open <path>: permission denied`,
+ * `write <path>: no space left on device`.
+ */
+export function goWriteError(path: string, e: unknown): string {
+  const opening = e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotFound ||
+    e instanceof Deno.errors.IsADirectory;
+  const reason = (e as Error).message.replace(/ \(os error \d+\).*$/s, "");
+  return `${opening ? "open" : "write"} ${path}: ${reason.charAt(0).toLowerCase()}${
+    reason.slice(1)
+  }`;
+}
+
+export interface OutputFile {
+  path: string;
+  data: string | Uint8Array;
+  /** Default 0o600. */
+  mode?: number;
+}
+
+/**
+ * Writes several files as one: every file is first written beside its target under a temporary
+ * name, and only when all of them are complete are they renamed into place. A failure (disk
+ * full, permission lost) removes what was written, so either every file is there or none of
+ * those this call created is. Existing targets are refused unless `force`.
+ */
+export async function writeOutputSet(
+  deps: Pick<Deps, "cwd">,
+  files: OutputFile[],
+  opts: { force: boolean },
+): Promise<void> {
+  for (const f of files) await ensureWritable(deps, [f.path], { force: opts.force });
+  const staged: { tmp: string; target: string; path: string }[] = [];
+  const fail = async (path: string, e: unknown): Promise<never> => {
+    await Promise.all(staged.map((s) => Deno.remove(s.tmp).catch(() => {})));
+    throw new UserError(goWriteError(path, e));
+  };
+  for (const f of files) {
+    const target = resolvePath(deps, f.path);
+    const slash = target.lastIndexOf("/");
+    const dir = slash > 0 ? target.slice(0, slash) : "/";
+    const suffix = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16))
+      .join("");
+    const tmp = `${dir}/.${target.slice(slash + 1)}.tmp-${suffix}`;
+    const bytes = typeof f.data === "string" ? new TextEncoder().encode(f.data) : f.data;
+    const mode = f.mode ?? 0o600;
+    try {
+      await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
+      staged.push({ tmp, target, path: f.path });
+      await Deno.writeFile(tmp, bytes, { mode, createNew: true });
+      await Deno.chmod(tmp, mode);
+    } catch (e) {
+      await fail(f.path, e);
     }
-    throw e;
+  }
+  const placed: string[] = [];
+  for (const s of staged) {
+    const existed = await exists(s.target);
+    try {
+      await Deno.rename(s.tmp, s.target);
+    } catch (e) {
+      // Undo the files this call created; replaced ones (--force) cannot come back.
+      await Promise.all(placed.map((p) => Deno.remove(p).catch(() => {})));
+      staged.splice(0, staged.indexOf(s));
+      await fail(s.path, e);
+    }
+    if (!existed) placed.push(s.target);
   }
 }
 

@@ -83,14 +83,32 @@ async function ask(ctx: RunContext, prompt: string): Promise<Decision> {
 }
 
 export async function downloadKubeconfig(ctx: RunContext, o: KubeconfigOptions): Promise<void> {
-  const { deps } = ctx;
   const session = await openSession(ctx);
   const node = session.single("kubeconfig");
   // Building the client comes before the path checks, as in talosctl.
   const { client, options } = session.forNode(node);
-  let target;
+  const target = await kubeconfigTarget(ctx, o);
+
+  const archive = await receiveArchive(client, options);
+  let data: Uint8Array;
   try {
-    target = await resolveKubeconfigTarget({
+    data = await extractFileFromTarGz("kubeconfig", archive);
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+  await deliverKubeconfig(ctx, o, target, data, "the kubeconfig sent by the node");
+}
+
+export type KubeconfigTarget = Awaited<ReturnType<typeof resolveKubeconfigTarget>>;
+
+/** Where the kubeconfig goes (file, stdout, merge target), with talosctl's path checks. */
+export async function kubeconfigTarget(
+  ctx: RunContext,
+  o: KubeconfigOptions,
+): Promise<KubeconfigTarget> {
+  const { deps } = ctx;
+  try {
+    return await resolveKubeconfigTarget({
       arg: o.arg,
       merge: o.merge,
       force: o.force,
@@ -101,15 +119,21 @@ export async function downloadKubeconfig(ctx: RunContext, o: KubeconfigOptions):
   } catch (err) {
     throw new UserError((err as Error).message);
   }
+}
 
-  const archive = await receiveArchive(client, options);
-  let data: Uint8Array;
-  try {
-    data = await extractFileFromTarGz("kubeconfig", archive);
-  } catch (err) {
-    throw new UserError((err as Error).message);
-  }
-
+/**
+ * Writes `data` (a whole kubeconfig) to the target: to stdout or a file (atomic, 0600), or
+ * merged into the target kubeconfig with talosctl's conflict rules. `what` names the data in
+ * errors.
+ */
+export async function deliverKubeconfig(
+  ctx: RunContext,
+  o: KubeconfigOptions,
+  target: KubeconfigTarget,
+  data: Uint8Array,
+  what: string,
+): Promise<void> {
+  const { deps } = ctx;
   if (!target.merge) {
     if (target.stdout) {
       await deps.io.stdout.write(data);
@@ -123,7 +147,7 @@ export async function downloadKubeconfig(ctx: RunContext, o: KubeconfigOptions):
   try {
     incoming = await parseKubeconfig(new TextDecoder().decode(data));
   } catch (err) {
-    throw new UserError(`error loading the kubeconfig sent by the node: ${(err as Error).message}`);
+    throw new UserError(`error loading ${what}: ${(err as Error).message}`);
   }
   let existing;
   try {

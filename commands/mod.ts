@@ -22,6 +22,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./completion.ts")).spec,
   },
   {
+    name: "copy",
+    aliases: ["cp"],
+    short: "Copy files out of a node (a tar.gz stream, unpacked locally or raw on stdout)",
+    group: "talos",
+    load: async () => (await import("./copy.ts")).spec,
+  },
+  {
     name: "help",
     short: "Help about any command",
     load: async () => (await import("./help_cmd.ts")).spec,
@@ -57,6 +64,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./kubeconfig.ts")).spec,
   },
   {
+    name: "list",
+    aliases: ["ls"],
+    short: "List a directory of each node",
+    group: "talos",
+    load: async () => (await import("./list.ts")).spec,
+  },
+  {
     name: "logs",
     short: "Show the log of a service, or of a container with -k",
     group: "talos",
@@ -70,11 +84,31 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./machineconfig/mod.ts")).spec,
   },
   {
+    name: "read",
+    aliases: ["cat"],
+    short: "Print a file of a node",
+    group: "talos",
+    load: async () => (await import("./read.ts")).spec,
+  },
+  {
     name: "service",
     aliases: ["services"],
     short: "List services, show one service's state, or start, stop or restart it",
     group: "talos",
     load: async () => (await import("./service.ts")).spec,
+  },
+  {
+    name: "time",
+    short: "Show each node's clock next to the time an NTP server reports",
+    group: "talos",
+    load: async () => (await import("./time.ts")).spec,
+  },
+  {
+    name: "usage",
+    aliases: ["du"],
+    short: "Show how much disk space paths take on each node",
+    group: "talos",
+    load: async () => (await import("./usage.ts")).spec,
   },
   {
     name: "validate",

@@ -4,4 +4,13 @@
 
 export { goQuote, goQuoteByte, goQuoteBytes } from "./quote.ts";
 export { formatErrors } from "./multierror.ts";
-export { goDuration, goDurationSeconds, goFixed, humanizeBytes, tabwrite } from "./text.ts";
+export {
+  goDuration,
+  goDurationSeconds,
+  goFixed,
+  humanizeBytes,
+  humanizeIBytes,
+  tabwrite,
+} from "./text.ts";
+export { fileModeString, GO_MODE, goDurationNs, humanizeTime, lsTimestamp } from "./humanize.ts";
+export { goTimeString, timestampValid } from "./time.ts";

@@ -57,11 +57,19 @@ export function goDurationSeconds(ms: number): string {
 
 /** go-humanize Bytes: SI units, "1.5 MB", "12 kB", "5 B". */
 export function humanizeBytes(n: number | bigint): string {
+  return humanate(n, 1000, ["B", "kB", "MB", "GB", "TB", "PB", "EB"]);
+}
+
+/** go-humanize IBytes: binary units, "1.5 MiB", "12 KiB", "5 B". */
+export function humanizeIBytes(n: number | bigint): string {
+  return humanate(n, 1024, ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]);
+}
+
+function humanate(n: number | bigint, base: number, sizes: string[]): string {
   const s = Number(n);
-  if (s < 10) return `${s} B`;
-  const sizes = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-  const e = Math.floor(Math.log(s) / Math.log(1000));
-  const val = Math.floor(s / Math.pow(1000, e) * 10 + 0.5) / 10;
+  if (s < 10) return `${n} B`;
+  const e = Math.floor(Math.log(s) / Math.log(base));
+  const val = Math.floor(s / Math.pow(base, e) * 10 + 0.5) / 10;
   return `${val < 10 ? val.toFixed(1) : roundHalfEven(val)} ${sizes[e]}`;
 }
 

@@ -90,6 +90,7 @@ const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 /** UTCTime for years 1950-2049, GeneralizedTime otherwise (RFC 5280), whole seconds, UTC. */
 export function time(d: Date): Der {
   const y = d.getUTCFullYear();
+  if (!(y >= 0 && y <= 9999)) throw new RangeError(`time ${d.getTime()} ms cannot be encoded`);
   const rest = pad(d.getUTCMonth() + 1) + pad(d.getUTCDate()) + pad(d.getUTCHours()) +
     pad(d.getUTCMinutes()) + pad(d.getUTCSeconds()) + "Z";
   if (y >= 1950 && y < 2050) return tlv(0x17, enc.encode(pad(y % 100) + rest));

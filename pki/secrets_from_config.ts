@@ -4,7 +4,7 @@
 // secrets, the cluster identity (v1alpha1 cluster.id/.secret, else a DiscoveryIdentityConfig
 // document) and the first secretbox key for "secrets" in a KubeEtcdEncryptionConfig document.
 
-import { parseAllDocuments } from "yaml";
+import { parseYaml } from "../goyaml/parse.ts";
 import { UserError } from "../errors.ts";
 import { base64Decode } from "./pem.ts";
 import { type PemCertAndKey, REDACTED, type SecretsBundle } from "./secrets_types.ts";
@@ -50,9 +50,8 @@ function secretboxFromEncryptionConfig(config: unknown): string | undefined {
 
 /** Builds the bundle; fields absent from the config stay empty (as upstream writes them). */
 export function bundleFromControlPlaneConfig(text: string): SecretsBundle {
-  const docs = parseAllDocuments(text);
   const values: unknown[] = [];
-  for (const d of Array.isArray(docs) ? docs : [docs]) {
+  for (const d of parseYaml(text)) {
     if (d.errors.length > 0) {
       throw new UserError(
         `failed to load controlplane config: ${d.errors[0].message.split("\n")[0]}`,

@@ -2,7 +2,7 @@
 // the validation rules (and their messages) follow upstream's `secrets.LoadBundle` and
 // `Bundle.Validate`, so a bundle accepted here is accepted by talosctl and vice versa.
 
-import { parse } from "yaml";
+import { parseYaml } from "../goyaml/parse.ts";
 import { UserError } from "../errors.ts";
 import { parseCertificatePem } from "./cert_info.ts";
 import { parsePrivateKeyPem } from "./key_parse.ts";
@@ -17,14 +17,16 @@ import {
 import type { PemCertAndKey, SecretsBundle } from "./secrets_types.ts";
 import { formatErrors } from "../gofmt/mod.ts";
 
+/** As Go's yaml.Decoder.Decode: the first document is the bundle, later ones are not read. */
 function load(text: string): Loaded {
-  let doc: unknown;
+  let first;
   try {
-    doc = parse(text);
+    first = parseYaml(text)[0];
   } catch (e) {
-    throw new LoadError((e as Error).message.split("\n")[0]);
+    throw new LoadError((e as Error).message);
   }
-  return loadedFromDoc(doc);
+  if (first?.errors.length) throw new LoadError(first.errors[0].message);
+  return loadedFromDoc(first?.toJS() ?? null);
 }
 
 /** siderolabs/crypto's check of a CA pair: the key parses, then the certificate parses. */

@@ -190,10 +190,13 @@ Deno.test("config new faults: the error names the cause and no file is written",
       "rpc error: code = FailedPrecondition desc = client configuration (talosconfig) can't be generated on worker nodes",
     );
   });
-  await t.step("zero or negative TTL", async () => {
-    const msg = "rpc error: code = InvalidArgument desc = crt_ttl should be positive";
-    await expectFailure(["--crt-ttl", "0s"], tc, msg);
-    await expectFailure(["--crt-ttl=-1h"], tc, msg);
+  await t.step("zero or negative TTL: refused before anything is sent", async () => {
+    const calls = emu.calls.length;
+    const msg = (v: string) =>
+      `invalid --crt-ttl ${v}: a certificate must be valid for a positive time`;
+    await expectFailure(["--crt-ttl", "0s"], tc, msg("0s"));
+    await expectFailure(["--crt-ttl=-1h"], tc, msg("-1h0m0s"));
+    assertEquals(emu.calls.length, calls);
   });
   await t.step("node down behind the endpoint", async () => {
     emu.nodes.get(CP)!.faults.down = true;

@@ -11,6 +11,7 @@ export interface RunOptions {
   stdin?: string | Uint8Array;
   stdinIsTTY?: boolean;
   stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
   now?: Date;
   /** Deterministic randomness: bytes are drawn from a counter-seeded stream when set. */
   seed?: number;
@@ -80,7 +81,7 @@ export function seededRandom(seed: number): (n: number) => Uint8Array {
 
 export function fakeDeps(opts: RunOptions = {}): { deps: Deps; stdout: Capture; stderr: Capture } {
   const stdout = new Capture(opts.stdoutIsTTY ?? false);
-  const stderr = new Capture(false);
+  const stderr = new Capture(opts.stderrIsTTY ?? false);
   const deps: Deps = {
     io: { stdin: fakeInput(opts.stdin, opts.stdinIsTTY ?? false), stdout, stderr },
     env: opts.env ?? {},

@@ -55,7 +55,7 @@ Deno.test("mc patch -o writes the bytes as they are, creating directories", asyn
     written,
     "machine:\n  network:\n    hostname: one\n  token: abc\n  type: controlplane\nversion: v1alpha1\n",
   );
-  assertEquals((await Deno.stat(`${dir.path}/out/x.yaml`)).mode! & 0o777, 0o644);
+  assertEquals((await Deno.stat(`${dir.path}/out/x.yaml`)).mode! & 0o777, 0o600);
 });
 
 Deno.test("mc patch without patches echoes the file unchanged", async () => {

@@ -4,10 +4,12 @@
 
 const BUF = "npm:@bufbuild/buf@1.75.0";
 const root = new URL("..", import.meta.url).pathname;
+/** The build tools' own config and lock, so that users of the CLI never download them. */
+export const BUILD_CONFIG = `${root}tools/build.json`;
 
 async function buf(args: string[]): Promise<void> {
   const cmd = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", BUF, ...args],
+    args: ["run", "-A", "--quiet", "--config", BUILD_CONFIG, BUF, ...args],
     cwd: root,
     stdout: "inherit",
     stderr: "inherit",

@@ -3,7 +3,8 @@
 
 import { int, list, type RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
-import { errorText, filterMessages, openSession } from "../kit.ts";
+import { errorText, filterMessages, goDuration, openSession } from "../kit.ts";
+import { certificateEnd } from "../lifetime.ts";
 import {
   encodeTalosconfig,
   parseTalosconfig,
@@ -30,6 +31,8 @@ async function exists(path: string): Promise<boolean> {
 
 export async function newClientConfig(ctx: RunContext): Promise<void> {
   const path = ctx.args[0] ?? "talosconfig";
+  const ttl = int(ctx, "crt-ttl");
+  certificateEnd("crt-ttl", goDuration(ttl), ttl, ctx.deps.now());
   const session = await openSession(ctx);
   const node = session.single("config new");
   // talosctl builds the client (and fails on a bad talosconfig) before checking the roles.

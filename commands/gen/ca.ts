@@ -2,8 +2,9 @@
 // <org>.crt, <org>.sha256 (pin of its public key) and <org>.key.
 
 import { bool, type CommandSpec, int, noArgs, str } from "../spec.ts";
-import { ensureWritable, writeOutputFile } from "../files.ts";
+import { ensureWritable, writeOutputSet } from "../files.ts";
 import { requireFlags } from "./required.ts";
+import { certificateEnd } from "../lifetime.ts";
 
 export const spec: CommandSpec = {
   args: noArgs,
@@ -26,18 +27,23 @@ export const spec: CommandSpec = {
     const { newSelfSignedCA, spkiHash } = await import("../../pki/ca.ts");
     const org = str(ctx, "organization");
     const now = ctx.deps.now();
+    const hours = int(ctx, "hours");
+    const notAfter = certificateEnd("hours", String(hours), hours * 3600_000, now);
     const ca = await newSelfSignedCA({
       algorithm: bool(ctx, "rsa") ? "rsa" : "ed25519",
       organizations: org ? [org] : [],
       notBefore: now,
-      notAfter: new Date(now.getTime() + int(ctx, "hours") * 3600_000),
+      notAfter,
       random: ctx.deps.random,
     });
     const files = [`${org}.crt`, `${org}.sha256`, `${org}.key`];
     const force = bool(ctx, "force");
     await ensureWritable(ctx.deps, files, { force, multi: true });
-    await writeOutputFile(ctx.deps, files[0], ca.crt, { force: true });
-    await writeOutputFile(ctx.deps, files[1], await spkiHash(ca.privateKey.spki), { force: true });
-    await writeOutputFile(ctx.deps, files[2], ca.key, { force: true });
+    const hash = await spkiHash(ca.privateKey.spki);
+    await writeOutputSet(ctx.deps, [
+      { path: files[0], data: ca.crt },
+      { path: files[1], data: hash },
+      { path: files[2], data: ca.key },
+    ], { force: true });
   },
 };

@@ -4,7 +4,7 @@
 
 import { UserError } from "../../errors.ts";
 import type { FlagValue, RunContext } from "../spec.ts";
-import { ensureWritable, readInputFile, writeOutputFile } from "../files.ts";
+import { ensureWritable, type OutputFile, readInputFile, writeOutputSet } from "../files.ts";
 import { genConfigFlags, INSTALLER_REPOSITORY, OUTPUT_TYPES } from "./config.ts";
 import { validateClusterEndpoint } from "./config_endpoint.ts";
 import type { SecretsBundle } from "../../pki/secrets_types.ts";
@@ -182,6 +182,7 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
     wantControlplane: wanted.includes("controlplane"),
   });
 
+  const files: OutputFile[] = [];
   for (const t of wanted) {
     const data = t === "controlplane"
       ? bundle.controlplane
@@ -197,9 +198,11 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
       // What os.WriteFile reports for a directory (reached with --force).
       throw new UserError(`open ${path}: is a directory`);
     }
-    await writeOutputFile(ctx.deps, path, data, { force: true, mode: 0o600 });
-    await ctx.deps.io.stderr.write(`Created ${path}\n`);
+    files.push({ path, data });
   }
+  // All files or none: a failed write leaves no partial set behind.
+  await writeOutputSet(ctx.deps, files, { force: true });
+  for (const f of files) await ctx.deps.io.stderr.write(`Created ${f.path}\n`);
   if (wanted.includes("talosconfig")) {
     const file = paths.talosconfig;
     const flag = file === "-" ? "" : ` --talosconfig ${file}`;

@@ -6,6 +6,7 @@ import { UserError } from "../../errors.ts";
 import { bool, type CommandSpec, int, noArgs, str } from "../spec.ts";
 import { readInputFile, writeOutputFile } from "../files.ts";
 import { requireFlags } from "./required.ts";
+import { certificateEnd } from "../lifetime.ts";
 
 const wrap = (prefix: string) => (e: unknown): never => {
   throw new UserError(`${prefix}: ${(e as Error).message}`);
@@ -30,6 +31,9 @@ export const spec: CommandSpec = {
   ],
   async run(ctx) {
     requireFlags(ctx, ["ca", "csr", "name"]);
+    const now = ctx.deps.now();
+    const hours = int(ctx, "hours");
+    const notAfter = certificateEnd("hours", String(hours), hours * 3600_000, now);
     const { decodePem } = await import("../../pki/pem.ts");
     const { parseCertificateDer } = await import("../../pki/cert_info.ts");
     const { parsePkcs8 } = await import("../../pki/key_parse.ts");
@@ -79,7 +83,6 @@ export const spec: CommandSpec = {
         "error signing certificate: x509: requested SignatureAlgorithm does not match private key type",
       );
     }
-    const now = ctx.deps.now();
     const pem = await signCertificate(
       {
         issuer: { nameDer: caInfo.subjectDer, subjectKeyId: caInfo.subjectKeyId },
@@ -89,7 +92,7 @@ export const spec: CommandSpec = {
       {
         subject: csr.subject,
         notBefore: now,
-        notAfter: new Date(now.getTime() + int(ctx, "hours") * 3600_000),
+        notAfter,
         keyUsage: KeyUsage.digitalSignature,
         extKeyUsage: [EKU_CLIENT_AUTH],
         dnsNames: csr.dnsNames,

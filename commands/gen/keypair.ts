@@ -3,7 +3,7 @@
 
 import { UserError } from "../../errors.ts";
 import { bool, type CommandSpec, noArgs, str } from "../spec.ts";
-import { ensureWritable, writeOutputFile } from "../files.ts";
+import { ensureWritable, writeOutputSet } from "../files.ts";
 import { requireFlags } from "./required.ts";
 
 /** siderolabs/crypto's default certificate lifetime. */
@@ -42,7 +42,9 @@ export const spec: CommandSpec = {
     });
     const files = [`${org}.crt`, `${org}.key`];
     await ensureWritable(ctx.deps, files, { force: bool(ctx, "force"), multi: true });
-    await writeOutputFile(ctx.deps, files[0], ca.crt, { force: true });
-    await writeOutputFile(ctx.deps, files[1], ca.key, { force: true });
+    await writeOutputSet(ctx.deps, [
+      { path: files[0], data: ca.crt },
+      { path: files[1], data: ca.key },
+    ], { force: true });
   },
 };

@@ -1,6 +1,7 @@
 // `talosctl machineconfig patch <file> --patch ... [-o out]`: applies patches to a machine config
-// file offline. Stdout gets the result plus a newline; `-o` writes the bytes as they are (0644,
-// parent directories created). Nothing is written when loading or applying a patch fails.
+// file offline. Stdout gets the result plus a newline; `-o` writes the bytes as they are (0600,
+// since a machine config holds keys and tokens; upstream writes 0644; parent directories
+// created). Nothing is written when loading or applying a patch fails.
 
 import { type CommandSpec, exactArgs, list, str } from "../spec.ts";
 import { UserError } from "../../errors.ts";
@@ -17,8 +18,8 @@ async function writeOutput(deps: Deps, path: string, text: string): Promise<void
   }
   const tmp = `${dir}/.${abs.slice(dir.length + 1)}.tmp-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    await Deno.writeTextFile(tmp, text, { mode: 0o644 });
-    await Deno.chmod(tmp, 0o644);
+    await Deno.writeTextFile(tmp, text, { mode: 0o600 });
+    await Deno.chmod(tmp, 0o600);
     await Deno.rename(tmp, abs);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});

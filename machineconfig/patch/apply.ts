@@ -11,7 +11,7 @@ import { type JsonPatch, partId, type Patch, type StrategicPatch } from "./load.
 import { mergeStruct } from "./merge.ts";
 import { yamlToJson } from "./yamlv2.ts";
 import { emitYamlV2, type JsonValue } from "../../goyaml/emit_v2.ts";
-import { parseAllDocuments } from "yaml";
+import { parseYaml } from "../../goyaml/parse.ts";
 
 export class PatchApplyError extends Error {
   override name = "PatchApplyError";
@@ -74,8 +74,7 @@ export function strategicMerge(
 }
 
 function countDocuments(text: string): number {
-  const docs = parseAllDocuments(text);
-  return Array.isArray(docs) ? docs.filter((d) => d.contents !== null).length : 0;
+  return parseYaml(text).filter((d) => d.contents !== null).length;
 }
 
 /** JSON 6902 on a single-document config's text; the result is re-written in v2 YAML style. */

@@ -2,7 +2,8 @@
 // every key must exist in the schema, every value must fit its field's type. Errors name the
 // source (file), the document and the line, and list every unknown key.
 
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, type Node } from "yaml";
+import { parseYaml } from "../../goyaml/parse.ts";
 import {
   type ConfigDocument,
   type FieldDef,
@@ -38,12 +39,12 @@ export function parseYamlDocuments(text: string, source: string): {
 } {
   const lines = new LineCounter();
   // duplicate keys are reported while decoding, as go-yaml v4's constructor reports them
-  const parsed = parseAllDocuments(text, {
-    schema: "failsafe",
-    lineCounter: lines,
-    uniqueKeys: false,
-  });
-  if (!Array.isArray(parsed)) return { docs: [], lines };
+  let parsed;
+  try {
+    parsed = parseYaml(text, { schema: "failsafe", lineCounter: lines, uniqueKeys: false });
+  } catch (e) {
+    throw new ConfigDecodeError(`${source}: ${(e as Error).message}`);
+  }
   const docs: RawDocument[] = [];
   parsed.forEach((d, index) => {
     const err = d.errors[0];

@@ -7,7 +7,8 @@
 // otherwise the JSON error is reported when the text starts with `[`, else the config error.
 // Consecutive JSON patches are concatenated. An empty patch (blank or comments only) is a no-op.
 
-import { isMap, isScalar, isSeq, type Node, parseAllDocuments } from "yaml";
+import { isMap, isScalar, isSeq, type Node } from "yaml";
+import { parseYaml } from "../../goyaml/parse.ts";
 import type { ConfigDocument, Schema } from "../schema.ts";
 import { ConfigDecodeError, decodeDocument, documentHeader, parseYamlDocuments } from "./decode.ts";
 import { type DeleteSelector, extractDeletes } from "./delete.ts";
@@ -111,8 +112,8 @@ function decodeJsonPatch(text: string): Operation[] {
 }
 
 function decodeYamlPatch(text: string): Operation[] | null {
-  const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs) || docs.length === 0) return [];
+  const docs = parseYaml(text);
+  if (docs.length === 0) return [];
   const first = docs[0];
   if (first.errors.length > 0) return null;
   const node = first.contents as Node | null;

@@ -3,7 +3,8 @@
 // octal, ...). The way back (JSON -> YAML in v2 style) is goyaml/emit_v2.ts, the
 // same one kubeconfig files use.
 
-import { isAlias, isMap, isScalar, isSeq, type Node, parseAllDocuments } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type Node } from "yaml";
+import { parseYaml } from "../../goyaml/parse.ts";
 import type { Json, JsonObject } from "./jsonpatch.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -111,9 +112,7 @@ function toJson(node: unknown): Json {
 
 /** Parses a single-document YAML text into JSON values, reading scalars as YAML 1.1 does. */
 export function yamlToJson(text: string): Json {
-  const docs = parseAllDocuments(text, { schema: "failsafe", keepSourceTokens: false });
-  if (!Array.isArray(docs)) return null;
-  const doc = docs[0];
+  const doc = parseYaml(text, { schema: "failsafe", keepSourceTokens: false })[0];
   if (!doc) return null;
   if (doc.errors.length > 0) throw new Error(`yaml: ${doc.errors[0].message}`);
   return toJson(doc.contents);

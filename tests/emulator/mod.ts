@@ -10,6 +10,9 @@ import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerApplyHandlers } from "./apply_handlers.ts";
+import { registerFilesHandlers } from "./files_handlers.ts";
+import { registerSystemHandlers } from "./system_handlers.ts";
+import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import type { SimNode } from "./node.ts";
 
@@ -37,6 +40,19 @@ export type { EtcdData, KvRecord } from "./etcd_snapshot.ts";
 export { writeBolt } from "./bbolt_writer.ts";
 export type { BoltEntry, BoltWriteOptions } from "./bbolt_writer.ts";
 export { createCA, issueClient, issueServer } from "./certs.ts";
+export {
+  FILES_EPOCH,
+  gzipChunks,
+  nodeFiles,
+  pad,
+  patternByte,
+  putFile,
+  removeFile,
+  tarHeaderBlocks,
+} from "./files.ts";
+export type { SimFile, TarHeader } from "./files.ts";
+export { nodeSystem } from "./system.ts";
+export type { SimContainer, SimMount, SimProcess, SimSystem } from "./system.ts";
 
 export interface StartOptions {
   nodes: SimNode[];
@@ -113,6 +129,9 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn, opts.maintenance);
   registerDefaults(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
+  registerFilesHandlers(emu);
+  registerSystemHandlers(emu);
+  registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
   registerApplyHandlers(emu);
   return await emu.start();
@@ -128,6 +147,8 @@ export {
   setMachineConfig,
 } from "./resources.ts";
 export type { ResourceEvent, SimResource } from "./resources.ts";
+export { DEFAULT_NTP_SERVER, timeOf } from "./time_handlers.ts";
+export type { SimTime } from "./time_handlers.ts";
 export {
   type MachineStage,
   putMember,

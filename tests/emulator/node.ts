@@ -1,6 +1,9 @@
 // A simulated Talos node: the state the emulator's handlers read and change. Tests build nodes
 // with `simNode(...)`, then adjust fields or inject faults.
 
+import type { SimFile } from "./files.ts";
+import type { SimSystem } from "./system.ts";
+
 export interface SimService {
   id: string;
   state: string;
@@ -59,6 +62,10 @@ export interface SimNode {
   extra: Record<string, unknown>;
   /** Subscribers to appended log text / dmesg records (follow mode). */
   followers: Set<(kind: string, key: string, text: string) => void>;
+  /** File tree by absolute path (files.ts); a small default tree is made on first use. */
+  files?: Map<string, SimFile>;
+  /** Processes, memory, mounts and containers (system.ts); defaults made on first use. */
+  system?: SimSystem;
 }
 
 /** Cluster-wide etcd membership shared by control-plane nodes. */

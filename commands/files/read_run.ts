@@ -1,0 +1,41 @@
+// The body of `read`: one node's Read stream copied to stdout as it arrives, in writes of up to
+// 256 KiB (each awaited, so memory stays bounded whatever the file's size).
+
+import type { RunContext } from "../spec.ts";
+import { errorText, isDialFailure, openSession, streamChunkError, UserError } from "../kit.ts";
+
+const FLUSH_AT = 256 * 1024;
+
+export async function runRead(ctx: RunContext): Promise<void> {
+  const session = await openSession(ctx);
+  const node = session.single("read");
+  const { client, options } = session.forNode(node);
+  const out = ctx.deps.io.stdout;
+  // Messages carry 1 KiB each: gather them into fewer, larger writes.
+  const buf = new Uint8Array(FLUSH_AT);
+  let used = 0;
+  const flush = async () => {
+    if (used > 0) await out.write(buf.slice(0, used));
+    used = 0;
+  };
+  try {
+    for await (const m of client.machine.read({ path: ctx.args[0] }, options)) {
+      if (used + m.bytes.length > buf.length) await flush();
+      if (m.bytes.length > buf.length) await out.write(m.bytes);
+      else {
+        buf.set(m.bytes, used);
+        used += m.bytes.length;
+      }
+      const inband = streamChunkError(m);
+      if (inband.error) throw inband.error;
+      if (inband.end) break;
+    }
+  } catch (e) {
+    await flush();
+    if (e instanceof UserError) throw e;
+    // talosctl: a call that never started is "error reading file", a failed stream "error reading".
+    if (isDialFailure(e)) throw new UserError(`error reading file: ${errorText(e)}`);
+    throw new UserError(`error reading: ${errorText(e)}`);
+  }
+  await flush();
+}

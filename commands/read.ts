@@ -1,0 +1,14 @@
+// `talosctl read <path>` (alias `cat`): a file's bytes from one node, streamed to stdout.
+
+import { type CommandSpec, exactArgs } from "./spec.ts";
+import { globalFlags } from "./global.ts";
+
+export const spec: CommandSpec = {
+  use: "<path>",
+  args: exactArgs(1),
+  persistentFlags: globalFlags,
+  async run(ctx) {
+    const { runRead } = await import("./files/read_run.ts");
+    await runRead(ctx);
+  },
+};

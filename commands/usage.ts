@@ -1,0 +1,36 @@
+// `talosctl usage [path1] [path2] ... [pathN]` (alias `du`): disk usage from every node.
+
+import type { CommandSpec } from "./spec.ts";
+import { globalFlags } from "./global.ts";
+
+export const spec: CommandSpec = {
+  use: "[path1] [path2] ... [pathN]",
+  persistentFlags: globalFlags,
+  flags: [
+    {
+      name: "humanize",
+      short: "H",
+      kind: "bool",
+      usage: "print sizes in a human-friendly form",
+    },
+    { name: "all", short: "a", kind: "bool", usage: "list files too, not only directories" },
+    {
+      name: "threshold",
+      short: "t",
+      kind: "int",
+      usage:
+        "hide entries smaller than SIZE bytes when positive, or larger than -SIZE when negative",
+    },
+    {
+      name: "depth",
+      short: "d",
+      kind: "int",
+      bits: 32,
+      usage: "how many directory levels below each path to show",
+    },
+  ],
+  async run(ctx) {
+    const { runUsage } = await import("./files/usage_run.ts");
+    await runUsage(ctx);
+  },
+};
