@@ -22,6 +22,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./completion.ts")).spec,
   },
   {
+    name: "containers",
+    aliases: ["c"],
+    short: "List the containers of each node (system ones, or Kubernetes' with -k)",
+    group: "talos",
+    load: async () => (await import("./containers.ts")).spec,
+  },
+  {
     name: "copy",
     aliases: ["cp"],
     short: "Copy files out of a node (a tar.gz stream, unpacked locally or raw on stdout)",
@@ -58,6 +65,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./gen/mod.ts")).spec,
   },
   {
+    name: "get",
+    aliases: ["g"],
+    short: "Show a resource or every resource of a type ('talosctl get rd' lists the types)",
+    group: "talos",
+    load: async () => (await import("./get.ts")).spec,
+  },
+  {
     name: "kubeconfig",
     short: "Fetch an admin kubeconfig for the cluster from a node",
     group: "talos",
@@ -84,6 +98,27 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./machineconfig/mod.ts")).spec,
   },
   {
+    name: "memory",
+    aliases: ["m", "free"],
+    short: "Show the memory use of each node",
+    group: "talos",
+    load: async () => (await import("./memory.ts")).spec,
+  },
+  {
+    name: "mounts",
+    aliases: ["mount"],
+    short: "List the mounts of each node with their size and use",
+    group: "talos",
+    load: async () => (await import("./mounts.ts")).spec,
+  },
+  {
+    name: "processes",
+    aliases: ["p", "ps"],
+    short: "List the processes of each node",
+    group: "talos",
+    load: async () => (await import("./processes.ts")).spec,
+  },
+  {
     name: "read",
     aliases: ["cat"],
     short: "Print a file of a node",
@@ -91,11 +126,23 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./read.ts")).spec,
   },
   {
+    name: "restart",
+    short: "Restart a container on each node",
+    group: "talos",
+    load: async () => (await import("./restart.ts")).spec,
+  },
+  {
     name: "service",
     aliases: ["services"],
     short: "List services, show one service's state, or start, stop or restart it",
     group: "talos",
     load: async () => (await import("./service.ts")).spec,
+  },
+  {
+    name: "stats",
+    short: "Show the memory and CPU use of each node's containers",
+    group: "talos",
+    load: async () => (await import("./stats.ts")).spec,
   },
   {
     name: "time",

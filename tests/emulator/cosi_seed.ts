@@ -362,7 +362,10 @@ export interface SeedOptions {
 /** Puts the node's starting resources in its store (a no-op if it already has definitions). */
 export function seedNode(node: SimNode, opts: SeedOptions = {}): void {
   if (listResources(node, META_NAMESPACE, RD_TYPE).length > 0) return;
-  const now = opts.now ?? new Date(Date.now() - 3600_000);
+  // Resources date from when the node came up: when its services last changed (simNode's
+  // clock), so tests that fix the clock get fixed timestamps.
+  const now = opts.now ?? node.services.find((s) => s.id === "machined")?.events.at(-1)?.ts ??
+    new Date(Date.now() - 3600_000);
   for (const [name, description] of NAMESPACES) registerNamespace(node, name, description, now);
   for (const decl of TYPES) registerType(node, decl, now);
 

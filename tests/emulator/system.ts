@@ -266,7 +266,7 @@ function defaults(node: SimNode): SimSystem {
       250_500_000_000n,
     ),
   ];
-  const pod = `kube-system/kube-proxy-${node.hostname.slice(-4)}`;
+  const pod = `kube-system/kube-proxy-${node.address.replace(/\D/g, "").slice(-5)}`;
   const k8s: SimContainer[] = [
     ctr(pod, pod, pod, "registry.k8s.io/pause:3.8", 1500, "SANDBOX_READY", 1n * MiB, 40_000_000n),
     ctr(

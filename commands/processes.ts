@@ -1,0 +1,51 @@
+// `talosctl processes` (aliases `p`, `ps`): each node's processes, biggest first.
+
+import { type CommandSpec, noArgs, str } from "./spec.ts";
+import { globalFlags } from "./global.ts";
+
+export const spec: CommandSpec = {
+  args: noArgs,
+  persistentFlags: globalFlags,
+  flags: [
+    {
+      name: "sort",
+      short: "s",
+      kind: "string",
+      default: "rss",
+      usage: "order by this column, largest first: rss or cpu",
+    },
+  ],
+  async run(ctx) {
+    const { nodeTable } = await import("./etcd/node_table.ts");
+    const { goFixed, humanizeBytes } = await import("./kit.ts");
+    const { processArgs } = await import("./system_format.ts");
+    const byCpu = str(ctx, "sort") === "cpu";
+    await nodeTable(
+      ctx,
+      ["NODE", "PID", "STATE", "THREADS", "CPU-TIME", "VIRTMEM", "RESMEM", "LABEL", "COMMAND"],
+      ({ client, options }) => client.machine.processes({}, options),
+      (node, msg) =>
+        [...msg.processes]
+          .sort((a, b) =>
+            byCpu
+              ? b.cpuTime - a.cpuTime
+              : b.residentMemory > a.residentMemory
+              ? 1
+              : b.residentMemory < a.residentMemory
+              ? -1
+              : 0
+          )
+          .map((p) => [
+            node,
+            String(p.pid),
+            p.state,
+            String(p.threads),
+            goFixed(p.cpuTime, 2),
+            humanizeBytes(p.virtualMemory),
+            humanizeBytes(p.residentMemory),
+            p.label,
+            processArgs(p),
+          ]),
+    );
+  },
+};
