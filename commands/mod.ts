@@ -22,6 +22,17 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./completion.ts")).spec,
   },
   {
+    name: "help",
+    short: "Help about any command",
+    load: async () => (await import("./help_cmd.ts")).spec,
+  },
+  {
+    name: "config",
+    short: "Edit and inspect talosconfig, the client configuration",
+    group: "talos",
+    load: async () => (await import("./config/mod.ts")).spec,
+  },
+  {
     name: "containers",
     aliases: ["c"],
     short: "List the containers of each node (system ones, or Kubernetes' with -k)",
@@ -36,17 +47,6 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./copy.ts")).spec,
   },
   {
-    name: "help",
-    short: "Help about any command",
-    load: async () => (await import("./help_cmd.ts")).spec,
-  },
-  {
-    name: "config",
-    short: "Edit and inspect talosconfig, the client configuration",
-    group: "talos",
-    load: async () => (await import("./config/mod.ts")).spec,
-  },
-  {
     name: "dmesg",
     short: "Show the kernel log of each node",
     group: "talos",
@@ -57,6 +57,12 @@ const entries: CommandEntry[] = [
     short: "Inspect etcd members and status, save snapshots",
     group: "talos",
     load: async () => (await import("./etcd/mod.ts")).spec,
+  },
+  {
+    name: "events",
+    short: "Stream the runtime events of each node",
+    group: "talos",
+    load: async () => (await import("./events.ts")).spec,
   },
   {
     name: "gen",
@@ -126,10 +132,28 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./read.ts")).spec,
   },
   {
+    name: "reboot",
+    short: "Reboot nodes and wait until they are back",
+    group: "talos",
+    load: async () => (await import("./reboot.ts")).spec,
+  },
+  {
+    name: "reset",
+    short: "Wipe nodes and halt or reboot them",
+    group: "talos",
+    load: async () => (await import("./reset.ts")).spec,
+  },
+  {
     name: "restart",
     short: "Restart a container on each node",
     group: "talos",
     load: async () => (await import("./restart.ts")).spec,
+  },
+  {
+    name: "rollback",
+    short: "Boot nodes back into their previous Talos installation",
+    group: "talos",
+    load: async () => (await import("./rollback.ts")).spec,
   },
   {
     name: "service",
@@ -137,6 +161,12 @@ const entries: CommandEntry[] = [
     short: "List services, show one service's state, or start, stop or restart it",
     group: "talos",
     load: async () => (await import("./service.ts")).spec,
+  },
+  {
+    name: "shutdown",
+    short: "Power nodes off",
+    group: "talos",
+    load: async () => (await import("./shutdown.ts")).spec,
   },
   {
     name: "stats",
@@ -149,6 +179,12 @@ const entries: CommandEntry[] = [
     short: "Show each node's clock next to the time an NTP server reports",
     group: "talos",
     load: async () => (await import("./time.ts")).spec,
+  },
+  {
+    name: "upgrade",
+    short: "Upgrade Talos on nodes and wait until they run the new version",
+    group: "talos",
+    load: async () => (await import("./upgrade.ts")).spec,
   },
   {
     name: "usage",

@@ -10,6 +10,7 @@ import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerApplyHandlers } from "./apply_handlers.ts";
+import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
@@ -27,7 +28,9 @@ export type {
 export { applyState } from "./apply_handlers.ts";
 export { textDiff } from "./textdiff.ts";
 export { appendDmesg, appendLog, simNode } from "./node.ts";
-export type { EtcdMemberInfo, SimNode, SimService } from "./node.ts";
+export type { EtcdMemberInfo, LifecycleKnobs, SimNode, SimService } from "./node.ts";
+export { lifeOf, publishEvent } from "./lifecycle_handlers.ts";
+export type { LifeState, SimEvent } from "./lifecycle_handlers.ts";
 export { chunks, patternChunks } from "./handlers.ts";
 export {
   encodeKeyValue,
@@ -131,6 +134,8 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerFilesHandlers(emu);
   registerSystemHandlers(emu);
+  // After the files handlers: its Read answers the boot ID and hands other paths to theirs.
+  registerLifecycleHandlers(emu);
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
   registerApplyHandlers(emu);
