@@ -53,6 +53,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./dmesg.ts")).spec,
   },
   {
+    name: "edit",
+    short: "Edit the machine config of nodes in a text editor and apply it",
+    group: "talos",
+    load: async () => (await import("./edit.ts")).spec,
+  },
+  {
     name: "etcd",
     short: "Inspect etcd members and status, save snapshots",
     group: "talos",
@@ -116,6 +122,12 @@ const entries: CommandEntry[] = [
     short: "List the mounts of each node with their size and use",
     group: "talos",
     load: async () => (await import("./mounts.ts")).spec,
+  },
+  {
+    name: "patch",
+    short: "Patch the machine config of nodes and apply it",
+    group: "talos",
+    load: async () => (await import("./patch.ts")).spec,
   },
   {
     name: "processes",
