@@ -17,6 +17,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./bootstrap.ts")).spec,
   },
   {
+    name: "cgroups",
+    aliases: ["cg"],
+    short: "Show the cgroup tree of a node with memory, CPU, I/O or process columns",
+    group: "talos",
+    load: async () => (await import("./cgroups.ts")).spec,
+  },
+  {
     name: "completion",
     short: "Generate the completion script for a shell (bash, zsh, fish or powershell)",
     load: async () => (await import("./completion.ts")).spec,
@@ -82,6 +89,12 @@ const entries: CommandEntry[] = [
     short: "Show a resource or every resource of a type ('talosctl get rd' lists the types)",
     group: "talos",
     load: async () => (await import("./get.ts")).spec,
+  },
+  {
+    name: "health",
+    short: "Wait until the cluster passes talosctl's readiness checks",
+    group: "talos",
+    load: async () => (await import("./health.ts")).spec,
   },
   {
     name: "kubeconfig",
@@ -204,6 +217,12 @@ const entries: CommandEntry[] = [
     short: "Show how much disk space paths take on each node",
     group: "talos",
     load: async () => (await import("./usage.ts")).spec,
+  },
+  {
+    name: "upgrade-k8s",
+    short: "Upgrade the Kubernetes components of a Talos cluster",
+    group: "talos",
+    load: async () => (await import("./upgrade_k8s.ts")).spec,
   },
   {
     name: "validate",

@@ -15,6 +15,8 @@ import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
+import { registerHealthHandlers } from "./health_handlers.ts";
+import { registerUpgradeK8sHandlers } from "./upgrade_k8s_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -139,6 +141,8 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
   registerApplyHandlers(emu);
+  registerHealthHandlers(emu);
+  registerUpgradeK8sHandlers(emu);
   return await emu.start();
 }
 export {
@@ -168,3 +172,6 @@ export {
 } from "./cosi_seed.ts";
 export { resourceMessage } from "./cosi_handlers.ts";
 export { define, type TypeDecl, TYPES, yamlText } from "./cosi_types.ts";
+export { memoryOf, setMemory } from "./health_handlers.ts";
+export { K as K8S_TYPES, seedKubernetesResources, startKubernetes } from "./health_state.ts";
+export { followConfigChanges, pulls } from "./upgrade_k8s_handlers.ts";
