@@ -51,7 +51,13 @@ export async function runReboot(ctx: RunContext): Promise<void> {
   const reporter = reporterFor(ctx.deps, str(ctx, "progress"));
   const mode = rebootMode(str(ctx, "mode"));
   if (!drain) return await rebootNodes(ctx, session, mode, w, reporter);
-  await drainAround(ctx, session, reporter, () => rebootNodes(ctx, session, mode, w, reporter));
+  await drainAround(
+    ctx,
+    session,
+    reporter,
+    () => rebootNodes(ctx, session, mode, w, reporter),
+    "error draining nodes",
+  );
 }
 
 export async function runShutdown(ctx: RunContext): Promise<void> {
