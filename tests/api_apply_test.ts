@@ -3,6 +3,7 @@
 
 import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
+import { spkiOf } from "../rpc/transport.ts";
 import {
   machineConfigOf,
   sampleMachineConfig,
@@ -325,6 +326,13 @@ Deno.test("apply-config --insecure: a maintenance node takes its first config, t
   );
   assertEquals(machineConfigOf(node), undefined);
 
+  // Pinned to the key of the certificate the node serves.
+  const der = Uint8Array.from(
+    atob(emu.options.tls.cert.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "")),
+    (c) => c.charCodeAt(0),
+  );
+  const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", spkiOf(der)!.slice()));
+  const fingerprint = btoa(String.fromCharCode(...sum));
   const r = await run([
     "apply-config",
     "--insecure",
@@ -332,6 +340,8 @@ Deno.test("apply-config --insecure: a maintenance node takes its first config, t
     emu.endpoint,
     "-f",
     `${dir.path}/cp.yaml`,
+    "--cert-fingerprint",
+    fingerprint,
   ]);
   assertEquals(r.stderr, "Applied configuration without a reboot\n");
   assertEquals(r.code, 0);
