@@ -11,6 +11,7 @@ import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerApplyHandlers } from "./apply_handlers.ts";
 import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
+import { registerNetHandlers } from "./net_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
@@ -143,6 +144,8 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerApplyHandlers(emu);
   registerHealthHandlers(emu);
   registerUpgradeK8sHandlers(emu);
+  // Last: its ImageService.Pull keeps the image and wraps the lifecycle one.
+  registerNetHandlers(emu);
   return await emu.start();
 }
 export {
@@ -156,6 +159,18 @@ export {
   setMachineConfig,
 } from "./resources.ts";
 export type { ResourceEvent, SimResource } from "./resources.ts";
+export { captureLog } from "./net_handlers.ts";
+export { etcdCluster } from "./maint_handlers.ts";
+export type { EtcdClusterState } from "./maint_handlers.ts";
+export { netState } from "./net_state.ts";
+export type {
+  NetState,
+  SimBlockDevice,
+  SimImage,
+  SimInterface,
+  SimPacket,
+  SimSocket,
+} from "./net_state.ts";
 export { DEFAULT_NTP_SERVER, timeOf } from "./time_handlers.ts";
 export type { SimTime } from "./time_handlers.ts";
 export {
