@@ -19,7 +19,7 @@ async function checkArgs(ctx: RunContext): Promise<void> {
     why = "expected no positional arguments";
   }
   if (why === undefined) return;
-  if (ctx.help) await ctx.deps.io.stdout.write(ctx.help());
+  if (ctx.help) await ctx.deps.io.stdout.write(await ctx.help());
   throw new UserError(why);
 }
 
