@@ -118,6 +118,7 @@ export class Emulator {
   #server?: tls.Server;
   #h2?: http2.Http2Server;
   #sockets = new Set<Socket>();
+  #onClose: (() => void)[] = [];
 
   constructor(readonly options: EmulatorOptions) {
     this.host = options.host ?? "127.0.0.1";
@@ -159,14 +160,22 @@ export class Emulator {
         },
       }),
     );
+    // A maintenance listener takes clients without a certificate; it still asks for one, so that
+    // after leaveMaintenance() the same listener can demand a valid one (checked per connection).
+    const startedInMaintenance = this.options.maintenance === true;
     const server = tls.createServer({
       ca: this.options.tls.ca,
       cert: this.options.tls.cert,
       key: relabel(this.options.tls.key),
-      requestCert: !this.options.maintenance,
-      rejectUnauthorized: !this.options.maintenance,
+      requestCert: true,
+      rejectUnauthorized: !startedInMaintenance,
       ...(this.options.alpn === false ? {} : { ALPNProtocols: ["h2"] }),
     }, (socket) => {
+      if (startedInMaintenance && !this.options.maintenance && !socket.authorized) {
+        // Configured now: apid refuses clients without a certificate of the cluster's CA.
+        socket.destroy();
+        return;
+      }
       // Node's HTTP/2 server refuses sockets without ALPN h2 (it answers with HTTP/1 403);
       // apid (grpc-go) does not care, so present the socket as h2 either way.
       if (!socket.alpnProtocol) {
@@ -186,12 +195,43 @@ export class Emulator {
     return this;
   }
 
+  /**
+   * The node leaves maintenance mode (a complete config was applied): from now on clients need
+   * a certificate, and roles come from it. `tls` replaces the serving certificate and the
+   * trusted CA (the cluster's OS CA from the applied config) for new connections.
+   */
+  leaveMaintenance(tls?: { ca: string; cert: string; key: string }): void {
+    this.options.maintenance = false;
+    if (!tls) return;
+    this.options.tls = tls;
+    this.#server?.setSecureContext({ ca: tls.ca, cert: tls.cert, key: relabel(tls.key) });
+  }
+
+  /** Runs `fn` when the emulator closes (e.g. to stop a handler's timers). */
+  onClose(fn: () => void): void {
+    this.#onClose.push(fn);
+  }
+
   async close(): Promise<void> {
+    for (const fn of this.#onClose.splice(0)) fn();
     for (const s of this.#sockets) s.destroy();
     await new Promise<void>((resolve) =>
       this.#server ? this.#server.close(() => resolve()) : resolve()
     );
     this.#h2?.close();
+  }
+
+  /**
+   * Replaces the server certificate and the CAs that client certificates must chain to, for
+   * connections made from now on (apid after a CA rotation: see pki_handlers.ts).
+   */
+  setTls(material: { ca: string; cert: string; key: string }): void {
+    this.options.tls = material;
+    this.#server?.setSecureContext({
+      ca: material.ca,
+      cert: material.cert,
+      key: relabel(material.key),
+    });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
