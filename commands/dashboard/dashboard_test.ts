@@ -19,7 +19,7 @@ import { commandLine, plot } from "./monitor.ts";
 import { sortNodes, SummaryScreen } from "./app.ts";
 import type { Change } from "./panes.ts";
 import { imageTag } from "./panes.ts";
-import { yamlLine } from "./explorer.ts";
+import { yamlView } from "./yaml_view.ts";
 
 Deno.test("split shares what fixed sizes leave by weight", () => {
   assertEquals(split(40, [1, 0, 1]), [1, 38, 1]);
@@ -127,17 +127,47 @@ Deno.test("image tags and YAML colors", () => {
   assertEquals(imageTag("ghcr.io/siderolabs/kubelet:v1.30.0"), "v1.30.0");
   assertEquals(imageTag("registry:5000/kubelet@sha256:abc"), "");
   assertEquals(imageTag("kubelet:v1@sha256:abc"), "v1");
-  const colors = (line: string) => yamlLine(line).map((s) => [s.text, s.style?.fg]);
-  assertEquals(colors("    size: 77824"), [
-    ["    ", undefined],
-    ["size", "cyan"],
-    [":", undefined],
-    [" ", undefined],
-    ["77824", "yellow"],
+  const doc = [
+    "metadata:",
+    "    id: loop0",
+    "    version: 1",
+    "spec:",
+    "    readonly: true",
+    "    symlinks:",
+    "        - /dev/disk/by-diskseq/1",
+    "    routes:",
+    "        - dst: 10.0.0.0/8",
+    "          gw:",
+    "            - a",
+    '    note: "quoted: yes"',
+    "    text: |",
+    "        one",
+    "        two",
+    "",
+  ].join("\n");
+  const lines = yamlView(doc);
+  assertEquals(lines.map((l) => l.map((s) => s.text).join("")), [
+    "metadata:",
+    "  id: loop0",
+    "  version: 1",
+    "spec:",
+    "  readonly: true",
+    "  symlinks:",
+    "    - /dev/disk/by-diskseq/1",
+    "  routes:",
+    "    - dst: 10.0.0.0/8",
+    "      gw:",
+    "        - a",
+    '  note: "quoted: yes"',
+    "  text: |",
+    "one",
+    "two",
   ]);
-  assertEquals(colors("    dev_path: /dev/loop0").at(-1), ["/dev/loop0", "green"]);
-  assertEquals(colors("    readonly: true").at(-1), ["true", "yellow"]);
-  assertEquals(yamlLine("  - /dev/sda").map((s) => s.style?.fg), [undefined, "green"]);
+  const colors = (i: number) => lines[i].map((s) => s.style?.fg).filter((c) => c);
+  assertEquals(colors(1), ["cyan", "green"]);
+  assertEquals(colors(2), ["cyan", "yellow"]);
+  assertEquals(colors(4), ["cyan", "yellow"]);
+  assertEquals(colors(6), ["green"]);
 });
 
 const change = (type: string, id: string, spec: unknown, node = "10.5.0.2"): Change => ({

@@ -111,25 +111,6 @@ function errorText(e: unknown): string {
   return toRpcError(e).message;
 }
 
-/** One line of a YAML document, colored: keys cyan, strings green, other scalars yellow. */
-export function yamlLine(text: string): Line {
-  const m = /^(\s*(?:- )*)([^\s:"'][^:]*|"[^"]*"):(?: (.*))?$/.exec(text);
-  const value = (v: string): Line => {
-    if (v === "" || v === "|" || v === "|-" || v === ">" || v === ">-") return [seg(v)];
-    const plain = /^[-+]?(\d[\d_]*(\.\d*)?([eE][-+]?\d+)?|\.inf|\.nan)$|^(true|false|null|~)$/i;
-    return [colored(plain.test(v) ? "yellow" : "green", v)];
-  };
-  if (m) {
-    const [, indent, key, rest] = m;
-    const out: Line = [seg(indent), colored("cyan", key), seg(":")];
-    if (rest !== undefined) out.push(seg(" "), ...value(rest));
-    return out;
-  }
-  const item = /^(\s*- )(.*)$/.exec(text);
-  if (item) return [seg(item[1]), ...value(item[2])];
-  return [seg(text)];
-}
-
 export class ResourceExplorer implements View {
   readonly name = "Resources";
   level: 0 | 1 | 2 = 0;
@@ -396,14 +377,12 @@ export class ResourceExplorer implements View {
   #openResource(): boolean {
     const r = this.#resources.get(this.#ids[this.list.selected] ?? "");
     if (!r) return true;
-    import("../resources/output.ts").then(({ resourceDocument }) => {
-      let text: string;
+    Promise.all([import("../resources/output.ts"), import("./yaml_view.ts")]).then(([o, v]) => {
       try {
-        text = resourceDocument(r);
+        this.#yaml = v.yamlView(o.resourceDocument(r));
       } catch (e) {
-        text = `Error marshaling resource: ${(e as Error).message}`;
+        this.#yaml = [[seg(`Error marshaling resource: ${(e as Error).message}`)]];
       }
-      this.#yaml = text.replace(/\n$/, "").split("\n").map(yamlLine);
       this.#yamlTitle = ` ${r.metadata?.namespace} / ${r.metadata?.id} (Esc: back) `;
       this.#yamlScroll.top = 0;
       this.level = 2;
