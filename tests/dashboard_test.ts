@@ -25,7 +25,10 @@ async function cluster(dir: string) {
 function paneCommand(cfg: string): string {
   const dash = [Deno.execPath(), "run", "-A", MAIN, "--talosconfig", cfg, "dashboard", "-d", "1s"]
     .map(shq).join(" ");
-  return `${dash}; echo DASHBOARD-EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 600`;
+  const modes =
+    "stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '";
+  // One line, written at once, so that a capture never sees half of it.
+  return `${dash}; code=$?; modes=$(${modes}); echo "DASHBOARD-EXIT=$code TTY: $modes"; sleep 600`;
 }
 
 const has = (...parts: string[]) => (s: string) => parts.every((p) => s.includes(p));
@@ -33,8 +36,7 @@ const has = (...parts: string[]) => (s: string) => parts.every((p) => s.includes
 /** The shell shows the exit code and a cooked, echoing tty; the alternate screen is off. */
 async function assertRestored(t: TmuxSession): Promise<void> {
   const screen = await t.waitFor("the dashboard to exit", has("DASHBOARD-EXIT="));
-  assertStringIncludes(screen, "DASHBOARD-EXIT=0\n");
-  assertStringIncludes(screen, "icanon echo");
+  assertStringIncludes(screen, "DASHBOARD-EXIT=0 TTY: icanon echo\n");
   assert(!screen.includes("[F1: Summary]") && !screen.includes("[Summary]"), screen);
   assertEquals(await t.attr("alternate_on"), "0");
   assertEquals(await t.attr("cursor_flag"), "1");
