@@ -13,12 +13,14 @@ import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
+import { registerDiskStatsHandlers } from "./diskstats_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
 export type { Handler, NodeCall, StreamHandler, UnaryHandler } from "./server.ts";
 export { appendDmesg, appendLog, simNode } from "./node.ts";
-export type { EtcdMemberInfo, SimNode, SimService } from "./node.ts";
+export type { EtcdMemberInfo, SimDiskStat, SimNode, SimService } from "./node.ts";
+export { diskStatRow, nodeDiskStats } from "./diskstats_handlers.ts";
 export { chunks, patternChunks } from "./handlers.ts";
 export {
   encodeKeyValue,
@@ -124,6 +126,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerSystemHandlers(emu);
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
+  registerDiskStatsHandlers(emu);
   return await emu.start();
 }
 export {

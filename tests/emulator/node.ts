@@ -66,6 +66,28 @@ export interface SimNode {
   files?: Map<string, SimFile>;
   /** Processes, memory, mounts and containers (system.ts); defaults made on first use. */
   system?: SimSystem;
+  /** /proc/diskstats rows (diskstats_handlers.ts); defaults made on first use. */
+  diskStats?: SimDiskStat[];
+}
+
+/** One /proc/diskstats row, as the DiskStats API names its counters. */
+export interface SimDiskStat {
+  name: string;
+  readCompleted: bigint;
+  readMerged: bigint;
+  readSectors: bigint;
+  readTimeMs: bigint;
+  writeCompleted: bigint;
+  writeMerged: bigint;
+  writeSectors: bigint;
+  writeTimeMs: bigint;
+  ioInProgress: bigint;
+  ioTimeMs: bigint;
+  ioTimeWeightedMs: bigint;
+  discardCompleted: bigint;
+  discardMerged: bigint;
+  discardSectors: bigint;
+  discardTimeMs: bigint;
 }
 
 /** Cluster-wide etcd membership shared by control-plane nodes. */
