@@ -150,24 +150,19 @@ async function openOutput(ctx: RunContext, shown: string): Promise<Output> {
   } catch (e) {
     throw new UserError(`open ${shown}: ${(e as Error).message}`);
   }
-  let pending: Uint8Array[] = [];
-  let held = 0;
-  let closed = false;
-  const flush = async () => {
-    const all = new Uint8Array(held);
-    let off = 0;
-    for (const p of pending) {
-      all.set(p, off);
-      off += p.length;
-    }
-    pending = [];
-    held = 0;
-    off = 0;
+  const buf = new Uint8Array(FLUSH_AT);
+  let used = 0;
+  const put = async (b: Uint8Array) => {
     try {
-      while (off < all.length) off += await file.write(all.subarray(off));
+      let off = 0;
+      while (off < b.length) off += await file.write(b.subarray(off));
     } catch (e) {
       throw new UserError(`write ${shown}: ${(e as Error).message}`);
     }
+  };
+  const flush = async () => {
+    if (used > 0) await put(buf.subarray(0, used));
+    used = 0;
   };
   const close = () => {
     if (closed) return;
@@ -178,9 +173,10 @@ async function openOutput(ctx: RunContext, shown: string): Promise<Output> {
   };
   return {
     async write(chunk) {
-      pending.push(chunk.slice());
-      held += chunk.length;
-      if (held >= FLUSH_AT) await flush();
+      if (used + chunk.length > buf.length) await flush();
+      if (chunk.length >= buf.length) return await put(chunk);
+      buf.set(chunk, used);
+      used += chunk.length;
     },
     async commit() {
       await flush();

@@ -46,16 +46,19 @@ export class Spool {
     return this.write(new TextEncoder().encode(text));
   }
 
-  /** The bytes written, from the start. */
+  /**
+   * The bytes written, from the start. A chunk read back from the file is valid until the next
+   * one is asked for (one buffer is reused: garbage would make the memory peak grow with the
+   * size, up to the point where the runtime collects it).
+   */
   async *read(): AsyncGenerator<Uint8Array> {
     if (!this.#file) {
       yield* this.#chunks;
       return;
     }
     await this.#file.seek(0, Deno.SeekMode.Start);
+    const buf = new Uint8Array(READ_SIZE);
     for (;;) {
-      // A fresh buffer each time: the reader may still hold the previous chunk.
-      const buf = new Uint8Array(READ_SIZE);
       const n = await this.#file.read(buf);
       if (n === null) return;
       yield buf.subarray(0, n);
