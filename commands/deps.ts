@@ -4,6 +4,8 @@
 export interface Output {
   write(data: string | Uint8Array): Promise<void>;
   readonly isTTY: boolean;
+  /** Width of the terminal in columns (0 or absent when unknown). */
+  columns?(): number;
 }
 
 export interface Input {
@@ -32,6 +34,13 @@ const encoder = new TextEncoder();
 function denoOutput(file: typeof Deno.stdout | typeof Deno.stderr): Output {
   return {
     isTTY: file.isTerminal(),
+    columns() {
+      try {
+        return Deno.consoleSize().columns;
+      } catch {
+        return 0;
+      }
+    },
     async write(data) {
       let bytes = typeof data === "string" ? encoder.encode(data) : data;
       while (bytes.length > 0) {

@@ -76,7 +76,7 @@ const DURATION_UNITS: Record<string, number> = {
 };
 
 /** Go's time.ParseDuration, in milliseconds; null if invalid. */
-function parseGoDuration(s: string): number | null {
+export function parseGoDuration(s: string): number | null {
   let rest = s;
   let sign = 1;
   if (rest.startsWith("-") || rest.startsWith("+")) {

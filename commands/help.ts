@@ -63,8 +63,11 @@ export function flagUsages(flags: FlagSpec[]): string {
     return { left, usage };
   });
   const max = Math.max(0, ...rows.map((r) => r.left.length));
-  return rows.map((r) => `${r.left} ${" ".repeat(max - r.left.length)}  ${r.usage}`.trimEnd())
-    .join("\n");
+  // As pflag: the lines of a multi-line usage start in the usage column.
+  const indent = "\n" + " ".repeat(max + 3);
+  return rows.map((r) =>
+    `${r.left} ${" ".repeat(max - r.left.length)}  ${r.usage.replace(/\n/g, indent)}`.trimEnd()
+  ).join("\n");
 }
 
 const helpFlag = (name: string): FlagSpec => ({

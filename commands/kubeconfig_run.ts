@@ -34,7 +34,10 @@ export interface KubeconfigOptions {
 const GZIP_HEADER = 10;
 
 /** Receives the whole Kubeconfig stream; errors are worded by where talosctl would see them. */
-async function receiveArchive(client: TalosClient, options: CallOptions): Promise<Uint8Array> {
+export async function receiveArchive(
+  client: TalosClient,
+  options: CallOptions,
+): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let received = 0;
   try {

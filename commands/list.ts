@@ -21,6 +21,7 @@ export const spec: CommandSpec = {
       short: "d",
       kind: "int",
       bits: 32,
+      typeName: "int32",
       default: 1,
       usage: "how many directory levels to show",
     },

@@ -4,9 +4,27 @@ import type { Command, CommandEntry } from "./spec.ts";
 
 const entries: CommandEntry[] = [
   {
+    name: "cgroups",
+    aliases: ["cg"],
+    short: "Show the cgroup tree of a node with memory, CPU, I/O or process columns",
+    group: "talos",
+    load: async () => (await import("./cgroups.ts")).spec,
+  },
+  {
     name: "completion",
     short: "Generate the completion script for a shell (bash, zsh, fish or powershell)",
     load: async () => (await import("./completion.ts")).spec,
+  },
+  {
+    name: "help",
+    short: "Help about any command",
+    load: async () => (await import("./help_cmd.ts")).spec,
+  },
+  {
+    name: "config",
+    short: "Edit and inspect talosconfig, the client configuration",
+    group: "talos",
+    load: async () => (await import("./config/mod.ts")).spec,
   },
   {
     name: "containers",
@@ -23,17 +41,6 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./copy.ts")).spec,
   },
   {
-    name: "help",
-    short: "Help about any command",
-    load: async () => (await import("./help_cmd.ts")).spec,
-  },
-  {
-    name: "config",
-    short: "Edit and inspect talosconfig, the client configuration",
-    group: "talos",
-    load: async () => (await import("./config/mod.ts")).spec,
-  },
-  {
     name: "dmesg",
     short: "Show the kernel log of each node",
     group: "talos",
@@ -44,6 +51,12 @@ const entries: CommandEntry[] = [
     short: "Inspect etcd members and status, save snapshots",
     group: "talos",
     load: async () => (await import("./etcd/mod.ts")).spec,
+  },
+  {
+    name: "events",
+    short: "Stream the runtime events of each node",
+    group: "talos",
+    load: async () => (await import("./events.ts")).spec,
   },
   {
     name: "gen",
@@ -57,6 +70,12 @@ const entries: CommandEntry[] = [
     short: "Show a resource or every resource of a type ('talosctl get rd' lists the types)",
     group: "talos",
     load: async () => (await import("./get.ts")).spec,
+  },
+  {
+    name: "health",
+    short: "Wait until the cluster passes talosctl's readiness checks",
+    group: "talos",
+    load: async () => (await import("./health.ts")).spec,
   },
   {
     name: "kubeconfig",
@@ -113,10 +132,28 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./read.ts")).spec,
   },
   {
+    name: "reboot",
+    short: "Reboot nodes and wait until they are back",
+    group: "talos",
+    load: async () => (await import("./reboot.ts")).spec,
+  },
+  {
+    name: "reset",
+    short: "Wipe nodes and halt or reboot them",
+    group: "talos",
+    load: async () => (await import("./reset.ts")).spec,
+  },
+  {
     name: "restart",
     short: "Restart a container on each node",
     group: "talos",
     load: async () => (await import("./restart.ts")).spec,
+  },
+  {
+    name: "rollback",
+    short: "Boot nodes back into their previous Talos installation",
+    group: "talos",
+    load: async () => (await import("./rollback.ts")).spec,
   },
   {
     name: "service",
@@ -124,6 +161,12 @@ const entries: CommandEntry[] = [
     short: "List services, show one service's state, or start, stop or restart it",
     group: "talos",
     load: async () => (await import("./service.ts")).spec,
+  },
+  {
+    name: "shutdown",
+    short: "Power nodes off",
+    group: "talos",
+    load: async () => (await import("./shutdown.ts")).spec,
   },
   {
     name: "stats",
@@ -144,11 +187,23 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./time.ts")).spec,
   },
   {
+    name: "upgrade",
+    short: "Upgrade Talos on nodes and wait until they run the new version",
+    group: "talos",
+    load: async () => (await import("./upgrade.ts")).spec,
+  },
+  {
     name: "usage",
     aliases: ["du"],
     short: "Show how much disk space paths take on each node",
     group: "talos",
     load: async () => (await import("./usage.ts")).spec,
+  },
+  {
+    name: "upgrade-k8s",
+    short: "Upgrade the Kubernetes components of a Talos cluster",
+    group: "talos",
+    load: async () => (await import("./upgrade_k8s.ts")).spec,
   },
   {
     name: "validate",

@@ -18,6 +18,7 @@ export const spec: CommandSpec = {
       name: "threshold",
       short: "t",
       kind: "int",
+      typeName: "int64",
       usage:
         "hide entries smaller than SIZE bytes when positive, or larger than -SIZE when negative",
     },
@@ -26,6 +27,7 @@ export const spec: CommandSpec = {
       short: "d",
       kind: "int",
       bits: 32,
+      typeName: "int32",
       usage: "how many directory levels below each path to show",
     },
   ],

@@ -8,6 +8,8 @@ import { StorageService } from "../gen/storage/storage_pb.ts";
 import { ClusterService } from "../gen/cluster/cluster_pb.ts";
 import { InspectService } from "../gen/inspect/inspect_pb.ts";
 import { State } from "../gen/cosi/state_pb.ts";
+import { LifecycleService } from "../gen/machine/lifecycle_pb.ts";
+import { ImageService } from "../gen/machine/image_pb.ts";
 import { normalizeEndpoint } from "./endpoints.ts";
 import {
   endpointTransport,
@@ -38,6 +40,8 @@ export interface TalosClient {
   readonly cluster: Client<typeof ClusterService>;
   readonly inspect: Client<typeof InspectService>;
   readonly cosi: Client<typeof State>;
+  readonly lifecycle: Client<typeof LifecycleService>;
+  readonly image: Client<typeof ImageService>;
   /**
    * Call options targeting `node` (one-to-one proxying through the endpoint); no node = the
    * endpoint itself. Includes `signal` so Ctrl-C cancels the call.
@@ -66,6 +70,8 @@ export function newClient(config: ClientConfig, opts: NewClientOptions = {}): Ta
     cluster: createClient(ClusterService, transport),
     inspect: createClient(InspectService, transport),
     cosi: createClient(State, transport),
+    lifecycle: createClient(LifecycleService, transport),
+    image: createClient(ImageService, transport),
     callOptions(node?: string, extra: CallOptions = {}): CallOptions {
       const headers = new Headers(extra.headers);
       if (node !== undefined && node !== "") headers.set("node", node);

@@ -32,6 +32,15 @@ async function setup(dir: string, roles = ["os:admin"]) {
     putFile(n, "/opt/app/private", { type: "dir", mode: 0o500 });
     putFile(n, "/opt/app/private/key", { type: "file", mode: 0o400, data: enc.encode("k") });
   }
+  // Long names: a USTAR prefix/name split, and a PAX path record.
+  putFile(sim[0], `/deep/${"d".repeat(120)}/${"f".repeat(90)}`, {
+    type: "file",
+    data: enc.encode("split"),
+  });
+  putFile(sim[0], `/deep/${"x".repeat(200)}/${"y".repeat(120)}`, {
+    type: "file",
+    data: enc.encode("pax"),
+  });
   const emu = await startEmulator({ nodes: sim });
   const cfg = await emu.talosconfig(dir, { roles, nodes: ["10.5.0.2"] });
   return { emu, cfg };
@@ -59,6 +68,16 @@ Deno.test("copy: a tree unpacked into a new directory, permission bits kept (no 
   assertEquals(await modeOf(`${out}/private`), 0o700);
   assertEquals(await Deno.readTextFile(`${out}/private/key`), "k");
   assertEquals(await modeOf(`${out}/private/key`), 0o400);
+  const deep = await run(["cp", "/deep", "deep", "--talosconfig", cfg], { cwd: dir.path });
+  assertEquals(deep.code, 0, deep.stderr);
+  assertEquals(
+    await Deno.readTextFile(`${dir.path}/deep/${"d".repeat(120)}/${"f".repeat(90)}`),
+    "split",
+  );
+  assertEquals(
+    await Deno.readTextFile(`${dir.path}/deep/${"x".repeat(200)}/${"y".repeat(120)}`),
+    "pax",
+  );
   // A single file lands under its base name; an existing empty directory is fine.
   await Deno.mkdir(`${dir.path}/one`);
   const one = await run(["copy", "/etc/hostname", `${dir.path}/one`, "--talosconfig", cfg]);

@@ -8,7 +8,7 @@ import { assertEquals } from "./assert.ts";
 const FLOORS: string[][] = [
   ["main.ts"],
   ["commands"],
-  ["machineconfig", "rpc"],
+  ["machineconfig", "rpc", "k8s"],
   ["clientconfig", "pki", "etcd"],
   ["gen", "goyaml", "gofmt", "contract"],
   ["errors.ts"],

@@ -189,7 +189,7 @@ export async function* tarEntries(
     pax = new Map();
     longName = longLink = undefined;
     // Links, directories and devices carry no data whatever the size field says.
-    const hasData = !"1256".includes(type) || type === "\0";
+    const hasData = !"123456".includes(type);
     const dataSize = hasData ? size : 0;
     let remaining = hasData ? padded : 0;
     const data = (async function* () {

@@ -4,6 +4,7 @@
 // without skipping its subtree. Tests change a node's tree with putFile/removeFile.
 
 import type { SimNode } from "./node.ts";
+import { cgroupFiles } from "./cgroups.ts";
 
 export interface SimFile {
   type: "file" | "dir" | "symlink" | "socket";
@@ -53,6 +54,7 @@ function defaultTree(node: SimNode): Map<string, SimFile> {
   dir("/var/lib");
   dir("/var/lib/kubelet");
   file("/var/lib/kubelet/kubeconfig", "apiVersion: v1\nkind: Config\n", 0o600);
+  for (const [p, f] of cgroupFiles(node, FILES_EPOCH)) t.set(p, f);
   return t;
 }
 

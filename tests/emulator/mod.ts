@@ -9,11 +9,14 @@ import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./
 import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
+import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import { registerDiskStatsHandlers } from "./diskstats_handlers.ts";
+import { registerHealthHandlers } from "./health_handlers.ts";
+import { registerUpgradeK8sHandlers } from "./upgrade_k8s_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -21,6 +24,9 @@ export type { Handler, NodeCall, StreamHandler, UnaryHandler } from "./server.ts
 export { appendDmesg, appendLog, simNode } from "./node.ts";
 export type { EtcdMemberInfo, SimDiskStat, SimNode, SimService } from "./node.ts";
 export { diskStatRow, nodeDiskStats } from "./diskstats_handlers.ts";
+export type { EtcdMemberInfo, LifecycleKnobs, SimNode, SimService } from "./node.ts";
+export { lifeOf, publishEvent } from "./lifecycle_handlers.ts";
+export type { LifeState, SimEvent } from "./lifecycle_handlers.ts";
 export { chunks, patternChunks } from "./handlers.ts";
 export {
   encodeKeyValue,
@@ -124,9 +130,13 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerFilesHandlers(emu);
   registerSystemHandlers(emu);
+  // After the files handlers: its Read answers the boot ID and hands other paths to theirs.
+  registerLifecycleHandlers(emu);
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
   registerDiskStatsHandlers(emu);
+  registerHealthHandlers(emu);
+  registerUpgradeK8sHandlers(emu);
   return await emu.start();
 }
 export {
@@ -156,3 +166,6 @@ export {
 } from "./cosi_seed.ts";
 export { resourceMessage } from "./cosi_handlers.ts";
 export { define, type TypeDecl, TYPES, yamlText } from "./cosi_types.ts";
+export { memoryOf, setMemory } from "./health_handlers.ts";
+export { K as K8S_TYPES, seedKubernetesResources, startKubernetes } from "./health_state.ts";
+export { followConfigChanges, pulls } from "./upgrade_k8s_handlers.ts";

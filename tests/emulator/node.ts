@@ -66,8 +66,30 @@ export interface SimNode {
   files?: Map<string, SimFile>;
   /** Processes, memory, mounts and containers (system.ts); defaults made on first use. */
   system?: SimSystem;
+  /** Reboot/upgrade/reset simulation: pacing and faults (lifecycle_handlers.ts). */
+  lifecycle?: LifecycleKnobs;
   /** /proc/diskstats rows (diskstats_handlers.ts); defaults made on first use. */
   diskStats?: SimDiskStat[];
+}
+
+/** How a simulated node plays out reboots, shutdowns, resets and upgrades; all optional. */
+export interface LifecycleKnobs {
+  /** Pause between two events of a sequence (ms, default 1). */
+  stepMs?: number;
+  /** How long the node is unreachable while it reboots (ms, default 30). */
+  downMs?: number;
+  /** Fault: once down for a reboot, the node never comes back. */
+  neverReturns?: boolean;
+  /** Fault: after an upgrade the node boots the version it ran before. */
+  bootsOldVersion?: boolean;
+  /** Fault: the next Events stream is cut (Unavailable) after this many events; then cleared. */
+  dropEventsAfter?: number;
+  /** Fault: the installer of LifecycleService.Upgrade exits with this code. */
+  installerExitCode?: number;
+  /** Fault: a sequence fails at this phase with a sequence error event. */
+  failAtPhase?: string;
+  /** Called when a reset that wiped STATE leaves the node in maintenance mode. */
+  onMaintenance?: () => void;
 }
 
 /** One /proc/diskstats row, as the DiskStats API names its counters. */

@@ -22,6 +22,8 @@ import { StorageService } from "../../gen/storage/storage_pb.ts";
 import { ClusterService } from "../../gen/cluster/cluster_pb.ts";
 import { InspectService } from "../../gen/inspect/inspect_pb.ts";
 import { State } from "../../gen/cosi/state_pb.ts";
+import { LifecycleService } from "../../gen/machine/lifecycle_pb.ts";
+import { ImageService } from "../../gen/machine/image_pb.ts";
 import { MetadataSchema } from "../../gen/common/common_pb.ts";
 import { authorized } from "./rules.ts";
 import { codeName } from "../../rpc/errors.ts";
@@ -34,6 +36,8 @@ export const SERVICES: DescService[] = [
   ClusterService,
   InspectService,
   State,
+  LifecycleService,
+  ImageService,
 ];
 
 /** What a handler sees besides the request. */

@@ -82,6 +82,20 @@ function proc(
   };
 }
 
+/** A stable pod UID (a UUID-shaped hash of the pod's name), shared by its containers. */
+export function podUid(podId: string): string {
+  let h = 0x811c9dc5;
+  const hex: string[] = [];
+  for (let round = 0; round < 4; round++) {
+    for (const ch of podId + round) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    hex.push(h.toString(16).padStart(8, "0"));
+  }
+  const x = hex.join("");
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${
+    x.slice(20, 32)
+  }`;
+}
+
 function ctr(
   id: string,
   podId: string,
@@ -95,7 +109,7 @@ function ctr(
   return {
     id,
     internalId: `${pid.toString(16).padStart(8, "0")}${"a1b2c3d4".repeat(7)}`,
-    uid: podId === id ? "" : `${pid}-uid`,
+    uid: podId.includes("/") ? podUid(podId) : "",
     podId,
     name,
     image,
