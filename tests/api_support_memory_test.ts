@@ -6,7 +6,9 @@ import { assert, assertEquals } from "./assert.ts";
 import { tempDir } from "./harness.ts";
 import { haveTool, runTool } from "./extern_tools.ts";
 import { patternByte, putFile, simNode, startEmulator } from "./emulator/mod.ts";
-import { clusterOf } from "./emulator/kubeconfig_handlers.ts";
+import { adminKubeconfig, clusterOf } from "./emulator/kubeconfig_handlers.ts";
+import { startK8sDouble } from "./k8s_double/server.ts";
+import { populateCluster } from "./k8s_double/cluster.ts";
 
 const MiB = 1024 * 1024;
 const LIMIT = 40;
@@ -76,7 +78,11 @@ Deno.test({
     putFile(small, "/proc/bus/pci/devices", { type: "file", data: { size: 8 * MiB } });
     putFile(large, "/proc/bus/pci/devices", { type: "file", data: { size: 96 * MiB } });
     await using emu = await startEmulator({ nodes: [small, large] });
-    clusterOf(emu).endpoint = "https://127.0.0.1:1";
+    const cluster = clusterOf(emu);
+    await adminKubeconfig(cluster);
+    await using k8s = await startK8sDouble({ ca: cluster.k8sCA! });
+    cluster.endpoint = k8s.url;
+    populateCluster(k8s, [small, large], "1.30.0");
     const cfg = await emu.talosconfig(dir.path);
     await runTool("age-keygen", ["-o", `${dir.path}/key.txt`]);
     const recipient = (await runTool("age-keygen", ["-y", `${dir.path}/key.txt`])).stdout.trim();

@@ -13,7 +13,9 @@ import {
   simNode,
   startEmulator,
 } from "./emulator/mod.ts";
-import { clusterOf } from "./emulator/kubeconfig_handlers.ts";
+import { adminKubeconfig, clusterOf } from "./emulator/kubeconfig_handlers.ts";
+import { type K8sDouble, startK8sDouble } from "./k8s_double/server.ts";
+import { populateCluster } from "./k8s_double/cluster.ts";
 
 const NOW = new Date("2024-06-01T12:00:00Z");
 const PCI = "0000\t80861237\t0\t\t00000000\n0008\t80867000\t0\t\t00000000\n";
@@ -34,18 +36,46 @@ function furnish(node: SimNode): void {
   });
 }
 
-async function setup(dir: string, opts: { roles?: string[]; nodes?: SimNode[] } = {}) {
+/** A loopback port nothing listens on. */
+function closedPort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+async function setup(
+  dir: string,
+  opts: { roles?: string[]; nodes?: SimNode[]; kubernetes?: boolean } = {},
+) {
   const nodes = opts.nodes ??
     [simNode("10.5.0.2", {}, NOW), simNode("10.5.0.3", { controlPlane: false }, NOW)];
   for (const n of nodes) furnish(n);
   const emu = await startEmulator({ nodes });
-  // Never let a test dial the simulated node addresses: the Kubernetes API is a closed port.
-  clusterOf(emu).endpoint = "https://127.0.0.1:1";
+  // Never let a test dial the simulated node addresses: the Kubernetes API is on loopback, the
+  // API double or a closed port.
+  const cluster = clusterOf(emu);
+  cluster.endpoint = `https://127.0.0.1:${closedPort()}`;
+  let k8s: K8sDouble | undefined;
+  if (opts.kubernetes !== false) {
+    await adminKubeconfig(cluster); // makes the cluster's Kubernetes CA
+    k8s = await startK8sDouble({ ca: cluster.k8sCA! });
+    cluster.endpoint = k8s.url;
+    populateCluster(k8s, nodes, "1.30.0");
+  }
   const cfg = await emu.talosconfig(dir, {
     roles: opts.roles ?? ["os:admin"],
     notBefore: new Date("2024-01-01T00:00:00Z"),
   });
-  return { emu, cfg };
+  return {
+    cfg,
+    emu,
+    k8s,
+    async [Symbol.asyncDispose]() {
+      await k8s?.close();
+      await emu.close();
+    },
+  };
 }
 
 async function entries(zip: string): Promise<string[]> {
@@ -57,6 +87,8 @@ async function entries(zip: string): Promise<string[]> {
 async function entry(zip: string, name: string): Promise<string> {
   return (await runTool("unzip", ["-p", zip, name])).stdout;
 }
+
+const CLUSTER_ENTRIES = ["kubernetesResources/nodes.yaml", "kubernetesResources/systemPods.yaml"];
 
 const RESOURCES = [
   "addressstatuses.net.talos.dev",
@@ -100,8 +132,8 @@ function nodeEntries(node: string, controlPlane: boolean, pod: string): string[]
 Deno.test("support: one node, the archive's layout and contents", async () => {
   if (!(await haveTool("unzip", ["-v"]))) return;
   await using dir = await tempDir();
-  const { emu, cfg } = await setup(dir.path);
-  await using _ = emu;
+  await using env = await setup(dir.path);
+  const { cfg } = env;
   const r = await run(
     ["support", "--talosconfig", cfg, "-n", "10.5.0.2", "--no-encryption", "-O", "bundle.zip"],
     { cwd: dir.path, now: NOW },
@@ -110,6 +142,7 @@ Deno.test("support: one node, the archive's layout and contents", async () => {
   assertEquals(
     r.stderr,
     [
+      "cluster: 2 of 2 items collected",
       "10.5.0.2: 39 of 39 items collected",
       "Support bundle is written to bundle.zip",
       "",
@@ -118,7 +151,48 @@ Deno.test("support: one node, the archive's layout and contents", async () => {
   assertEquals(r.code, 0);
   const zip = `${dir.path}/bundle.zip`;
   assertEquals((await Deno.stat(zip)).mode! & 0o777, 0o600);
-  assertEquals(await entries(zip), nodeEntries("10.5.0.2", true, "10502"));
+  assertEquals(await entries(zip), [...CLUSTER_ENTRIES, ...nodeEntries("10.5.0.2", true, "10502")]);
+  const uid = /uid: [0-9a-f-]{36}/g;
+  assertEquals(
+    (await entry(zip, "kubernetesResources/nodes.yaml")).replace(uid, "uid: U"),
+    [
+      "items:",
+      ...["10.5.0.2", "10.5.0.3"].flatMap((a, i) => [
+        "- apiVersion: v1",
+        "  kind: Node",
+        "  metadata:",
+        '    creationTimestamp: "2024-01-01T00:00:00Z"',
+        "    labels:",
+        `      kubernetes.io/hostname: talos-${a.replace(/\./g, "-")}`,
+        ...(i === 0 ? ['      node-role.kubernetes.io/control-plane: ""'] : []),
+        `    name: talos-${a.replace(/\./g, "-")}`,
+        `    resourceVersion: "${i + 3}"`,
+        "    uid: U",
+        "  spec: {}",
+        "  status:",
+        "    addresses:",
+        `    - address: ${a}`,
+        "      type: InternalIP",
+        `    - address: talos-${a.replace(/\./g, "-")}`,
+        "      type: Hostname",
+        "    conditions:",
+        '    - status: "True"',
+        "      type: Ready",
+        "    nodeInfo:",
+        "      kubeletVersion: v1.30.0",
+      ]),
+      "metadata:",
+      '  resourceVersion: "13"',
+      "",
+    ].join("\n"),
+  );
+  const pods = await entry(zip, "kubernetesResources/systemPods.yaml");
+  assert(pods.startsWith("items:\n- apiVersion: v1\n  kind: Pod\n"), pods);
+  assertEquals(pods.match(/^  kind: Pod$/gm)?.length, 7);
+  assertStringIncludes(
+    pods,
+    "    name: kube-apiserver-talos-10-5-0-2\n    namespace: kube-system\n",
+  );
 
   assertEquals(
     await entry(zip, "10.5.0.2/dmesg.log"),
@@ -225,8 +299,8 @@ Deno.test("support: several nodes and workers, every node under its own folder",
     simNode("10.5.0.3", { controlPlane: false }, NOW),
     simNode("10.5.0.4", { controlPlane: false }, NOW),
   ];
-  const { emu, cfg } = await setup(dir.path, { nodes });
-  await using _ = emu;
+  await using env = await setup(dir.path, { nodes });
+  const { cfg, emu } = env;
   const r = await run([
     "support",
     "--talosconfig",
@@ -257,14 +331,16 @@ Deno.test("support: several nodes and workers, every node under its own folder",
   ], { cwd: "/", now: NOW });
   assertEquals(ok.code, 0);
   const lines = ok.stderr.split("\n");
-  assertEquals(lines.slice(0, 3).sort(), [
+  assertEquals(lines.slice(0, 4).sort(), [
     "10.5.0.2: 39 of 39 items collected",
     "10.5.0.3: 34 of 34 items collected",
     "10.5.0.4: 34 of 34 items collected",
+    "cluster: 2 of 2 items collected",
   ]);
-  assertEquals(lines.slice(3), [`Support bundle is written to ${dir.path}/out/all.zip`, ""]);
+  assertEquals(lines.slice(4), [`Support bundle is written to ${dir.path}/out/all.zip`, ""]);
   const got = await entries(`${dir.path}/out/all.zip`);
   const want = [
+    ...CLUSTER_ENTRIES,
     ...nodeEntries("10.5.0.2", true, "10502"),
     ...nodeEntries("10.5.0.3", false, "10503"),
     ...nodeEntries("10.5.0.4", false, "10504"),
@@ -287,8 +363,8 @@ Deno.test("support: a node down is reported, the others are collected, exit 1", 
   await using dir = await tempDir();
   const nodes = [simNode("10.5.0.2", {}, NOW), simNode("10.5.0.3", { controlPlane: false }, NOW)];
   nodes[1].faults.down = true;
-  const { emu, cfg } = await setup(dir.path, { nodes });
-  await using _ = emu;
+  await using env = await setup(dir.path, { nodes });
+  const { cfg } = env;
   const r = await run(
     ["support", "--talosconfig", cfg, "-n", "10.5.0.2,10.5.0.3", "--no-encryption", "-O", "b.zip"],
     { cwd: dir.path, now: NOW },
@@ -299,6 +375,7 @@ Deno.test("support: a node down is reported, the others are collected, exit 1", 
   assertEquals(
     r.stderr,
     [
+      "cluster: 2 of 2 items collected",
       "10.5.0.2: 39 of 39 items collected",
       "10.5.0.3: 0 of 8 items collected, 8 failed",
       "Processed with errors:",
@@ -318,14 +395,17 @@ Deno.test("support: a node down is reported, the others are collected, exit 1", 
       "",
     ].join("\n"),
   );
-  assertEquals(await entries(`${dir.path}/b.zip`), nodeEntries("10.5.0.2", true, "10502"));
+  assertEquals(await entries(`${dir.path}/b.zip`), [
+    ...CLUSTER_ENTRIES,
+    ...nodeEntries("10.5.0.2", true, "10502"),
+  ]);
 });
 
 Deno.test("support: a reader gets what readers may read; denials are listed", async () => {
   if (!(await haveTool("unzip", ["-v"]))) return;
   await using dir = await tempDir();
-  const { emu, cfg } = await setup(dir.path, { roles: ["os:reader"] });
-  await using _ = emu;
+  await using env = await setup(dir.path, { roles: ["os:reader"] });
+  const { cfg } = env;
   const r = await run(
     ["support", "--talosconfig", cfg, "-n", "10.5.0.3", "--no-encryption", "-O", "r.zip"],
     { cwd: dir.path, now: NOW },
@@ -340,10 +420,12 @@ Deno.test("support: a reader gets what readers may read; denials are listed", as
       `   10.5.0.3   ${denied}`,
       `   10.5.0.3   ${denied}`,
       "Support bundle is written to r.zip",
+      // The admin kubeconfig is for os:admin only.
+      `failed to create kubernetes client: ${denied}`,
       "",
     ].join("\n"),
   );
-  assertEquals(r.code, 0);
+  assertEquals(r.code, 1);
   const got = await entries(`${dir.path}/r.zip`);
   // /proc/bus/pci/devices needs os:admin, and so does a sensitive type.
   assertEquals(
@@ -357,8 +439,8 @@ Deno.test("support: a reader gets what readers may read; denials are listed", as
 Deno.test("support: a role without access to nodes gets an empty archive and the reasons", async () => {
   if (!(await haveTool("unzip", ["-v"]))) return;
   await using dir = await tempDir();
-  const { emu, cfg } = await setup(dir.path, { roles: ["os:etcd:backup"] });
-  await using _ = emu;
+  await using env = await setup(dir.path, { roles: ["os:etcd:backup"] });
+  const { cfg } = env;
   const r = await run(
     ["support", "--talosconfig", cfg, "-n", "10.5.0.3", "--no-encryption", "-O", "e.zip"],
     { cwd: dir.path, now: NOW },
@@ -368,7 +450,8 @@ Deno.test("support: a role without access to nodes gets an empty archive and the
   assertStringIncludes(r.stderr, "10.5.0.3: 0 of 8 items collected, 8 failed\n");
   assertStringIncludes(
     r.stderr,
-    `failed to create collectors: error creating collectors for node 10.5.0.3: error creating resource collectors: ${denied}\n` +
+    `failed to create kubernetes client: ${denied}\n` +
+      `failed to create collectors: error creating collectors for node 10.5.0.3: error creating resource collectors: ${denied}\n` +
       `error creating kubernetes log collectors: ${denied}\nerror creating service log collectors: ${denied}\n`,
   );
   const t = await runTool("unzip", ["-l", `${dir.path}/e.zip`], { allowFail: true });
@@ -390,8 +473,8 @@ async function sshTag(key: string): Promise<string> {
 Deno.test("support: encrypted by default to the default recipients, named after the cluster", async () => {
   await using dir = await tempDir();
   const nodes = [simNode("10.5.0.2", {}, NOW)];
-  const { emu, cfg } = await setup(dir.path, { nodes });
-  await using _ = emu;
+  await using env = await setup(dir.path, { nodes });
+  const { cfg } = env;
   const { registerType, putSpec } = await import("./emulator/mod.ts");
   registerType(nodes[0], {
     type: "Infos.cluster.talos.dev",
@@ -421,6 +504,7 @@ Deno.test("support: encrypted by default to the default recipients, named after 
     [
       "Encrypting support bundle to the following recipients:",
       ...DEFAULT_RECIPIENTS.map((d) => `  - ${d.who}`),
+      "cluster: 2 of 2 items collected",
       "10.5.0.2: 40 of 40 items collected",
       "Support bundle is written to support-prod.zip.age",
       "",
@@ -442,8 +526,8 @@ Deno.test("support: encrypted to the user's own SSH key only, opened with age an
   if (!(await haveTool("unzip", ["-v"])) || !(await haveTool("age"))) return;
   if (!(await haveTool("ssh-keygen", ["-?"]))) return;
   await using dir = await tempDir();
-  const { emu, cfg } = await setup(dir.path);
-  await using _ = emu;
+  await using env = await setup(dir.path);
+  const { cfg } = env;
   await runTool("ssh-keygen", [
     "-q",
     "-t",
@@ -476,14 +560,17 @@ Deno.test("support: encrypted to the user's own SSH key only, opened with age an
   const enc = `${dir.path}/mine.zip.age`;
   assertEquals((await stanzas(enc)).length, 1);
   await runTool("age", ["-d", "-i", `${dir.path}/id`, "-o", `${dir.path}/mine.zip`, enc]);
-  assertEquals(await entries(`${dir.path}/mine.zip`), nodeEntries("10.5.0.2", true, "10502"));
+  assertEquals(await entries(`${dir.path}/mine.zip`), [
+    ...CLUSTER_ENTRIES,
+    ...nodeEntries("10.5.0.2", true, "10502"),
+  ]);
   assertEquals(await entry(`${dir.path}/mine.zip`, "10.5.0.2/devices"), PCI);
 });
 
 Deno.test("support: encryption flags that contradict each other, bad recipients", async () => {
   await using dir = await tempDir();
-  const { emu, cfg } = await setup(dir.path);
-  await using _ = emu;
+  await using env = await setup(dir.path);
+  const { cfg } = env;
   const sup = (...args: string[]) =>
     run(["support", "--talosconfig", cfg, "-n", "10.5.0.2", ...args], { cwd: dir.path, now: NOW });
   const both = await sup("--no-encryption", "--encryption-recipients", "age1x");
@@ -511,8 +598,8 @@ Deno.test("support: encryption flags that contradict each other, bad recipients"
 Deno.test("support: an existing output file is replaced only when the user says so", async () => {
   if (!(await haveTool("unzip", ["-v"]))) return;
   await using dir = await tempDir();
-  const { emu, cfg } = await setup(dir.path);
-  await using _ = emu;
+  await using env = await setup(dir.path);
+  const { cfg } = env;
   const path = `${dir.path}/b.zip`;
   await Deno.writeTextFile(path, "keep me");
   const sup = (stdin: string) =>
@@ -534,21 +621,21 @@ Deno.test("support: an existing output file is replaced only when the user says 
   assertEquals(await Deno.readTextFile(path), "keep me");
   const yes = await sup("Y\n");
   assertEquals(yes.code, 0);
-  assert(yes.stderr.startsWith("b.zip already exists, overwrite? [y/N]: 10.5.0.2: 39 of 39"));
-  assertEquals((await entries(path)).length, 39);
+  assert(yes.stderr.startsWith("b.zip already exists, overwrite? [y/N]: cluster: 2 of 2 items"));
+  assertEquals((await entries(path)).length, 41);
   // No temporary file is left behind.
   assertEquals([...Deno.readDirSync(dir.path)].map((e) => e.name).sort(), ["b.zip", "talosconfig"]);
 });
 
 Deno.test("support: bars redrawn on a terminal, failures in red", async () => {
   await using dir = await tempDir();
-  const { emu, cfg } = await setup(dir.path, { roles: ["os:reader"] });
-  await using _ = emu;
+  await using env = await setup(dir.path, { roles: ["os:reader"] });
+  const { cfg } = env;
   const r = await run(
     ["support", "--talosconfig", cfg, "-n", "10.5.0.2,10.5.0.3", "--no-encryption", "-O", "t.zip"],
     { cwd: dir.path, now: NOW, stderrIsTTY: true },
   );
-  assertEquals(r.code, 0);
+  assertEquals(r.code, 1); // a reader gets no kubeconfig
   assert(
     r.stderr.startsWith(
       "\x1b[2K  --- [------------------]    0% 10.5.0.2: initializing...\n" +
@@ -579,14 +666,16 @@ Deno.test("support: bars redrawn on a terminal, failures in red", async () => {
 
 Deno.test("support -v: each step instead of progress", async () => {
   await using dir = await tempDir();
-  const { emu, cfg } = await setup(dir.path);
-  await using _ = emu;
+  await using env = await setup(dir.path);
+  const { cfg } = env;
   const r = await run(
-    ["support", "--talosconfig", cfg, "-n", "10.5.0.3", "--no-encryption", "-O", "v.zip", "-v"],
+    ["support", "--talosconfig", cfg, "-n", "10.5.0.2", "--no-encryption", "-O", "v.zip", "-v"],
     { cwd: dir.path, now: NOW },
   );
   assertEquals(r.code, 0);
-  assertEquals(r.stderr.split("\n").slice(0, 8), [
+  assertEquals(r.stderr.split("\n").slice(0, 10), [
+    "getting kubernetes nodes manifests",
+    "getting pods manifests in kube-system namespace",
     "getting system/controller-runtime service logs",
     "getting system/dns-resolve-cache service logs",
     "getting mounts",
@@ -598,11 +687,36 @@ Deno.test("support -v: each step instead of progress", async () => {
   ]);
   assertStringIncludes(
     r.stderr,
-    "getting k8s.io/kube-system/kube-proxy-10503:kube-proxy:5e1f0c3d2b7a service logs\n",
+    "getting k8s.io/kube-system/kube-proxy-10502:kube-proxy:5e1f0c3d2b7a service logs\n",
   );
   assertStringIncludes(
     r.stderr,
     "getting system/udevd service logs\nSupport bundle is written to v.zip\n",
   );
   assert(!r.stderr.includes("items collected"));
+});
+
+Deno.test("support: no Kubernetes API, the nodes are still collected, exit 1", async () => {
+  if (!(await haveTool("unzip", ["-v"]))) return;
+  await using dir = await tempDir();
+  await using env = await setup(dir.path, { kubernetes: false });
+  const { cfg, emu } = env;
+  const server = clusterOf(emu).endpoint;
+  const r = await run(
+    ["support", "--talosconfig", cfg, "-n", "10.5.0.2", "--no-encryption", "-O", "k.zip"],
+    { cwd: dir.path, now: NOW },
+  );
+  assertEquals(r.code, 1);
+  const port = new URL(server).port;
+  assertEquals(
+    r.stderr,
+    [
+      "10.5.0.2: 39 of 39 items collected",
+      "Support bundle is written to k.zip",
+      `failed to create kubernetes client: Get "${server}/api/v1/namespaces/kube-system": ` +
+      `dial tcp 127.0.0.1:${port}: connect: connection refused`,
+      "",
+    ].join("\n"),
+  );
+  assertEquals(await entries(`${dir.path}/k.zip`), nodeEntries("10.5.0.2", true, "10502"));
 });

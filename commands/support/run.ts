@@ -226,7 +226,8 @@ async function writeBundle(
   );
 
   const fatal: string[] = [];
-  const { collectors, errors: setup } = await gatherCollectors(ctx, session, log);
+  const cleanup: (() => void)[] = [];
+  const { collectors, errors: setup } = await gatherCollectors(ctx, session, log, cleanup);
   if (setup.kubernetes) fatal.push(`failed to create kubernetes client: ${setup.kubernetes}`);
   if (setup.collectors.length > 0) {
     fatal.push(`failed to create collectors: ${setup.collectors.join("\n")}`);
@@ -281,6 +282,7 @@ async function writeBundle(
   } finally {
     await progress.stop();
     await logs;
+    for (const f of cleanup) f();
   }
   if (broken !== undefined) throw broken;
   if (ctx.deps.signal.aborted) throw new UserError("context canceled");
@@ -298,6 +300,7 @@ async function gatherCollectors(
   ctx: RunContext,
   session: Session,
   log: Log,
+  cleanup: (() => void)[],
 ): Promise<{ collectors: Collector[]; errors: { kubernetes?: string; collectors: string[] } }> {
   const collectors: Collector[] = [];
   const errors: { kubernetes?: string; collectors: string[] } = { collectors: [] };
@@ -307,9 +310,11 @@ async function gatherCollectors(
   } catch (e) {
     throw new UserError(errorText(e));
   }
-  const { kubernetesCollectors } = await import("./kubernetes.ts");
+  const { kubernetesClient, kubernetesCollectors } = await import("./kubernetes.ts");
   try {
-    collectors.push(...(await kubernetesCollectors(first, log, ctx.deps.signal)));
+    const k8s = await kubernetesClient(first, ctx.deps.signal);
+    cleanup.push(() => k8s.close());
+    collectors.push(...kubernetesCollectors(k8s, log));
   } catch (e) {
     errors.kubernetes = errorText(e);
   }
