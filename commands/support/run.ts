@@ -12,6 +12,7 @@ import { errorText, type Session } from "../kit.ts";
 import { type Collector, collectorState, type Log, nodeCollectors } from "./collectors.ts";
 import { errorsTable, Progress } from "./progress.ts";
 import { Spool } from "./spool.ts";
+import { goOsReason } from "../files/extract.ts";
 import { ZipWriter } from "./zip.ts";
 import type { AgeRecipient, EncryptingSink } from "./age.ts";
 
@@ -127,7 +128,7 @@ async function openOutput(ctx: RunContext, shown: string): Promise<Output> {
     exists = true;
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) {
-      throw new UserError(`stat ${shown}: ${(e as Error).message}`);
+      throw new UserError(`stat ${shown}: ${goOsReason(e)}`);
     }
   }
   if (exists) {
@@ -148,16 +149,17 @@ async function openOutput(ctx: RunContext, shown: string): Promise<Output> {
   try {
     file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
   } catch (e) {
-    throw new UserError(`open ${shown}: ${(e as Error).message}`);
+    throw new UserError(`open ${shown}: ${goOsReason(e)}`);
   }
   const buf = new Uint8Array(FLUSH_AT);
   let used = 0;
+  let closed = false;
   const put = async (b: Uint8Array) => {
     try {
       let off = 0;
       while (off < b.length) off += await file.write(b.subarray(off));
     } catch (e) {
-      throw new UserError(`write ${shown}: ${(e as Error).message}`);
+      throw new UserError(`write ${shown}: ${goOsReason(e)}`);
     }
   };
   const flush = async () => {
@@ -185,7 +187,7 @@ async function openOutput(ctx: RunContext, shown: string): Promise<Output> {
       try {
         await Deno.rename(tmp, path);
       } catch (e) {
-        throw new UserError(`rename ${shown}: ${(e as Error).message}`);
+        throw new UserError(`rename ${shown}: ${goOsReason(e)}`);
       }
     },
     async discard() {
