@@ -11,10 +11,8 @@ interface Entry {
 
 const benches: Entry[] = [
   { name: "startup", script: "startup.ts" },
-  { name: "gen-config", script: "gen_config.ts" },
   { name: "snapshot", script: "snapshot.ts" },
   { name: "fanout", script: "fanout.ts" },
-  { name: "gen-secrets", script: "gen_secrets.ts" },
   { name: "files-stream", script: "files_stream.ts" },
 ];
 

@@ -6,7 +6,7 @@ import { UsageError } from "../errors.ts";
 import { goQuote } from "../gofmt/quote.ts";
 import type { Deps } from "./deps.ts";
 import { zeroValue } from "./flag_values.ts";
-import { type HelpNode, helpString, suggestions, usageString } from "./help.ts";
+import type { HelpNode } from "./help.ts";
 import { commandFlags, findCommand, firstNonFlag, helpFlag, parseFlags } from "./pflag.ts";
 import {
   type ArgsRule,
@@ -77,29 +77,46 @@ export async function runCli(
     inheritedFlags: found.inherited,
     isRoot: found.path.length === 0,
   };
-  const usage = usageString(node);
-  state.usage = usage;
-  const all = commandFlags(spec, found.inherited);
+  try {
+    await execute(spec, node, found.inherited, found.args, deps);
+  } catch (e) {
+    // The usage text (cobra's UsageString) is only rendered when something went wrong.
+    const { usageString } = await import("./help.ts");
+    state.usage = usageString(node);
+    throw e;
+  }
+}
+
+async function execute(
+  spec: Command,
+  node: HelpNode,
+  inherited: FlagSpec[],
+  argv: string[],
+  deps: Deps,
+): Promise<void> {
+  const { path } = node;
+  const all = commandFlags(spec, inherited);
 
   // cobra's legacyArgs, checked before any flag: words left at the root name no command.
   const subs = spec.subcommands ?? [];
   if (node.isRoot && spec.args === undefined && subs.length > 0) {
-    const word = firstNonFlag(found.args, all);
+    const word = firstNonFlag(argv, all);
     if (word !== undefined) {
+      const { suggestions } = await import("./help.ts");
       throw new UsageError(
         `unknown command ${goQuote(word)} for ${goQuote(path)}${suggestions(word, subs)}`,
-        usage,
       );
     }
   }
 
-  const parsed = parseFlags(found.args, withHelp(all, spec.name));
+  const parsed = parseFlags(argv, withHelp(all, spec.name));
   if (parsed.values.get("help") === true || !spec.run) {
+    const { helpString } = await import("./help.ts");
     await deps.io.stdout.write(helpString(node));
     return;
   }
   const why = argsError(spec.args ?? { kind: "any" }, parsed.args, path);
-  if (why) throw new UsageError(why, usage);
+  if (why) throw new UsageError(why);
   const flags: FlagValues = {};
   const changed = new Set<string>();
   for (const f of all) {
@@ -111,14 +128,5 @@ export async function runCli(
       changed.add(f.name);
     }
   }
-  await spec.run({
-    args: parsed.args,
-    flags,
-    changed,
-    global: globalArgs(flags),
-    deps,
-    path,
-    calledAs: found.path.at(-1)?.calledAs ?? root.name,
-    help: () => helpString(node),
-  });
+  await spec.run({ args: parsed.args, flags, changed, global: globalArgs(flags), deps, path });
 }

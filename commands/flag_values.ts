@@ -3,7 +3,7 @@
 
 import { UsageError } from "../errors.ts";
 import type { FlagSpec, FlagValue } from "./spec.ts";
-import { goQuote } from "../gofmt/mod.ts";
+import { goQuote } from "../gofmt/quote.ts";
 const BOOL_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 const BOOL_FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
 

@@ -4,13 +4,6 @@ import type { Command, CommandEntry } from "./spec.ts";
 
 const entries: CommandEntry[] = [
   {
-    name: "cgroups",
-    aliases: ["cg"],
-    short: "Show the cgroup tree of a node with memory, CPU, I/O or process columns",
-    group: "talos",
-    load: async () => (await import("./cgroups.ts")).spec,
-  },
-  {
     name: "completion",
     short: "Generate the completion script for a shell (bash, zsh, fish or powershell)",
     load: async () => (await import("./completion.ts")).spec,
@@ -19,6 +12,13 @@ const entries: CommandEntry[] = [
     name: "help",
     short: "Help about any command",
     load: async () => (await import("./help_cmd.ts")).spec,
+  },
+  {
+    name: "cgroups",
+    aliases: ["cg"],
+    short: "Show the cgroup tree of a node with memory, CPU, I/O or process columns",
+    group: "talos",
+    load: async () => (await import("./cgroups.ts")).spec,
   },
   {
     name: "config",
@@ -41,6 +41,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./copy.ts")).spec,
   },
   {
+    name: "disks",
+    short: "Replaced by `get disks`: kept to say so",
+    group: "talos",
+    hidden: true,
+    load: async () => (await import("./deprecated.ts")).disks,
+  },
+  {
     name: "dmesg",
     short: "Show the kernel log of each node",
     group: "talos",
@@ -48,7 +55,7 @@ const entries: CommandEntry[] = [
   },
   {
     name: "etcd",
-    short: "Inspect etcd members and status, save snapshots",
+    short: "Manage etcd: members, status, snapshots, alarms, defragmentation, downgrades",
     group: "talos",
     load: async () => (await import("./etcd/mod.ts")).spec,
   },
@@ -76,6 +83,26 @@ const entries: CommandEntry[] = [
     short: "Wait until the cluster passes talosctl's readiness checks",
     group: "talos",
     load: async () => (await import("./health.ts")).spec,
+  },
+  {
+    name: "image",
+    aliases: ["images"],
+    short: "List, pull and remove the container images of a node",
+    group: "talos",
+    load: async () => (await import("./image.ts")).spec,
+  },
+  {
+    name: "inspect",
+    short: "Look inside Talos: the controller runtime's dependency graph",
+    group: "talos",
+    load: async () => (await import("./inspect.ts")).spec,
+  },
+  {
+    name: "interfaces",
+    short: "Replaced by `get addresses` and `get links`: kept to say so",
+    group: "talos",
+    hidden: true,
+    load: async () => (await import("./deprecated.ts")).interfaces,
   },
   {
     name: "kubeconfig",
@@ -111,11 +138,31 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./memory.ts")).spec,
   },
   {
+    name: "meta",
+    short: "Write or delete keys of the META partition",
+    group: "talos",
+    load: async () => (await import("./meta.ts")).spec,
+  },
+  {
     name: "mounts",
     aliases: ["mount"],
     short: "List the mounts of each node with their size and use",
     group: "talos",
     load: async () => (await import("./mounts.ts")).spec,
+  },
+  {
+    name: "netstat",
+    aliases: ["ss"],
+    short: "List the network sockets and connections of each node",
+    group: "talos",
+    load: async () => (await import("./netstat.ts")).spec,
+  },
+  {
+    name: "pcap",
+    aliases: ["tcpdump"],
+    short: "Capture network packets on a node",
+    group: "talos",
+    load: async () => (await import("./pcap.ts")).spec,
   },
   {
     name: "processes",
@@ -156,6 +203,14 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./rollback.ts")).spec,
   },
   {
+    name: "routes",
+    aliases: ["route"],
+    short: "Replaced by `get routes`: kept to say so",
+    group: "talos",
+    hidden: true,
+    load: async () => (await import("./deprecated.ts")).routes,
+  },
+  {
     name: "service",
     aliases: ["services"],
     short: "List services, show one service's state, or start, stop or restart it",
@@ -193,17 +248,17 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./upgrade.ts")).spec,
   },
   {
+    name: "upgrade-k8s",
+    short: "Upgrade the Kubernetes components of a Talos cluster",
+    group: "talos",
+    load: async () => (await import("./upgrade_k8s.ts")).spec,
+  },
+  {
     name: "usage",
     aliases: ["du"],
     short: "Show how much disk space paths take on each node",
     group: "talos",
     load: async () => (await import("./usage.ts")).spec,
-  },
-  {
-    name: "upgrade-k8s",
-    short: "Upgrade the Kubernetes components of a Talos cluster",
-    group: "talos",
-    load: async () => (await import("./upgrade_k8s.ts")).spec,
   },
   {
     name: "validate",
@@ -216,6 +271,12 @@ const entries: CommandEntry[] = [
     short: "Print the client version and, unless --client is given, the version of each node",
     group: "talos",
     load: async () => (await import("./version.ts")).spec,
+  },
+  {
+    name: "wipe",
+    short: "Wipe block devices, LVM volumes and RAID arrays",
+    group: "talos",
+    load: async () => (await import("./wipe.ts")).spec,
   },
 ];
 

@@ -12,5 +12,6 @@ export {
   humanizeIBytes,
   tabwrite,
 } from "./text.ts";
+export { goParseUint, NumError } from "./strconv.ts";
 export { fileModeString, GO_MODE, goDurationNs, humanizeTime, lsTimestamp } from "./humanize.ts";
 export { goTimeString, timestampValid } from "./time.ts";

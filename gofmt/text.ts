@@ -5,6 +5,7 @@ const width = (s: string) => [...s].length;
 
 /** Aligns tab-separated lines like Go's tabwriter.NewWriter(w, 0, 0, 3, ' ', 0). */
 export function tabwrite(text: string, padding = 3): string {
+  if (text === "") return "";
   const lines = text.split("\n");
   const trailingNewline = lines.at(-1) === "";
   if (trailingNewline) lines.pop();

@@ -77,7 +77,7 @@ class Writer {
 
   put(s: string) {
     this.out += s;
-    this.column += [...s].length;
+    this.column += codePoints(s);
   }
   newline() {
     this.out += "\n";
@@ -114,6 +114,22 @@ class Writer {
       this.whitespace = true;
     }
   }
+}
+
+/** Number of code points in `s` (libyaml counts characters), without splitting it. */
+export function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 /** Parent context of a node: decides the next indentation (libyaml's increase_indent). */
@@ -205,6 +221,8 @@ function emitScalar(w: Writer, node: ScalarNode, indent: number, parent: Parent,
 /** libyaml's check_simple_key for a scalar key: one line, at most 128 bytes. */
 function isSimpleKey(k: ScalarNode, flavor: GoYamlFlavor): boolean {
   if (analyzeScalar(k.value, flavor).multiline) return false;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short keys need no encoding.
+  if (k.value.length * 3 <= MAX_SIMPLE_KEY) return true;
   return new TextEncoder().encode(k.value).length <= MAX_SIMPLE_KEY;
 }
 

@@ -44,9 +44,23 @@ export interface Analysis {
   block: boolean;
 }
 
+/** Text with none of the characters analyzeScalar looks for (base64, names, versions, ...). */
+const QUIET = /^[A-Za-z0-9+/=._-]+$/;
+
 /** libyaml's yaml_emitter_analyze_scalar for block context. */
 export function analyzeScalar(value: string, flavor: GoYamlFlavor = "v3"): Analysis {
   if (value.length === 0) return { multiline: false, blockPlain: true, single: true, block: false };
+  if (QUIET.test(value)) {
+    // No space, break, tab or indicator inside: only a leading `---`/`...` or a lone `-` (a
+    // dash followed by the end) make it an indicator, as the loop below would find.
+    const ind = value === "-" || value.startsWith("---") || value.startsWith("...");
+    return { multiline: false, blockPlain: !ind, single: true, block: true };
+  }
+  return analyzeChars(value, flavor);
+}
+
+/** analyzeScalar's character walk (exported for the test that pins the quick path to it). */
+export function analyzeChars(value: string, flavor: GoYamlFlavor = "v3"): Analysis {
   const chars = [...value];
   let blockInd = value.startsWith("---") || value.startsWith("...");
   let lineBreaks = false, special = false, tabs = false;

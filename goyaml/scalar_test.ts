@@ -1,6 +1,13 @@
 import { assertEquals } from "../tests/assert.ts";
 import { emitDocument, mapping, nullNode, scalar, sequence, strings } from "./emit.ts";
-import { chooseStyle, doubleQuotedBody, type GoYamlFlavor } from "./scalar.ts";
+import {
+  analyzeChars,
+  analyzeScalar,
+  chooseStyle,
+  doubleQuotedBody,
+  type GoYamlFlavor,
+} from "./scalar.ts";
+import { codePoints } from "./emit.ts";
 
 /** The document yaml.Marshal writes for map[string]string{"k": v}. */
 const value = (v: string, flavor?: GoYamlFlavor) =>
@@ -161,4 +168,45 @@ Deno.test("long or multi-line keys are complex keys (? key / : value)", () => {
     emitDocument(mapping([["k", sequence([mapping([[long, scalar("v")], ["b", scalar("c")]])])]])),
     `k:\n    - ? ${long}\n      : v\n      b: c\n`,
   );
+});
+
+Deno.test("the quick scalar analysis agrees with the character walk", () => {
+  const samples = [
+    "-",
+    "--",
+    "---",
+    "---a",
+    "...",
+    "..",
+    ".",
+    "-a",
+    "a-",
+    "a",
+    "=",
+    "+/=",
+    "a.b_c",
+  ];
+  // Pseudo-random strings over the quick path's alphabet, with its edge characters first.
+  const alphabet = "-._=+/aZ09";
+  let x = 7;
+  for (let n = 0; n < 500; n++) {
+    let s = "";
+    const len = 1 + (n % 6);
+    while (s.length < len) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      s += alphabet[x % alphabet.length];
+    }
+    samples.push(s);
+  }
+  for (const s of samples) {
+    for (const flavor of ["v2", "v3", "v4"] as const) {
+      assertEquals(analyzeScalar(s, flavor), analyzeChars(s, flavor), `${flavor} ${s}`);
+    }
+  }
+});
+
+Deno.test("code points are counted as libyaml counts characters", () => {
+  for (const s of ["", "abc", "é", "a\u{1F600}b", "\uD800x", "x\uDC00", "\uD83D\uDE00\uD83D"]) {
+    assertEquals(codePoints(s), [...s].length, JSON.stringify(s));
+  }
 });

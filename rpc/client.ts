@@ -3,13 +3,14 @@
 
 import { type CallOptions, type Client, createClient } from "@connectrpc/connect";
 import { MachineService } from "../gen/machine/machine_pb.ts";
+import { ImageService } from "../gen/machine/image_pb.ts";
+import { LVMService, MDService } from "../gen/machine/volumes_pb.ts";
 import { TimeService } from "../gen/time/time_pb.ts";
 import { StorageService } from "../gen/storage/storage_pb.ts";
 import { ClusterService } from "../gen/cluster/cluster_pb.ts";
 import { InspectService } from "../gen/inspect/inspect_pb.ts";
 import { State } from "../gen/cosi/state_pb.ts";
 import { LifecycleService } from "../gen/machine/lifecycle_pb.ts";
-import { ImageService } from "../gen/machine/image_pb.ts";
 import { normalizeEndpoint } from "./endpoints.ts";
 import {
   endpointTransport,
@@ -41,7 +42,10 @@ export interface TalosClient {
   readonly inspect: Client<typeof InspectService>;
   readonly cosi: Client<typeof State>;
   readonly lifecycle: Client<typeof LifecycleService>;
+  /** Container images (Talos 1.13+). */
   readonly image: Client<typeof ImageService>;
+  readonly lvm: Client<typeof LVMService>;
+  readonly md: Client<typeof MDService>;
   /**
    * Call options targeting `node` (one-to-one proxying through the endpoint); no node = the
    * endpoint itself. Includes `signal` so Ctrl-C cancels the call.
@@ -72,6 +76,8 @@ export function newClient(config: ClientConfig, opts: NewClientOptions = {}): Ta
     cosi: createClient(State, transport),
     lifecycle: createClient(LifecycleService, transport),
     image: createClient(ImageService, transport),
+    lvm: createClient(LVMService, transport),
+    md: createClient(MDService, transport),
     callOptions(node?: string, extra: CallOptions = {}): CallOptions {
       const headers = new Headers(extra.headers);
       if (node !== undefined && node !== "") headers.set("node", node);

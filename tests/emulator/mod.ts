@@ -10,6 +10,7 @@ import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
 import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
+import { registerNetHandlers } from "./net_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
@@ -136,6 +137,8 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerDiskStatsHandlers(emu);
   registerHealthHandlers(emu);
   registerUpgradeK8sHandlers(emu);
+  // Last: its ImageService.Pull keeps the image and wraps the lifecycle one.
+  registerNetHandlers(emu);
   return await emu.start();
 }
 export {
@@ -149,6 +152,18 @@ export {
   setMachineConfig,
 } from "./resources.ts";
 export type { ResourceEvent, SimResource } from "./resources.ts";
+export { captureLog } from "./net_handlers.ts";
+export { etcdCluster } from "./maint_handlers.ts";
+export type { EtcdClusterState } from "./maint_handlers.ts";
+export { netState } from "./net_state.ts";
+export type {
+  NetState,
+  SimBlockDevice,
+  SimImage,
+  SimInterface,
+  SimPacket,
+  SimSocket,
+} from "./net_state.ts";
 export { DEFAULT_NTP_SERVER, timeOf } from "./time_handlers.ts";
 export type { SimTime } from "./time_handlers.ts";
 export {

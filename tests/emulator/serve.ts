@@ -1,12 +1,14 @@
 // Runs the emulator as its own process (for benchmarks and manual tries):
 //
 //   deno run -A tests/emulator/serve.ts --dir DIR [--nodes N] [--snapshot-size BYTES] [--no-alpn]
+//                                       [--pcap-bytes BYTES]
 //
 // Writes DIR/talosconfig (os:admin, nodes 10.5.0.1..N) and prints one JSON line
 // {"endpoint": ..., "talosconfig": ..., "nodes": [...]} once listening; stops on SIGTERM or when
 // stdin closes.
 
-import { etcdSnapshotOfSize, simNode, startEmulator } from "./mod.ts";
+import { etcdSnapshotOfSize, netState, simNode, startEmulator } from "./mod.ts";
+import { bulkTraffic } from "./packets.ts";
 
 function arg(name: string, def: string): string {
   const i = Deno.args.indexOf(name);
@@ -25,6 +27,17 @@ const nodes = Array.from(
 // when `size` allows one (see etcd_snapshot.ts), else pattern bytes.
 const snapshot = etcdSnapshotOfSize(size)?.bytes ?? { size };
 for (const node of nodes) if (node.etcd) node.etcd.snapshot = snapshot;
+// A finite capture on eth0 of about this many bytes, generated as it is streamed.
+const pcapBytes = Number(arg("--pcap-bytes", "0"));
+if (pcapBytes > 0) {
+  for (const node of nodes) {
+    netState(node).interfaces.set("eth0", {
+      link: "ether",
+      finite: true,
+      packets: () => bulkTraffic(pcapBytes, 1_717_243_200_000_000n),
+    });
+  }
+}
 const emu = await startEmulator({ nodes, alpn: !Deno.args.includes("--no-alpn") });
 const talosconfig = await emu.talosconfig(dir, {
   roles: ["os:admin"],

@@ -17,13 +17,14 @@ import {
 } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { MachineService } from "../../gen/machine/machine_pb.ts";
+import { ImageService } from "../../gen/machine/image_pb.ts";
+import { LVMService, MDService } from "../../gen/machine/volumes_pb.ts";
 import { TimeService } from "../../gen/time/time_pb.ts";
 import { StorageService } from "../../gen/storage/storage_pb.ts";
 import { ClusterService } from "../../gen/cluster/cluster_pb.ts";
 import { InspectService } from "../../gen/inspect/inspect_pb.ts";
 import { State } from "../../gen/cosi/state_pb.ts";
 import { LifecycleService } from "../../gen/machine/lifecycle_pb.ts";
-import { ImageService } from "../../gen/machine/image_pb.ts";
 import { MetadataSchema } from "../../gen/common/common_pb.ts";
 import { authorized } from "./rules.ts";
 import { codeName } from "../../rpc/errors.ts";
@@ -38,6 +39,8 @@ export const SERVICES: DescService[] = [
   State,
   LifecycleService,
   ImageService,
+  LVMService,
+  MDService,
 ];
 
 /** What a handler sees besides the request. */

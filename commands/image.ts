@@ -1,0 +1,67 @@
+// `talosctl image list|pull|remove` (alias `images`): container images of each node's
+// containerd, in the instance --namespace names.
+
+import { type CommandEntry, type CommandSpec, exactArgs, noArgs } from "./spec.ts";
+import { globalFlags } from "./global.ts";
+
+const entries: CommandEntry[] = [
+  {
+    name: "list",
+    aliases: ["l", "ls"],
+    short: "List the images of each node's container runtime",
+    load: async () => (await import("./image.ts")).list,
+  },
+  {
+    name: "pull",
+    aliases: ["p"],
+    short: "Pull an image into each node's container runtime",
+    load: async () => (await import("./image.ts")).pull,
+  },
+  {
+    name: "remove",
+    aliases: ["rm"],
+    short: "Remove an image from each node's container runtime",
+    load: async () => (await import("./image.ts")).remove,
+  },
+];
+
+export const spec: CommandSpec = {
+  args: noArgs,
+  persistentFlags: [
+    ...globalFlags,
+    {
+      name: "namespace",
+      kind: "string",
+      default: "cri",
+      usage:
+        'containerd instance: "cri" (Kubernetes workloads), "system" (etcd, kubelet) or "inmem" (the in-memory instance)',
+    },
+  ],
+  subcommands: entries,
+};
+
+export const list: CommandSpec = {
+  args: noArgs,
+  async run(ctx) {
+    const { imageList } = await import("./image_run.ts");
+    await imageList(ctx);
+  },
+};
+
+export const pull: CommandSpec = {
+  use: "<image>",
+  args: exactArgs(1),
+  async run(ctx) {
+    const { imagePull } = await import("./image_run.ts");
+    await imagePull(ctx);
+  },
+};
+
+export const remove: CommandSpec = {
+  use: "<image>",
+  args: exactArgs(1),
+  async run(ctx) {
+    const { imageRemove } = await import("./image_run.ts");
+    await imageRemove(ctx);
+  },
+};
