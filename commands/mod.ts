@@ -41,6 +41,13 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./copy.ts")).spec,
   },
   {
+    name: "diskfree",
+    aliases: ["df"],
+    short: "Show the free space and inodes of the volumes each node mounted",
+    group: "talos",
+    load: async () => (await import("./diskfree.ts")).spec,
+  },
+  {
     name: "disks",
     short: "Replaced by `get disks`: kept to say so",
     group: "talos",

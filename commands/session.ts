@@ -59,6 +59,8 @@ export interface SessionOptions {
   requireNodes?: boolean;
   /** Dial timeout per endpoint (default 20 s). */
   dialTimeoutMs?: number;
+  /** HTTP/2 keepalive pings on open streams (commands that wait long on streams). */
+  keepalive?: { intervalMs: number; timeoutMs: number };
   /**
    * Maintenance mode: dial each node directly, TLS without verification and without client
    * certificate, no talosconfig. Default: the command's `--insecure` flag.
@@ -206,7 +208,7 @@ async function buildClient(ctx: SessionContext, opts: SessionOptions): Promise<B
     endpoints,
     tls: { ca: tc.contextPem(sel, "ca"), cert, key: tc.contextPem(sel, "key") },
     cluster: global.cluster || sel.ctx.cluster || "",
-  }, { signal: deps.signal, dialTimeoutMs: opts.dialTimeoutMs });
+  }, { signal: deps.signal, dialTimeoutMs: opts.dialTimeoutMs, keepalive: opts.keepalive });
   return { client, contextName: sel.name, nodes: sel.ctx.nodes ?? [], cert };
 }
 
@@ -247,7 +249,7 @@ async function insecureSession(
         contextName: "",
         endpoints: [node],
         tls: { ca: "", cert: "", key: "", insecure: true, fingerprints },
-      }, { signal: ctx.deps.signal, dialTimeoutMs: opts.dialTimeoutMs });
+      }, { signal: ctx.deps.signal, dialTimeoutMs: opts.dialTimeoutMs, keepalive: opts.keepalive });
       clients.set(node, c);
     }
     return c;

@@ -28,6 +28,11 @@ export interface TlsMaterial {
 export interface TransportOptions {
   /** How long dialing (TCP + TLS handshake) may take. Default 20 s. */
   dialTimeoutMs?: number;
+  /**
+   * HTTP/2 pings while streams are open (grpc-go keepalive): a connection that does not answer
+   * within `timeoutMs` is closed and its streams fail, instead of hanging on a vanished peer.
+   */
+  keepalive?: { intervalMs: number; timeoutMs: number };
   /** Randomness for the endpoint shuffle (default Math.random). */
   random?: () => number;
 }
@@ -281,7 +286,12 @@ export function endpointTransport(
   const baseUrl = `https://${endpoint}`;
   const sessions = new Http2SessionManager(
     baseUrl,
-    { idleConnectionTimeoutMs: 60_000 },
+    {
+      idleConnectionTimeoutMs: 60_000,
+      ...(opts.keepalive
+        ? { pingIntervalMs: opts.keepalive.intervalMs, pingTimeoutMs: opts.keepalive.timeoutMs }
+        : {}),
+    },
     { createConnection } as unknown as tls.ConnectionOptions,
   );
   return createTransport({

@@ -280,3 +280,44 @@ Deno.test("upgrade on a terminal: layer progress and the tracker block are redra
     r.stderr.slice(-200),
   );
 });
+
+Deno.test("upgrade --wait=false --drain=false: installs, reboots without waiting; failures say so", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg, node } = await lifecycleSetup(dir.path, ["10.5.0.2"]);
+  await using _ = emu;
+  const r = await runFast([
+    "upgrade",
+    "-i",
+    IMAGE,
+    "--wait=false",
+    "--drain=false",
+    "--talosconfig",
+    cfg,
+  ]);
+  assertEquals(r.code, 0, r.stderr);
+  assertEquals(lifeOf(node("10.5.0.2")).requests.map((x) => x.method), [
+    "ImageService.Pull",
+    "LifecycleService.Upgrade",
+    "Reboot",
+  ]);
+  assert(!r.stderr.includes('"10.5.0.2"'), "no tracking without --wait");
+  await until(() => node("10.5.0.2").version.tag === "v1.14.0", "the node to boot the new version");
+
+  const op = await emu.talosconfig(dir.path, { nodes: ["10.5.0.2"], roles: ["os:operator"] });
+  const denied = await runFast([
+    "upgrade",
+    "-i",
+    IMAGE,
+    "--wait=false",
+    "--drain=false",
+    "--talosconfig",
+    op,
+  ]);
+  assertEquals(denied.code, 1);
+  assert(
+    denied.stderr.endsWith(
+      "error during upgrade: error from node 10.5.0.2: rpc error: code = PermissionDenied desc = not authorized\n",
+    ),
+    denied.stderr,
+  );
+});

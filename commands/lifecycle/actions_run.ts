@@ -4,7 +4,7 @@ import { bool, list, type RunContext, str } from "../spec.ts";
 import { openSession, throwJoined } from "../kit.ts";
 import { RebootRequest_Mode, ResetRequest_WipeMode } from "../../gen/machine/machine_pb.ts";
 import { newClient } from "../../rpc/client.ts";
-import { actAndWait, actorOf, actWithoutWaiting, waiting } from "./common.ts";
+import { actAndWait, actorOf, actWithoutWaiting, TRACKING, waiting } from "./common.ts";
 import { reporterFor } from "./reporter.ts";
 import { drainAround } from "./drain.ts";
 
@@ -47,7 +47,7 @@ export async function runReboot(ctx: RunContext): Promise<void> {
   const w = waiting(ctx);
   const drain = bool(ctx, "drain");
   if (drain) w.wait = true;
-  const session = await openSession(ctx);
+  const session = await openSession(ctx, TRACKING);
   const reporter = reporterFor(ctx.deps, str(ctx, "progress"));
   const mode = rebootMode(str(ctx, "mode"));
   if (!drain) return await rebootNodes(ctx, session, mode, w, reporter);
@@ -63,7 +63,7 @@ export async function runReboot(ctx: RunContext): Promise<void> {
 export async function runShutdown(ctx: RunContext): Promise<void> {
   const w = waiting(ctx);
   const force = bool(ctx, "force");
-  const session = await openSession(ctx);
+  const session = await openSession(ctx, TRACKING);
   if (!w.wait) {
     return await actWithoutWaiting(
       ctx,
@@ -102,7 +102,7 @@ export async function runReset(ctx: RunContext): Promise<void> {
       wipe: true,
     })),
   };
-  const session = await openSession(ctx);
+  const session = await openSession(ctx, TRACKING);
   if (!w.wait) {
     return await actWithoutWaiting(
       ctx,
@@ -133,7 +133,7 @@ export async function runReset(ctx: RunContext): Promise<void> {
 }
 
 export async function runRollback(ctx: RunContext): Promise<void> {
-  const session = await openSession(ctx);
+  const session = await openSession(ctx, TRACKING);
   const errors = await session.unary(
     ({ client, options }) => client.machine.rollback({}, options),
     () => {},

@@ -10,6 +10,12 @@ import { type Goal, track, type TrackerOptions } from "./tracker.ts";
 import type { Reporter } from "./reporter.ts";
 import { clientVersionCheck } from "./versions.ts";
 
+/**
+ * Sessions of the commands that wait on streams: as talosctl's tracker dial options, HTTP/2
+ * pings every 10 s (5 s to answer) find connections to nodes that vanished without closing them.
+ */
+export const TRACKING = { keepalive: { intervalMs: 10_000, timeoutMs: 5_000 } };
+
 export interface Waiting {
   wait: boolean;
   debug: boolean;

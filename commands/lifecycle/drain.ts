@@ -10,7 +10,8 @@ import { errorText, goDuration, goQuote } from "../kit.ts";
 import { UserError } from "../../errors.ts";
 import { parseGoDuration } from "../flag_values.ts";
 import type { Reporter, Status } from "./reporter.ts";
-import { KubeClient, KubeError, type KubePod } from "./kube.ts";
+import type { K8sClient, K8sObject } from "../../k8s/mod.ts";
+import { K8sApiError } from "../../k8s/mod.ts";
 
 const NODENAME_TYPE = "Nodenames.kubernetes.talos.dev";
 
@@ -66,7 +67,7 @@ class DrainProgress {
   }
 }
 
-async function kubeClientFor(session: Session, signal: AbortSignal): Promise<KubeClient> {
+async function kubeClientFor(session: Session, signal: AbortSignal): Promise<Kube> {
   const { receiveArchive } = await import("../kubeconfig_run.ts");
   const { extractFileFromTarGz } = await import("../../clientconfig/targz.ts");
   let text: string;
@@ -82,7 +83,9 @@ async function kubeClientFor(session: Session, signal: AbortSignal): Promise<Kub
     );
   }
   try {
-    return await KubeClient.fromKubeconfig(text, signal);
+    const { connectionFromKubeconfig } = await import("../clustercheck/k8s_access.ts");
+    const { K8sClient } = await import("../../k8s/mod.ts");
+    return new Kube(new K8sClient(await connectionFromKubeconfig(text, ""), signal));
   } catch (e) {
     throw new UserError(`error creating Kubernetes client for drain: ${errorText(e)}`);
   }
@@ -108,14 +111,62 @@ async function kubernetesName(session: Session, node: string): Promise<string> {
   }
 }
 
+/** The few Kubernetes calls a drain makes. */
+class Kube {
+  constructor(readonly api: K8sClient) {}
+
+  close(): void {
+    this.api.close();
+  }
+
+  getNode(name: string): Promise<K8sObject> {
+    return this.api.get(`/api/v1/nodes/${encodeURIComponent(name)}`);
+  }
+
+  /** spec.unschedulable as kubectl cordon/uncordon patch it. */
+  async setUnschedulable(name: string, on: boolean): Promise<void> {
+    await this.api.request("PATCH", `/api/v1/nodes/${encodeURIComponent(name)}`, {
+      body: { spec: { unschedulable: on ? true : null } },
+      contentType: "application/strategic-merge-patch+json",
+    });
+  }
+
+  async podsOnNode(name: string): Promise<K8sObject[]> {
+    const list = await this.api.get<{ items?: K8sObject[] }>("/api/v1/pods", {
+      query: { fieldSelector: `spec.nodeName=${name}` },
+    });
+    return list.items ?? [];
+  }
+
+  getPod(ns: string, name: string): Promise<K8sObject> {
+    return this.api.get(
+      `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}`,
+    );
+  }
+
+  async evict(pod: K8sObject): Promise<void> {
+    const { namespace, name } = pod.metadata;
+    await this.api.request(
+      "POST",
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${
+        encodeURIComponent(name)
+      }/eviction`,
+      { body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name, namespace } } },
+    );
+  }
+}
+
+const status = (e: unknown) => e instanceof K8sApiError ? e.status : 0;
+
 /** Pods `kubectl drain --ignore-daemonsets --force --delete-emptydir-data` evicts. */
-function evictable(pod: KubePod): boolean {
-  if (pod.metadata.annotations?.["kubernetes.io/config.mirror"] !== undefined) return false;
-  return !(pod.metadata.ownerReferences ?? []).some((o) => o.controller && o.kind === "DaemonSet");
+function evictable(pod: K8sObject): boolean {
+  if (pod.metadata?.annotations?.["kubernetes.io/config.mirror"] !== undefined) return false;
+  return !((pod.metadata?.ownerReferences ?? []) as { kind: string; controller?: boolean }[])
+    .some((o) => o.controller && o.kind === "DaemonSet");
 }
 
 async function cordonAndDrain(
-  kube: KubeClient,
+  kube: Kube,
   name: string,
   timeoutMs: number,
   iv: Intervals,
@@ -155,9 +206,9 @@ async function cordonAndDrain(
             await kube.evict(pod);
             break;
           } catch (e) {
-            if (e instanceof KubeError && e.status === 404) break;
+            if (status(e) === 404) break;
             // A disruption budget refuses for now: kubectl tries again a little later.
-            if (!(e instanceof KubeError && e.status === 429)) throw e;
+            if (status(e) !== 429) throw e;
             if (Date.now() + iv.evictRetry > deadline) {
               throw new Error(`global timeout reached: ${goDuration(timeoutMs)}`);
             }
@@ -169,7 +220,7 @@ async function cordonAndDrain(
             const now = await kube.getPod(pod.metadata.namespace, pod.metadata.name);
             if (now.metadata.uid !== pod.metadata.uid) break;
           } catch (e) {
-            if (e instanceof KubeError && e.status === 404) break;
+            if (status(e) === 404) break;
             throw e;
           }
           if (Date.now() + iv.podGone > deadline) {
@@ -192,7 +243,7 @@ async function cordonAndDrain(
 }
 
 async function waitReadyAndUncordon(
-  kube: KubeClient,
+  kube: Kube,
   name: string,
   timeoutMs: number,
   iv: Intervals,
@@ -204,11 +255,12 @@ async function waitReadyAndUncordon(
   for (;;) {
     try {
       const node = await kube.getNode(name);
-      const ready = node.status?.conditions?.find((c) => c.type === "Ready");
+      const conditions = (node.status?.conditions ?? []) as { type: string; status: string }[];
+      const ready = conditions.find((c) => c.type === "Ready");
       if (ready?.status === "True") break;
     } catch (e) {
       // Connection trouble and the API server restarting are retried; other errors are not.
-      if (e instanceof KubeError && e.status < 500 && e.status !== 429) {
+      if (e instanceof K8sApiError && e.status < 500 && e.status !== 429) {
         throw new UserError(
           `error waiting for node ${goQuote(name)} to become Ready: failed to get node ${
             goQuote(name)
@@ -228,7 +280,7 @@ async function waitReadyAndUncordon(
   try {
     await kube.setUnschedulable(name, false);
   } catch (e) {
-    if (e instanceof KubeError && e.status === 404) return;
+    if (status(e) === 404) return;
     const why = `failed to uncordon node ${goQuote(name)}: ${errorText(e)}`;
     await progress.update(name, `error uncordoning node: ${why}`, "error");
     throw new UserError(`error uncordoning node ${goQuote(name)}: ${why}`);

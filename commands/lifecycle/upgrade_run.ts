@@ -13,7 +13,8 @@ import {
   throwJoined,
   UserError,
 } from "../kit.ts";
-import { goFixed } from "../kit.ts";
+import { errorText, goFixed } from "../kit.ts";
+import { ExitCode } from "../../errors.ts";
 import { ContainerdNamespace, ContainerDriver } from "../../gen/common/common_pb.ts";
 import {
   type ImageServicePullLayerProgress,
@@ -22,7 +23,7 @@ import {
 import type { LifecycleServiceInstallProgress } from "../../gen/machine/lifecycle_pb.ts";
 import { UpgradeRequest_RebootMode } from "../../gen/machine/machine_pb.ts";
 import { durationMs } from "@bufbuild/protobuf/wkt";
-import { actAndWait, actorOf, waiting } from "./common.ts";
+import { actAndWait, actorOf, TRACKING, waiting } from "./common.ts";
 import { type Reporter, reporterFor } from "./reporter.ts";
 import { rebootMode, rebootNodes } from "./actions_run.ts";
 import { clientVersionCheck, parseTolerant, talosVersionCheck } from "./versions.ts";
@@ -71,7 +72,7 @@ export async function runUpgrade(ctx: RunContext): Promise<void> {
   let drain = bool(ctx, "drain");
   // As talosctl: draining needs the nodes back to uncordon them, so it implies waiting.
   if (drain) w.wait = true;
-  const session = await openSession(ctx);
+  const session = await openSession(ctx, TRACKING);
   const noReboot = bool(ctx, "no-reboot");
   if (noReboot) drain = false;
   const image = str(ctx, "image");
@@ -99,15 +100,22 @@ export async function runUpgrade(ctx: RunContext): Promise<void> {
   await pullImage(session, containerd, image, reporter);
   await install(session, containerd, image, reporter);
   if (noReboot) return;
-  const reboot = () =>
-    rebootNodes(
-      ctx,
-      session,
-      rebootMode(str(ctx, "reboot-mode")),
-      w,
-      reporter,
-      imageVersion(image),
-    );
+  const reboot = async () => {
+    try {
+      await rebootNodes(
+        ctx,
+        session,
+        rebootMode(str(ctx, "reboot-mode")),
+        w,
+        reporter,
+        imageVersion(image),
+      );
+    } catch (e) {
+      // The tracker already reported each node (exit code only); other failures are worded.
+      if (e instanceof ExitCode) throw e;
+      throw new UserError(`error during upgrade: ${errorText(e)}`);
+    }
+  };
   if (!drain) return await reboot();
   await drainAround(ctx, session, reporter, reboot);
 }

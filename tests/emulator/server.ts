@@ -26,6 +26,7 @@ import { InspectService } from "../../gen/inspect/inspect_pb.ts";
 import { State } from "../../gen/cosi/state_pb.ts";
 import { LifecycleService } from "../../gen/machine/lifecycle_pb.ts";
 import { MetadataSchema } from "../../gen/common/common_pb.ts";
+import { StorageService as MachineStorageService } from "../../gen/machine/storage_pb.ts";
 import { authorized } from "./rules.ts";
 import { codeName } from "../../rpc/errors.ts";
 import type { EtcdMemberInfo, SimNode } from "./node.ts";
@@ -41,6 +42,7 @@ export const SERVICES: DescService[] = [
   ImageService,
   LVMService,
   MDService,
+  MachineStorageService,
 ];
 
 /** What a handler sees besides the request. */
