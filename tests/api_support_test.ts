@@ -7,18 +7,31 @@ import { run, tempDir } from "./harness.ts";
 import { haveTool, runTool } from "./extern_tools.ts";
 import {
   appendLog,
+  listResources,
   nodeSystem,
   putFile,
   type SimNode,
   simNode,
   startEmulator,
 } from "./emulator/mod.ts";
+import { RD_TYPE } from "./emulator/cosi_types.ts";
+import { netState } from "./emulator/net_state.ts";
 import { adminKubeconfig, clusterOf } from "./emulator/kubeconfig_handlers.ts";
 import { type K8sDouble, startK8sDouble } from "./k8s_double/server.ts";
 import { populateCluster } from "./k8s_double/cluster.ts";
 
 const NOW = new Date("2024-06-01T12:00:00Z");
 const PCI = "0000\t80861237\t0\t\t00000000\n0008\t80867000\t0\t\t00000000\n";
+
+function edge(
+  controllerName: string,
+  edgeType: number,
+  resourceNamespace: string,
+  resourceType: string,
+  resourceId?: string,
+) {
+  return { controllerName, edgeType, resourceNamespace, resourceType, resourceId };
+}
 
 /** Logs for every service and kube-system container, and the PCI device list. */
 function furnish(node: SimNode): void {
@@ -29,6 +42,12 @@ function furnish(node: SimNode): void {
   for (const c of nodeSystem(node).containers["k8s.io"]) {
     appendLog(node, `k8s.io:${c.id}`, `${c.name} container log\n`);
   }
+  // A node's controllers only name types it has (the default edges include two it lacks).
+  netState(node).dependencies = [
+    edge("network.AddressStatusController", 0, "network", "AddressStatuses.net.talos.dev"),
+    edge("network.LinkStatusController", 0, "network", "LinkStatuses.net.talos.dev"),
+    edge("network.AddressStatusController", 2, "network", "LinkStatuses.net.talos.dev", "eth0"),
+  ];
   putFile(node, "/proc/bus/pci/devices", {
     type: "file",
     data: new TextEncoder().encode(PCI),
@@ -71,6 +90,7 @@ async function setup(
     cfg,
     emu,
     k8s,
+    nodes,
     async [Symbol.asyncDispose]() {
       await k8s?.close();
       await emu.close();
@@ -90,50 +110,61 @@ async function entry(zip: string, name: string): Promise<string> {
 
 const CLUSTER_ENTRIES = ["kubernetesResources/nodes.yaml", "kubernetesResources/systemPods.yaml"];
 
-const RESOURCES = [
-  "addressstatuses.net.talos.dev",
-  "disks.block.talos.dev",
-  "hostnamestatuses.net.talos.dev",
-  "linkstatuses.net.talos.dev",
-  "machineconfigs.config.talos.dev",
-  "machinestatuses.runtime.talos.dev",
-  "members.cluster.talos.dev",
-  "namespaces.meta.cosi.dev",
-  "nodenames.kubernetes.talos.dev",
-  "resourcedefinitions.meta.cosi.dev",
-  "routestatuses.net.talos.dev",
-  "services.v1alpha1.talos.dev",
-  "versions.runtime.talos.dev",
-];
+/** The resource files of a node: a file per definition whose type has resources. */
+function resourceFiles(node: SimNode, opts: { sensitive?: boolean } = {}): string[] {
+  return listResources(node, "meta", RD_TYPE).flatMap((rd) => {
+    const type = /^type: (.*)$/m.exec(rd.spec)![1];
+    const ns = /^defaultNamespace: (.*)$/m.exec(rd.spec)![1];
+    const sensitive = /^sensitivity: sensitive$/m.test(rd.spec);
+    if (sensitive && opts.sensitive === false) return [];
+    return listResources(node, ns, type).length > 0 ? [`resources/${rd.id}.yaml`] : [];
+  });
+}
+
+/** The kube-system pods with a running or exited container (pause sandboxes left out). */
+function podLogs(node: SimNode): string[] {
+  return nodeSystem(node).containers["k8s.io"]
+    .filter((c) => c.status !== "SANDBOX_READY" && c.podId.startsWith("kube-system/"))
+    .map((c) => `kubernetes-logs/${c.podId}${c.pid === 0 ? "-exited" : ""}.log`);
+}
 
 /** The entries of a node, in collection order (one worker). */
-function nodeEntries(node: string, controlPlane: boolean, pod: string): string[] {
-  const services = controlPlane
-    ? ["apid", "containerd", "cri", "etcd", "kubelet", "machined", "trustd", "udevd"]
-    : ["apid", "containerd", "cri", "kubelet", "machined", "udevd"];
+function nodeEntries(node: SimNode, opts: { sensitive?: boolean; devices?: boolean } = {}) {
   return [
     "dmesg.log",
     "controller-runtime.log",
     "dns-resolve-cache.log",
+    "dependencies.dot",
     "mounts",
-    "devices",
+    ...(opts.devices === false ? [] : ["devices"]),
     "io",
     "processes",
     "summary",
-    ...RESOURCES.map((r) => `resources/${r}.yaml`),
-    `kubernetes-logs/kube-system/kube-proxy-${pod}.log`,
-    ...(controlPlane
-      ? [`kubernetes-logs/kube-system/kube-apiserver-talos-${node.replace(/\./g, "-")}.log`]
-      : []),
-    ...services.flatMap((s) => [`service-logs/${s}.log`, `service-logs/${s}.state`]),
-  ].map((e) => `${node}/${e}`);
+    ...resourceFiles(node, opts),
+    ...podLogs(node),
+    ...node.services.flatMap((s) => [`service-logs/${s.id}.log`, `service-logs/${s.id}.state`]),
+  ].map((e) => `${node.address}/${e}`);
+}
+
+/** How many items the node has (a definition without resources is an item without a file). */
+function items(node: SimNode): number {
+  return 9 + listResources(node, "meta", RD_TYPE).length + podLogs(node).length +
+    2 * node.services.length;
+}
+
+/** The plain progress line of a node whose items all succeeded (or `failed` of them did not). */
+function done(node: SimNode, failed = 0): string {
+  const n = items(node);
+  return `${node.address}: ${n - failed} of ${n} items collected${
+    failed ? `, ${failed} failed` : ""
+  }`;
 }
 
 Deno.test("support: one node, the archive's layout and contents", async () => {
   if (!(await haveTool("unzip", ["-v"]))) return;
   await using dir = await tempDir();
   await using env = await setup(dir.path);
-  const { cfg } = env;
+  const { cfg, nodes: [cp] } = env;
   const r = await run(
     ["support", "--talosconfig", cfg, "-n", "10.5.0.2", "--no-encryption", "-O", "bundle.zip"],
     { cwd: dir.path, now: NOW },
@@ -143,7 +174,7 @@ Deno.test("support: one node, the archive's layout and contents", async () => {
     r.stderr,
     [
       "cluster: 2 of 2 items collected",
-      "10.5.0.2: 39 of 39 items collected",
+      done(cp),
       "Support bundle is written to bundle.zip",
       "",
     ].join("\n"),
@@ -151,7 +182,7 @@ Deno.test("support: one node, the archive's layout and contents", async () => {
   assertEquals(r.code, 0);
   const zip = `${dir.path}/bundle.zip`;
   assertEquals((await Deno.stat(zip)).mode! & 0o777, 0o600);
-  assertEquals(await entries(zip), [...CLUSTER_ENTRIES, ...nodeEntries("10.5.0.2", true, "10502")]);
+  assertEquals(await entries(zip), [...CLUSTER_ENTRIES, ...nodeEntries(cp)]);
   const uid = /uid: [0-9a-f-]{36}/g;
   assertEquals(
     (await entry(zip, "kubernetesResources/nodes.yaml")).replace(uid, "uid: U"),
@@ -200,6 +231,40 @@ Deno.test("support: one node, the archive's layout and contents", async () => {
       "kern:  notice: [2024-01-01T00:00:00.100000Z]: Command line: talos.platform=metal\n",
   );
   assertEquals(await entry(zip, "10.5.0.2/devices"), PCI);
+  const note = 'fillcolor="azure2",shape="note",style="filled"';
+  const res = (n: number, id: string) =>
+    `\t\tn${n}[${note.replace(",shape", `,label="network/${id}",shape`)}];`;
+  assertEquals(
+    await entry(zip, "10.5.0.2/dependencies.dot"),
+    [
+      "digraph  {",
+      "\tsubgraph cluster_s3 {",
+      '\t\tlabel="AddressStatuses.net.talos.dev";',
+      res(4, "AddressStatuses.net.talos.dev/eth0/10.5.0.2/24"),
+      res(5, "AddressStatuses.net.talos.dev/lo/127.0.0.1/8"),
+      res(6, "AddressStatuses.net.talos.dev/lo/::1/128"),
+      "\t\t",
+      "\t}",
+      "\tsubgraph cluster_s7 {",
+      '\t\tlabel="LinkStatuses.net.talos.dev";',
+      res(8, "LinkStatuses.net.talos.dev/eth0"),
+      res(9, "LinkStatuses.net.talos.dev/lo"),
+      "\t\t",
+      "\t}",
+      "\t",
+      '\tn1[label="network.AddressStatusController",shape="box"];',
+      '\tn2[label="network.LinkStatusController",shape="box"];',
+      '\tn1->n4[style="solid"];',
+      '\tn1->n5[style="solid"];',
+      '\tn1->n6[style="solid"];',
+      '\tn2->n8[style="solid"];',
+      '\tn2->n9[style="solid"];',
+      '\tn8->n1[style="dotted"];',
+      "\t",
+      "}",
+      "",
+    ].join("\n"),
+  );
   assertEquals(
     await entry(zip, "10.5.0.2/service-logs/etcd.log"),
     "etcd log of 10.5.0.2\n",
@@ -331,19 +396,18 @@ Deno.test("support: several nodes and workers, every node under its own folder",
   ], { cwd: "/", now: NOW });
   assertEquals(ok.code, 0);
   const lines = ok.stderr.split("\n");
-  assertEquals(lines.slice(0, 4).sort(), [
-    "10.5.0.2: 39 of 39 items collected",
-    "10.5.0.3: 34 of 34 items collected",
-    "10.5.0.4: 34 of 34 items collected",
-    "cluster: 2 of 2 items collected",
-  ]);
+  assertEquals(
+    lines.slice(0, 4).sort(),
+    [
+      ...nodes.map((n) => done(n)),
+      "cluster: 2 of 2 items collected",
+    ].sort(),
+  );
   assertEquals(lines.slice(4), [`Support bundle is written to ${dir.path}/out/all.zip`, ""]);
   const got = await entries(`${dir.path}/out/all.zip`);
   const want = [
     ...CLUSTER_ENTRIES,
-    ...nodeEntries("10.5.0.2", true, "10502"),
-    ...nodeEntries("10.5.0.3", false, "10503"),
-    ...nodeEntries("10.5.0.4", false, "10504"),
+    ...nodes.flatMap((n) => nodeEntries(n)),
   ];
   // Five workers finish in any order: the same set of entries.
   assertEquals([...got].sort(), [...want].sort());
@@ -376,13 +440,14 @@ Deno.test("support: a node down is reported, the others are collected, exit 1", 
     r.stderr,
     [
       "cluster: 2 of 2 items collected",
-      "10.5.0.2: 39 of 39 items collected",
-      "10.5.0.3: 0 of 8 items collected, 8 failed",
+      done(nodes[0]),
+      "10.5.0.3: 0 of 9 items collected, 9 failed",
       "Processed with errors:",
       "   SOURCE     ERROR",
       `   10.5.0.3   error reading from stream: ${down}`,
       `   10.5.0.3   error reading from stream: ${down}`,
       `   10.5.0.3   error reading from stream: ${down}`,
+      `   10.5.0.3   error getting controller runtime dependencies: ${down}`,
       `   10.5.0.3   error getting mounts: ${down}`,
       `   10.5.0.3   ${down}`,
       `   10.5.0.3   ${down}`,
@@ -397,7 +462,7 @@ Deno.test("support: a node down is reported, the others are collected, exit 1", 
   );
   assertEquals(await entries(`${dir.path}/b.zip`), [
     ...CLUSTER_ENTRIES,
-    ...nodeEntries("10.5.0.2", true, "10502"),
+    ...nodeEntries(nodes[0]),
   ]);
 });
 
@@ -414,7 +479,7 @@ Deno.test("support: a reader gets what readers may read; denials are listed", as
   assertEquals(
     r.stderr,
     [
-      "10.5.0.3: 32 of 34 items collected, 2 failed",
+      done(env.nodes[1], 2),
       "Processed with errors:",
       "   SOURCE     ERROR",
       `   10.5.0.3   ${denied}`,
@@ -430,9 +495,7 @@ Deno.test("support: a reader gets what readers may read; denials are listed", as
   // /proc/bus/pci/devices needs os:admin, and so does a sensitive type.
   assertEquals(
     got,
-    nodeEntries("10.5.0.3", false, "10503").filter((e) =>
-      !e.endsWith("/devices") && !e.endsWith("/machineconfigs.config.talos.dev.yaml")
-    ),
+    nodeEntries(env.nodes[1], { devices: false, sensitive: false }),
   );
 });
 
@@ -447,7 +510,7 @@ Deno.test("support: a role without access to nodes gets an empty archive and the
   );
   const denied = "rpc error: code = PermissionDenied desc = not authorized";
   assertEquals(r.code, 1);
-  assertStringIncludes(r.stderr, "10.5.0.3: 0 of 8 items collected, 8 failed\n");
+  assertStringIncludes(r.stderr, "10.5.0.3: 0 of 9 items collected, 9 failed\n");
   assertStringIncludes(
     r.stderr,
     `failed to create kubernetes client: ${denied}\n` +
@@ -505,7 +568,7 @@ Deno.test("support: encrypted by default to the default recipients, named after 
       "Encrypting support bundle to the following recipients:",
       ...DEFAULT_RECIPIENTS.map((d) => `  - ${d.who}`),
       "cluster: 2 of 2 items collected",
-      "10.5.0.2: 40 of 40 items collected",
+      done(nodes[0]),
       "Support bundle is written to support-prod.zip.age",
       "",
     ].join("\n"),
@@ -562,7 +625,7 @@ Deno.test("support: encrypted to the user's own SSH key only, opened with age an
   await runTool("age", ["-d", "-i", `${dir.path}/id`, "-o", `${dir.path}/mine.zip`, enc]);
   assertEquals(await entries(`${dir.path}/mine.zip`), [
     ...CLUSTER_ENTRIES,
-    ...nodeEntries("10.5.0.2", true, "10502"),
+    ...nodeEntries(env.nodes[0]),
   ]);
   assertEquals(await entry(`${dir.path}/mine.zip`, "10.5.0.2/devices"), PCI);
 });
@@ -622,7 +685,7 @@ Deno.test("support: an existing output file is replaced only when the user says 
   const yes = await sup("Y\n");
   assertEquals(yes.code, 0);
   assert(yes.stderr.startsWith("b.zip already exists, overwrite? [y/N]: cluster: 2 of 2 items"));
-  assertEquals((await entries(path)).length, 41);
+  assertEquals((await entries(path)).length, 2 + nodeEntries(env.nodes[0]).length);
   // No temporary file is left behind.
   assertEquals([...Deno.readDirSync(dir.path)].map((e) => e.name).sort(), ["b.zip", "talosconfig"]);
 });
@@ -678,12 +741,12 @@ Deno.test("support -v: each step instead of progress", async () => {
     "getting pods manifests in kube-system namespace",
     "getting system/controller-runtime service logs",
     "getting system/dns-resolve-cache service logs",
+    "inspecting controller runtime",
     "getting mounts",
     "reading devices",
     "getting disk stats",
     "getting processes snapshot",
     "getting talos resource network/AddressStatuses.net.talos.dev",
-    "getting talos resource runtime/Disks.block.talos.dev",
   ]);
   assertStringIncludes(
     r.stderr,
@@ -711,12 +774,12 @@ Deno.test("support: no Kubernetes API, the nodes are still collected, exit 1", a
   assertEquals(
     r.stderr,
     [
-      "10.5.0.2: 39 of 39 items collected",
+      done(env.nodes[0]),
       "Support bundle is written to k.zip",
       `failed to create kubernetes client: Get "${server}/api/v1/namespaces/kube-system": ` +
       `dial tcp 127.0.0.1:${port}: connect: connection refused`,
       "",
     ].join("\n"),
   );
-  assertEquals(await entries(`${dir.path}/k.zip`), nodeEntries("10.5.0.2", true, "10502"));
+  assertEquals(await entries(`${dir.path}/k.zip`), nodeEntries(env.nodes[0]));
 });

@@ -242,15 +242,15 @@ function collector(source: string, path: string, run: (out: Spool) => Promise<bo
  */
 export async function nodeCollectors(
   a: NodeAccess,
-  extra: { dependencies?: (out: Spool) => Promise<boolean> } = {},
 ): Promise<{ collectors: Collector[]; errors: string[] }> {
+  const { dependenciesCollector } = await import("./dependencies.ts");
   const at = (path: string, run: (out: Spool) => Promise<boolean>) =>
     collector(a.node, `${a.node}/${path}`, run);
   const collectors: Collector[] = [
     at("dmesg.log", dmesg(a)),
     at("controller-runtime.log", logs(a, "controller-runtime", false)),
     at("dns-resolve-cache.log", logs(a, "dns-resolve-cache", false)),
-    ...(extra.dependencies ? [at("dependencies.dot", extra.dependencies)] : []),
+    at("dependencies.dot", dependenciesCollector(a)),
     at("mounts", mounts(a)),
     at("devices", devices(a)),
     at("io", ioPressure(a)),

@@ -321,7 +321,6 @@ async function gatherCollectors(
     errors.kubernetes = errorText(e);
   }
   const { clientBlock } = await import("../version.ts");
-  const { dependenciesCollector } = await import("./dependencies.ts");
   for (const node of session.nodes) {
     let target;
     try {
@@ -338,7 +337,7 @@ async function gatherCollectors(
       now: ctx.deps.now,
       clientVersion: clientBlock(),
     };
-    const built = await nodeCollectors(access, { dependencies: dependenciesCollector(access) });
+    const built = await nodeCollectors(access);
     collectors.push(...built.collectors);
     if (built.errors.length > 0) {
       errors.collectors.push(
