@@ -210,6 +210,12 @@ const entries: CommandEntry[] = [
     load: async () => (await import("./rollback.ts")).spec,
   },
   {
+    name: "rotate-ca",
+    short: "Rotate the cluster's CAs (Talos API and Kubernetes API)",
+    group: "talos",
+    load: async () => (await import("./rotate_ca.ts")).spec,
+  },
+  {
     name: "routes",
     aliases: ["route"],
     short: "Replaced by `get routes`: kept to say so",

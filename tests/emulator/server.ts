@@ -182,6 +182,19 @@ export class Emulator {
     this.#h2?.close();
   }
 
+  /**
+   * Replaces the server certificate and the CAs that client certificates must chain to, for
+   * connections made from now on (apid after a CA rotation: see pki_handlers.ts).
+   */
+  setTls(material: { ca: string; cert: string; key: string }): void {
+    this.options.tls = material;
+    this.#server?.setSecureContext({
+      ca: material.ca,
+      cert: material.cert,
+      key: relabel(material.key),
+    });
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
