@@ -9,6 +9,7 @@ import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./
 import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
+import { registerApplyHandlers } from "./apply_handlers.ts";
 import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
 import { registerNetHandlers } from "./net_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
@@ -18,10 +19,19 @@ import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import { registerHealthHandlers } from "./health_handlers.ts";
 import { registerUpgradeK8sHandlers } from "./upgrade_k8s_handlers.ts";
+import { registerDebugHandlers } from "./debug_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
-export type { Handler, NodeCall, StreamHandler, UnaryHandler } from "./server.ts";
+export type {
+  ClientStreamHandler,
+  Handler,
+  NodeCall,
+  StreamHandler,
+  UnaryHandler,
+} from "./server.ts";
+export { applyState } from "./apply_handlers.ts";
+export { textDiff } from "./textdiff.ts";
 export { appendDmesg, appendLog, simNode } from "./node.ts";
 export type { EtcdMemberInfo, LifecycleKnobs, SimNode, SimService } from "./node.ts";
 export { lifeOf, publishEvent } from "./lifecycle_handlers.ts";
@@ -135,12 +145,14 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerLifecycleHandlers(emu);
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
+  registerApplyHandlers(emu);
   // After the COSI handlers, whose seeding it adds to: volumes, mounts and statfs.
   registerStorageHandlers(emu);
   registerHealthHandlers(emu);
   registerUpgradeK8sHandlers(emu);
   // Last: its ImageService.Pull keeps the image and wraps the lifecycle one.
   registerNetHandlers(emu);
+  registerDebugHandlers(emu);
   return await emu.start();
 }
 export {
@@ -185,3 +197,4 @@ export { define, type TypeDecl, TYPES, yamlText } from "./cosi_types.ts";
 export { memoryOf, setMemory } from "./health_handlers.ts";
 export { K as K8S_TYPES, seedKubernetesResources, startKubernetes } from "./health_state.ts";
 export { followConfigChanges, pulls } from "./upgrade_k8s_handlers.ts";
+export { type DebugSession, debugSessions } from "./debug_handlers.ts";
