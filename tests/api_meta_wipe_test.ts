@@ -143,6 +143,12 @@ Deno.test("wipe disk: methods, checks in upstream's order, errors per node", asy
       'error wiping device on node 10.5.0.3: rpc error: code = NotFound desc = blockdevice "vdz" not found',
     ],
   );
+  emu.nodes.get("10.5.0.3")!.faults.down = true;
+  const down = await run(["wipe", "disk", "sdb", "--talosconfig", cfg]);
+  assertEquals(
+    down.stderr,
+    'error wiping device on node 10.5.0.3: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.5.0.3:50000: connect: connection refused"\n',
+  );
   const args = await run(["wipe", "disk", "--talosconfig", cfg]);
   assertEquals(args.stderr.split("\n")[0], "requires at least 1 arg(s), only received 0");
 });

@@ -61,7 +61,7 @@ function sortedMap(m: Record<string, string>): [string, YamlNode][] {
 }
 
 /** The metadata as the COSI runtime marshals it (every value a plain, untagged scalar). */
-function metadataNode(r: Resource): YamlNode {
+export function metadataNode(r: Resource): YamlNode {
   const md = r.metadata!;
   const time = (t: typeof md.created) => rfc3339(t ? timestampDate(t) : GO_ZERO_TIME);
   const entries: [string, YamlNode][] = [
