@@ -4,11 +4,11 @@
 // the refusal without a terminal and the restore after a failure, in-process.
 
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "./assert.ts";
-import { run, tempDir } from "./harness.ts";
+import { fakeDeps, run, tempDir } from "./harness.ts";
 import { appendDmesg, seedDashboardResources, simNode, startEmulator } from "./emulator/mod.ts";
 import { haveTmux, shq, TmuxSession } from "./tmux.ts";
 import { runDashboard } from "../commands/dashboard/app.ts";
-import type { Session } from "../commands/session.ts";
+import { openSession, type Session } from "../commands/session.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const NODES = ["10.5.0.2", "10.5.0.3"];
@@ -200,4 +200,70 @@ Deno.test("dashboard: a failure while drawing gives the terminal back, then the 
     "dashboard panic: the screen broke",
   );
   assertEquals(closed, 1);
+});
+
+/** A screen in memory: the last frame as text, keys sent by the test. */
+class FakeScreen {
+  text = "";
+  closed = 0;
+  onKey: (name: string) => void = () => {};
+  constructor(readonly width: number, readonly height: number) {}
+  present(c: { text(): string }) {
+    this.text = c.text();
+  }
+  close() {
+    this.closed++;
+  }
+  async waitFor(what: string, ok: (text: string) => boolean): Promise<string> {
+    const end = Date.now() + 60_000;
+    while (Date.now() < end) {
+      if (ok(this.text)) return this.text;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}; the screen was:\n${this.text}`);
+  }
+}
+
+Deno.test("dashboard: a node that is down shows n/a and its log stream's error; os:reader skips what it may not watch", async () => {
+  await using dir = await tempDir();
+  const nodes = NODES.map((a) => simNode(a));
+  nodes[1].faults.down = true;
+  await using emu = await startEmulator({ nodes });
+  for (const n of nodes) seedDashboardResources(n);
+  const cfg = await emu.talosconfig(dir.path, { roles: ["os:reader"], nodes: NODES });
+  const { deps } = fakeDeps({ stdoutIsTTY: true, stdinIsTTY: true });
+  const session = await openSession({
+    global: { talosconfig: cfg, context: "", nodes: [], endpoints: [], cluster: "" },
+    flags: {},
+    deps,
+  });
+  const screen = new FakeScreen(110, 24);
+  const stop = new AbortController();
+  const done = runDashboard({
+    session,
+    nodes: session.nodes,
+    intervalMs: 200,
+    signal: stop.signal,
+    screen: (onKey) => {
+      screen.onKey = onKey;
+      return Promise.resolve(screen);
+    },
+  });
+  await screen.waitFor(
+    "the up node's summary",
+    has("talos-10-5-0-2 Talos (v1.5.5): uptime", "HOST         talos-10-5-0-2", "Linux version"),
+  );
+  screen.onKey("RIGHT");
+  const text = await screen.waitFor(
+    "the down node's summary",
+    has(
+      "n/a Talos (n/a): uptime n/a, n/a, n/a RAM, PROCS n/a, CPU n/a, RAM n/a",
+      "error reading dmesg stream: rpc error: code = Unavailable desc = connection error: desc =",
+    ),
+  );
+  assertStringIncludes(text, "HOST         n/a");
+  assertStringIncludes(text, "[10.5.0.2 | 10.5.0.3] --- [Summary]");
+  stop.abort();
+  await done;
+  assertEquals(screen.closed, 1);
 });
