@@ -89,7 +89,7 @@ Deno.test("copy: a tree unpacked into a new directory, permission bits kept (no 
   });
   assertEquals(
     here.stderr,
-    "error creating file \"hostname\" mode -rw-r--r--: open hostname: file exists\n",
+    'error creating file "hostname" mode -rw-r--r--: open hostname: file exists\n',
   );
   // Copying again over what exists fails as talosctl does (files are created, never replaced).
   const again = await run(["copy", "/etc/hostname", `${dir.path}/one`, "--talosconfig", cfg]);
