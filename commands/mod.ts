@@ -41,6 +41,13 @@ const entries: CommandEntry[] = [
     load: () => loadSpec(import.meta.url, "./copy.ts"),
   },
   {
+    name: "diskfree",
+    aliases: ["df"],
+    short: "Show the free space and inodes of the volumes each node mounted",
+    group: "talos",
+    load: async () => (await import("./diskfree.ts")).spec,
+  },
+  {
     name: "disks",
     short: "Replaced by `get disks`: kept to say so",
     group: "talos",
@@ -201,6 +208,12 @@ const entries: CommandEntry[] = [
     short: "Boot nodes back into their previous Talos installation",
     group: "talos",
     load: () => loadSpec(import.meta.url, "./rollback.ts"),
+  },
+  {
+    name: "rotate-ca",
+    short: "Rotate the cluster's CAs (Talos API and Kubernetes API)",
+    group: "talos",
+    load: async () => (await import("./rotate_ca.ts")).spec,
   },
   {
     name: "routes",

@@ -17,6 +17,8 @@ export interface ConfigCredentials {
   machineType: string;
   /** machine.ca; undefined when absent. */
   osCA?: PemCertAndKey;
+  /** machine.acceptedCAs: further Talos API CAs whose client certificates are accepted. */
+  osAcceptedCAs: string[];
   /** The Kubernetes API server issuing CA; undefined when absent. */
   k8sCA?: PemCertAndKey;
   /** Certificates clients should trust for the API server: the issuing CA's first. */
@@ -65,11 +67,18 @@ export function configCredentials(text: string, source: string): ConfigCredentia
   const out: ConfigCredentials = {
     machineType: str(get(v1, "machine", "type")),
     osCA: b64Pair(get(v1, "machine", "ca"), "machine.ca"),
+    osAcceptedCAs: [],
     k8sCA: b64Pair(get(v1, "cluster", "ca"), "cluster.ca"),
     k8sAcceptedCAs: [],
     clusterName: str(get(v1, "cluster", "clusterName")),
     endpoint: str(get(v1, "cluster", "controlPlane", "endpoint")),
   };
+  const osAccepted = get(v1, "machine", "acceptedCAs");
+  if (Array.isArray(osAccepted)) {
+    out.osAcceptedCAs = osAccepted
+      .map((a, i) => b64(get(a, "crt"), `machine.acceptedCAs[${i}].crt`))
+      .filter((c) => c !== "");
+  }
   const accepted = get(v1, "cluster", "acceptedCAs");
   const extra = Array.isArray(accepted)
     ? accepted.map((a, i) => b64(get(a, "crt"), `cluster.acceptedCAs[${i}].crt`))

@@ -11,6 +11,7 @@ import { ClusterService } from "../gen/cluster/cluster_pb.ts";
 import { InspectService } from "../gen/inspect/inspect_pb.ts";
 import { State } from "../gen/cosi/state_pb.ts";
 import { LifecycleService } from "../gen/machine/lifecycle_pb.ts";
+import { StorageService as MachineStorageService } from "../gen/machine/storage_pb.ts";
 import { normalizeEndpoint } from "./endpoints.ts";
 import {
   endpointTransport,
@@ -46,6 +47,8 @@ export interface TalosClient {
   readonly image: Client<typeof ImageService>;
   readonly lvm: Client<typeof LVMService>;
   readonly md: Client<typeof MDService>;
+  /** machine.StorageService (statfs), not the storage.StorageService of `storage`. */
+  readonly machineStorage: Client<typeof MachineStorageService>;
   /**
    * Call options targeting `node` (one-to-one proxying through the endpoint); no node = the
    * endpoint itself. Includes `signal` so Ctrl-C cancels the call.
@@ -78,6 +81,7 @@ export function newClient(config: ClientConfig, opts: NewClientOptions = {}): Ta
     image: createClient(ImageService, transport),
     lvm: createClient(LVMService, transport),
     md: createClient(MDService, transport),
+    machineStorage: createClient(MachineStorageService, transport),
     callOptions(node?: string, extra: CallOptions = {}): CallOptions {
       const headers = new Headers(extra.headers);
       if (node !== undefined && node !== "") headers.set("node", node);

@@ -111,7 +111,7 @@ Deno.test("reboot: a node that never comes back fails the command, naming it and
     knobs: { "10.5.0.3": { neverReturns: true } },
   });
   await using _ = emu;
-  const r = await runFast(["reboot", "--timeout", "2s", "--talosconfig", cfg]);
+  const r = await runFast(["reboot", "--timeout", "3s", "--talosconfig", cfg]);
   assertEquals(r.code, 1);
   for (const a of ["10.5.0.2", "10.5.0.4"]) {
     assertEquals(linesOf(r.stderr, a).at(-1), "post check passed");
@@ -120,7 +120,7 @@ Deno.test("reboot: a node that never comes back fails the command, naming it and
   const last = linesOf(r.stderr, "10.5.0.3").at(-1)!;
   assertMatch(
     last,
-    /^timed out after 2s waiting for the node to reboot and become ready; last seen: task: reboot action: START, then unreachable \(rpc error: code = Unavailable desc = .+\)$/,
+    /^timed out after 3s waiting for the node to reboot and become ready; last seen: task: reboot action: START, then unreachable \(rpc error: code = Unavailable desc = .+\)$/,
   );
   assert(r.stderr.endsWith(`"10.5.0.3": ${last}\n`));
 });
@@ -424,4 +424,23 @@ Deno.test("boot lines helper matches a worker's services", () => {
   // Guards the fixture: workers have no etcd/trustd, so their boot shows fewer services.
   const w = simNode("10.5.0.9", { controlPlane: false });
   assertEquals(bootLines(ids(w)).filter((l) => l.startsWith("service:")).length, 5);
+});
+
+Deno.test("shutdown on three nodes: one whose sequence fails is named, the others finish", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg, node } = await lifecycleSetup(dir.path, NODES3, {
+    knobs: { "10.5.0.4": { failAtPhase: "drain" } },
+  });
+  await using _ = emu;
+  const r = await runFast(["shutdown", "--talosconfig", cfg]);
+  assertEquals(r.code, 1);
+  for (const a of ["10.5.0.2", "10.5.0.3"]) {
+    assertEquals(linesOf(r.stderr, a).at(-1), "events check condition met");
+    await until(() => node(a).faults.down === true, `${a} to power off`);
+  }
+  assertEquals(
+    linesOf(r.stderr, "10.5.0.4").at(-1),
+    "sequence error: failed to run phase drain: simulated failure",
+  );
+  assert(!node("10.5.0.4").faults.down, "the failed node stays up");
 });

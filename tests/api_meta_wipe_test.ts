@@ -1,7 +1,7 @@
 // `meta write|delete`, `wipe disk|lv|vg|pv|md` and the hidden `disks`, `interfaces`, `routes`
 // pointers, against the emulator over mutual TLS.
 
-import { assertEquals } from "./assert.ts";
+import { assertEquals, assertStringIncludes } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
 import { netState, simNode, startEmulator } from "./emulator/mod.ts";
 
@@ -24,9 +24,21 @@ Deno.test("meta write/delete: Go-syntax keys, every node; missing key and bad ke
   for (const a of ["10.5.0.2", "10.5.0.3"]) {
     assertEquals(text(netState(emu.nodes.get(a)!).meta.get(10)), "hello world");
   }
+  // machined keeps META keys as MetaKeys resources.
+  const get = await run(["get", "metakeys", "--talosconfig", cfg, "-n", "10.5.0.2"]);
+  assertEquals(get.code, 0);
+  assertEquals(get.stdout.split("\n")[1].split(/\s+/).slice(0, 4), [
+    "10.5.0.2",
+    "runtime",
+    "MetaKey",
+    "0x0a",
+  ]);
+  assertStringIncludes(get.stdout, "hello world");
   const d = await run(["meta", "delete", "10", "--talosconfig", cfg, "-n", "10.5.0.2"]);
   assertEquals([d.code, d.stderr], [0, ""]);
   assertEquals(netState(emu.nodes.get("10.5.0.2")!).meta.has(10), false);
+  const gone = await run(["get", "meta", "0x0a", "--talosconfig", cfg, "-n", "10.5.0.2"]);
+  assertEquals(gone.code, 1);
   const again = await run(["meta", "delete", "012", "--talosconfig", cfg]);
   assertEquals(again.code, 1);
   assertEquals(

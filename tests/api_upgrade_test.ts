@@ -93,14 +93,14 @@ Deno.test("upgrade: a node that never comes back times out, named with its last 
     IMAGE,
     "--drain=false",
     "--timeout",
-    "2s",
+    "3s",
     "--talosconfig",
     cfg,
   ]);
   assertEquals(r.code, 1);
   assertMatch(
     linesOf(r.stderr, "10.5.0.4").at(-1)!,
-    /^timed out after 2s waiting for the node to reboot into v1\.14\.0 and become ready; last seen: task: reboot action: START, then unreachable \(rpc error: code = Unavailable desc = .+\)$/,
+    /^timed out after 3s waiting for the node to reboot into v1\.14\.0 and become ready; last seen: task: reboot action: START, then unreachable \(rpc error: code = Unavailable desc = .+\)$/,
   );
   for (const a of ["10.5.0.2", "10.5.0.3"]) {
     assertEquals(linesOf(r.stderr, a).at(-1), "post check passed");

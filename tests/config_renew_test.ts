@@ -222,7 +222,11 @@ Deno.test("config renew online: refusals name the way out and change nothing", a
   });
   await t.step("bad flags", async () => {
     const tc = await emu.talosconfig(dir.path, {});
-    await refused(["--crt-ttl", "0s"], tc, "--crt-ttl must be positive");
+    await refused(
+      ["--crt-ttl", "0s"],
+      tc,
+      "invalid --crt-ttl 0s: a certificate must be valid for a positive time",
+    );
     await refused(["-o", "yaml"], tc, 'unknown output format: "yaml" (use text or json)');
     await refused(
       ["--from-secrets", "a", "--from-controlplane-config", "b"],

@@ -49,7 +49,9 @@ export async function renewClientConfig(ctx: RunContext, o: RenewOptions): Promi
       "--from-secrets and --from-controlplane-config cannot be used together: pick one",
     );
   }
-  if (o.ttlMs <= 0) throw new UserError("--crt-ttl must be positive");
+  const { certificateEnd } = await import("../lifetime.ts");
+  const { goDuration } = await import("../../gofmt/mod.ts");
+  certificateEnd("crt-ttl", goDuration(o.ttlMs), o.ttlMs, ctx.deps.now());
   const offline = o.fromSecrets !== "" || o.fromControlplaneConfig !== "";
 
   const tc = await lib();

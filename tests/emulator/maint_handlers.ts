@@ -12,6 +12,9 @@ import { InspectService } from "../../gen/inspect/inspect_pb.ts";
 import type { Emulator, NodeCall, StreamHandler, UnaryHandler } from "./server.ts";
 import type { SimNode } from "./node.ts";
 import { netState, type SimImage } from "./net_state.ts";
+import { deleteResource, getResource } from "./resources.ts";
+import { putSpec, registerType } from "./cosi_seed.ts";
+import { RD_TYPE } from "./cosi_types.ts";
 
 /** Cluster-wide etcd state the maintenance calls share (alarms live in the raft log). */
 export interface EtcdClusterState {
@@ -164,12 +167,37 @@ function checkKey(key: number): void {
   if (key > 255) throw new ConnectError("key must be a uint8", Code.InvalidArgument);
 }
 
+const META_KEYS = "MetaKeys.runtime.talos.dev";
+
+/** runtime.MetaKeyTagToID */
+const metaKeyId = (key: number) => `0x${key.toString(16).padStart(2, "0")}`;
+
+/** META keys show as MetaKeys resources (`talosctl get metakeys`), as machined keeps them. */
+function mirrorMeta(node: SimNode, key: number, value: Uint8Array | undefined): void {
+  if (!getResource(node, "meta", RD_TYPE, META_KEYS.toLowerCase())) {
+    registerType(node, {
+      type: META_KEYS,
+      displayType: "MetaKey",
+      defaultNamespace: "runtime",
+      aliases: ["meta"],
+      printColumns: [{ name: "Value", jsonPath: "{.value}" }],
+    });
+  }
+  if (value === undefined) deleteResource(node, "runtime", META_KEYS, metaKeyId(key));
+  else {
+    putSpec(node, "runtime", META_KEYS, metaKeyId(key), {
+      value: new TextDecoder().decode(value),
+    });
+  }
+}
+
 function registerMeta(emu: Emulator): void {
   const M = MachineService.method;
   emu.handle(M.metaWrite, (req, { node }) => {
     supportsMeta(node);
     checkKey(req.key);
     netState(node).meta.set(req.key, req.value);
+    mirrorMeta(node, req.key, req.value);
     return { messages: [{}] };
   });
   emu.handle(M.metaDelete, (req, { node }) => {
@@ -178,6 +206,7 @@ function registerMeta(emu: Emulator): void {
     if (!netState(node).meta.delete(req.key)) {
       throw new ConnectError("meta key not found", Code.NotFound);
     }
+    mirrorMeta(node, req.key, undefined);
     return { messages: [{}] };
   });
 }

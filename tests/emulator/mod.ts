@@ -13,6 +13,7 @@ import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
 import { registerNetHandlers } from "./net_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
 import { registerSystemHandlers } from "./system_handlers.ts";
+import { registerStorageHandlers } from "./storage_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import { registerHealthHandlers } from "./health_handlers.ts";
@@ -49,6 +50,8 @@ export {
 } from "./files.ts";
 export type { SimFile, TarHeader } from "./files.ts";
 export { nodeSystem } from "./system.ts";
+export { MOUNT_STATUS_TYPE, nodeStatfs, VOLUME_STATUS_TYPE } from "./storage_handlers.ts";
+export type { SimStatfs } from "./storage_handlers.ts";
 export type { SimContainer, SimMount, SimProcess, SimSystem } from "./system.ts";
 
 export interface StartOptions {
@@ -132,6 +135,8 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerLifecycleHandlers(emu);
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
+  // After the COSI handlers, whose seeding it adds to: volumes, mounts and statfs.
+  registerStorageHandlers(emu);
   registerHealthHandlers(emu);
   registerUpgradeK8sHandlers(emu);
   // Last: its ImageService.Pull keeps the image and wraps the lifecycle one.

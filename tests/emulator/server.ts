@@ -26,6 +26,7 @@ import { InspectService } from "../../gen/inspect/inspect_pb.ts";
 import { State } from "../../gen/cosi/state_pb.ts";
 import { LifecycleService } from "../../gen/machine/lifecycle_pb.ts";
 import { MetadataSchema } from "../../gen/common/common_pb.ts";
+import { StorageService as MachineStorageService } from "../../gen/machine/storage_pb.ts";
 import { authorized } from "./rules.ts";
 import { codeName } from "../../rpc/errors.ts";
 import type { EtcdMemberInfo, SimNode } from "./node.ts";
@@ -41,6 +42,7 @@ export const SERVICES: DescService[] = [
   ImageService,
   LVMService,
   MDService,
+  MachineStorageService,
 ];
 
 /** What a handler sees besides the request. */
@@ -178,6 +180,19 @@ export class Emulator {
       this.#server ? this.#server.close(() => resolve()) : resolve()
     );
     this.#h2?.close();
+  }
+
+  /**
+   * Replaces the server certificate and the CAs that client certificates must chain to, for
+   * connections made from now on (apid after a CA rotation: see pki_handlers.ts).
+   */
+  setTls(material: { ca: string; cert: string; key: string }): void {
+    this.options.tls = material;
+    this.#server?.setSecureContext({
+      ca: material.ca,
+      cert: material.cert,
+      key: relabel(material.key),
+    });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -123,6 +123,14 @@ export class K8sDouble {
     );
   }
 
+  /**
+   * Replaces the CAs that client certificates must chain to and the serving certificate, for
+   * connections made from now on (the API server after a Kubernetes CA rotation).
+   */
+  setTls(material: { ca: string; cert: string; key: string }): void {
+    this.#server?.setSecureContext({ ca: material.ca, cert: material.cert, key: material.key });
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
