@@ -45,7 +45,7 @@ const entries: CommandEntry[] = [
     aliases: ["df"],
     short: "Show the free space and inodes of the volumes each node mounted",
     group: "talos",
-    load: async () => (await import("./diskfree.ts")).spec,
+    load: () => loadSpec(import.meta.url, "./diskfree.ts"),
   },
   {
     name: "disks",
@@ -213,7 +213,7 @@ const entries: CommandEntry[] = [
     name: "rotate-ca",
     short: "Rotate the cluster's CAs (Talos API and Kubernetes API)",
     group: "talos",
-    load: async () => (await import("./rotate_ca.ts")).spec,
+    load: () => loadSpec(import.meta.url, "./rotate_ca.ts"),
   },
   {
     name: "routes",
