@@ -78,7 +78,7 @@ export async function runCli(
     isRoot: found.path.length === 0,
   };
   try {
-    await execute(spec, node, found.inherited, found.args, deps);
+    await execute(spec, node, found.inherited, found.args, deps, found.path.at(-1)?.calledAs);
   } catch (e) {
     // The usage text (cobra's UsageString) is only rendered when something went wrong.
     const { usageString } = await import("./help.ts");
@@ -93,6 +93,7 @@ async function execute(
   inherited: FlagSpec[],
   argv: string[],
   deps: Deps,
+  calledAs: string | undefined,
 ): Promise<void> {
   const { path } = node;
   const all = commandFlags(spec, inherited);
@@ -128,5 +129,14 @@ async function execute(
       changed.add(f.name);
     }
   }
-  await spec.run({ args: parsed.args, flags, changed, global: globalArgs(flags), deps, path });
+  await spec.run({
+    args: parsed.args,
+    flags,
+    changed,
+    global: globalArgs(flags),
+    deps,
+    path,
+    calledAs: calledAs ?? spec.name,
+    help: async () => (await import("./help.ts")).helpString(node),
+  });
 }

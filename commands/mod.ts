@@ -14,6 +14,19 @@ const entries: CommandEntry[] = [
     load: () => loadSpec(import.meta.url, "./help_cmd.ts"),
   },
   {
+    name: "apply-config",
+    aliases: ["apply"],
+    short: "Send a machine config to nodes",
+    group: "talos",
+    load: async () => (await import("./apply_config.ts")).spec,
+  },
+  {
+    name: "bootstrap",
+    short: "Start etcd on the first control plane node of a new cluster",
+    group: "talos",
+    load: async () => (await import("./bootstrap.ts")).spec,
+  },
+  {
     name: "cgroups",
     aliases: ["cg"],
     short: "Show the cgroup tree of a node with memory, CPU, I/O or process columns",
@@ -59,6 +72,12 @@ const entries: CommandEntry[] = [
     short: "Show the kernel log of each node",
     group: "talos",
     load: () => loadSpec(import.meta.url, "./dmesg.ts"),
+  },
+  {
+    name: "edit",
+    short: "Edit the machine config of nodes in a text editor and apply it",
+    group: "talos",
+    load: async () => (await import("./edit.ts")).spec,
   },
   {
     name: "etcd",
@@ -163,6 +182,12 @@ const entries: CommandEntry[] = [
     short: "List the network sockets and connections of each node",
     group: "talos",
     load: () => loadSpec(import.meta.url, "./netstat.ts"),
+  },
+  {
+    name: "patch",
+    short: "Patch the machine config of nodes and apply it",
+    group: "talos",
+    load: async () => (await import("./patch.ts")).spec,
   },
   {
     name: "pcap",

@@ -73,7 +73,7 @@ export interface RunContext {
   /** The name or alias the command was invoked by (cobra's CalledAs); default its name. */
   calledAs?: string;
   /** The command's full help text (cobra's cmd.Help()), for commands that print it on errors. */
-  help?: () => string;
+  help?: () => Promise<string>;
 }
 
 /**

@@ -299,11 +299,37 @@ Deno.test("copy: a hostile archive writes nothing outside the target directory",
   assertEquals(dup.code, 1);
   assertStringIncludes(dup.stderr, "open out7/pre: file exists");
 
+  // Broken streams: not gzip, cut short.
+  archive = enc.encode("this is not gzip at all");
+  const notGz = await run(["cp", "/x", "out8", "--talosconfig", cfg], { cwd: dir.path });
+  assertEquals(notGz.code, 1);
+  assertEquals(notGz.stderr, "error initializing gzip: gzip: invalid header\n");
+  const whole = await hostile([entry({ name: "big.txt" }, "z".repeat(100_000))]);
+  archive = whole.subarray(0, Math.floor(whole.length / 2));
+  const cut = await run(["cp", "/x", "out9", "--talosconfig", cfg], { cwd: dir.path });
+  assertEquals(cut.code, 1);
+  assertEquals(
+    cut.stderr,
+    'error copying data to "out9/big.txt": gzip: truncated archive or invalid checksum\n',
+  );
+
   // Nothing anywhere but in the targets.
   assertEquals(await tree(victim), []);
   assertEquals(
     (await tree(dir.path)).filter((p) => !/^out\d?\/./.test(p)),
-    ["out/", "out2/", "out3/", "out4/", "out5/", "out6/", "out7/", "talosconfig", "victim/"],
+    [
+      "out/",
+      "out2/",
+      "out3/",
+      "out4/",
+      "out5/",
+      "out6/",
+      "out7/",
+      "out8/",
+      "out9/",
+      "talosconfig",
+      "victim/",
+    ],
   );
   assertEquals(dec.decode(await Deno.readFile("/etc/hostname")).length > 0, true);
 });

@@ -5,10 +5,17 @@
 
 import { assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
-import { CP, otherBundle, WORKER } from "./credentials_fixture.ts";
+import { checkClientCertificate, CP, otherBundle, WORKER } from "./credentials_fixture.ts";
+import { kubectl } from "./kubeconfig_kubectl.ts";
+import { parseTalosconfig } from "../clientconfig/talosconfig.ts";
 import { simNode, startEmulator, type TestEmulator } from "./emulator/mod.ts";
 import { clusterOf } from "./emulator/kubeconfig_handlers.ts";
-import { machineConfigOf, setMachineConfig } from "./emulator/resources.ts";
+import {
+  machineConfigOf,
+  putResource,
+  resourceStore,
+  setMachineConfig,
+} from "./emulator/resources.ts";
 import { followMachineConfigPki, type PkiFollower } from "./emulator/pki_handlers.ts";
 import { type K8sDouble, startK8sDouble } from "./k8s_double/server.ts";
 import { populateCluster } from "./k8s_double/cluster.ts";
@@ -195,4 +202,166 @@ Deno.test("rotate-ca: refusals before anything changes", async (t) => {
   // The configs still name the original CAs.
   const creds = configCredentials(machineConfigOf(rg.emu.nodes.get(CP)!)!, "cp");
   assertEquals(creds.osCA?.crt, rg.emu.ca.cert);
+});
+
+Deno.test("rotate-ca --dry-run=false: both CAs rotated node by node; only the new credentials get in", async () => {
+  await using dir = await tempDir();
+  await using rg = await rig(dir.path);
+  // TEMPORARY until the emulator's ApplyConfiguration lands: apply = replace the config.
+  const { MachineService } = await import("../gen/machine/machine_pb.ts");
+  rg.emu.handle(MachineService.method.applyConfiguration, (req, call) => {
+    setMachineConfig(call.node, new TextDecoder().decode(req.data));
+    return {
+      messages: [{ mode: req.mode, modeDetails: "Applied configuration without a reboot" }],
+    };
+  });
+  const work = `${dir.path}/work`;
+  await Deno.mkdir(work);
+  // The admin kubeconfig of the old CA, to see it refused afterwards.
+  let r = await run(["kubeconfig", "--talosconfig", rg.tc, "-m=false", `${work}/old-kubeconfig`]);
+  assertEquals(r.code, 0, r.stderr);
+  const started = new Date();
+  r = await run(
+    ["rotate-ca", "--talosconfig", rg.tc, "-n", CP, "--dry-run=false", "-o", "new/talosconfig"],
+    { cwd: work },
+  );
+  assertEquals([r.code, r.stderr], [0, ""]);
+  const ips = ["10\\.5\\.0\\.2", "10\\.5\\.0\\.3", "10\\.5\\.0\\.4"];
+  const each = (what: string) => ips.map((n) => `  - ${n}: ${what}\\n`).join("");
+  const version = each("OK \\(version v1\\.14\\.0\\)");
+  assertMatch(
+    r.stdout,
+    new RegExp(
+      "> Verifying connectivity with existing PKI:\\n" + version +
+        "> Adding new Talos CA as accepted\\.\\.\\.\\n" + each("OK") +
+        "> Verifying connectivity with new client cert, but old server CA:\\n" + version +
+        "> Making new Talos CA the issuing CA, old Talos CA the accepted CA\\.\\.\\.\\n" +
+        each("OK") +
+        "> Verifying connectivity with new PKI:\\n" + version +
+        "> Removing old Talos CA from the accepted CAs\\.\\.\\.\\n" + each("OK") +
+        "> Verifying connectivity with new PKI:\\n" + version +
+        '> Writing new talosconfig to "new/talosconfig"\\n' +
+        "> Starting Kubernetes API PKI rotation, dry-run mode false\\.\\.\\.\\n",
+    ),
+  );
+  assertStringIncludes(
+    r.stdout,
+    "> Verifying connectivity with existing PKI...\n - OK (3 nodes ready)\n" +
+      "> Adding new Kubernetes CA as accepted...\n" +
+      "  - 10.5.0.2: OK\n  - 10.5.0.3: OK\n  - 10.5.0.4: OK\n" +
+      "> Making new Kubernetes CA the issuing CA, old Kubernetes CA the accepted CA...\n" +
+      "  - 10.5.0.2: OK\n  - 10.5.0.3: OK\n  - 10.5.0.4: OK\n" +
+      "> Building new Kubernetes client...\n" +
+      "> Verifying connectivity with new PKI...\n - OK (3 nodes ready)\n" +
+      "> Removing old Kubernetes CA from the accepted CAs...\n" +
+      "  - 10.5.0.2: OK\n  - 10.5.0.3: OK\n  - 10.5.0.4: OK\n" +
+      "> Verifying connectivity with new PKI...\n - OK (3 nodes ready)\n" +
+      "> Kubernetes CA rotation done, new 'kubeconfig' can be fetched with `talosctl kubeconfig`.\n",
+  );
+
+  // Three patches per node for each CA, node by node in upstream's order.
+  const applies = rg.emu.calls.filter((c) => c.path.endsWith("/ApplyConfiguration"));
+  assertEquals(applies.map((c) => c.node), Array(6).fill([CP, CP2, WORKER]).flat());
+
+  // The printed new CAs are the ones the nodes now have, alone.
+  const printed = (title: string) => {
+    const m = new RegExp(`> ${title}:\\n  crt: (\\S+)\\n  key: (\\S+)\\n`).exec(r.stdout)!;
+    return { crt: atob(m[1]), key: atob(m[2]) };
+  };
+  const newOs = printed("New Talos CA"), newK8s = printed("New Kubernetes CA");
+  for (const n of rg.emu.nodes.values()) {
+    const c = configCredentials(machineConfigOf(n)!, n.address);
+    assertEquals(c.osCA, n.controlPlane ? newOs : { crt: newOs.crt, key: "" }, n.address);
+    assertEquals(c.osAcceptedCAs, [], n.address);
+    assertEquals(c.k8sCA, n.controlPlane ? newK8s : { crt: newK8s.crt, key: "" }, n.address);
+    assertEquals(c.k8sAcceptedCAs, [newK8s.crt], n.address);
+    // Every Kubernetes CA change restarted the kubelet: three times.
+    const restarts = resourceStore(n).history.filter((e) =>
+      e.type === "destroyed" && e.resource.id === "kubelet"
+    );
+    assertEquals(restarts.length, 3, n.address);
+  }
+
+  // The new talosconfig (0600) reaches every node; the old one is refused.
+  const fresh = `${work}/new/talosconfig`;
+  assertEquals((await Deno.stat(fresh)).mode! & 0o777, 0o600);
+  r = await run(["version", "--talosconfig", fresh, "-n", `${CP},${CP2},${WORKER}`]);
+  assertEquals([r.code, r.stderr], [0, ""]);
+  r = await run(["version", "--talosconfig", rg.tc]);
+  assertEquals(r.code, 1);
+  assertMatch(r.stderr, /x509: certificate signed by unknown authority/);
+  const ctx = parseTalosconfig(await Deno.readTextFile(fresh), fresh).contexts.test;
+  assertEquals(atob(ctx.ca!), newOs.crt);
+  assertEquals(ctx.endpoints, [rg.emu.endpoint]);
+  await checkClientCertificate(work, atob(ctx.crt!), atob(ctx.key!), {
+    caPem: newOs.crt,
+    subject: "O = os:admin",
+    lifetimeMs: 365 * 24 * 3_600_000,
+    issuedAt: started,
+    backdateMs: 10_000,
+    keyUsage: "Digital Signature",
+    toleranceMs: 60_000,
+  });
+
+  // Kubernetes: a fresh admin kubeconfig trusts and is trusted by the new CA; the old one is out.
+  r = await run(["kubeconfig", "--talosconfig", fresh, "-n", CP, "-m=false", `${work}/kubeconfig`]);
+  assertEquals(r.code, 0, r.stderr);
+  const kc = await Deno.readTextFile(`${work}/kubeconfig`);
+  assertStringIncludes(kc, `certificate-authority-data: ${btoa(newK8s.crt)}`);
+  const nodesNow = await kubectl(`${work}/kubeconfig`, ["get", "nodes", "-o", "name"]);
+  if (nodesNow) {
+    assertEquals(nodesNow.code, 0, nodesNow.stderr);
+    assertEquals(nodesNow.stdout.trim().split("\n").length, 3);
+    const old = await kubectl(`${work}/old-kubeconfig`, ["get", "nodes", "-o", "name"]);
+    assertEquals(old!.code, 1);
+    assertMatch(old!.stderr, /certificate signed by unknown authority/);
+  }
+});
+
+Deno.test("rotate-ca --kubernetes only: a kubelet that is not healthy stops the rotation there", async () => {
+  await using dir = await tempDir();
+  await using rg = await rig(dir.path);
+  // TEMPORARY until the emulator's ApplyConfiguration lands: apply = replace the config.
+  const { MachineService } = await import("../gen/machine/machine_pb.ts");
+  rg.emu.handle(MachineService.method.applyConfiguration, (req, call) => {
+    setMachineConfig(call.node, new TextDecoder().decode(req.data));
+    return {
+      messages: [{ mode: req.mode, modeDetails: "Applied configuration without a reboot" }],
+    };
+  });
+  const worker = rg.emu.nodes.get(WORKER)!;
+  putResource(
+    worker,
+    "runtime",
+    "Services.v1alpha1.talos.dev",
+    "kubelet",
+    "running: true\nhealthy: false\n",
+  );
+  const r = await run([
+    "rotate-ca",
+    "--talosconfig",
+    rg.tc,
+    "-n",
+    CP,
+    "--dry-run=false",
+    "--talos=false",
+  ]);
+  assertEquals(r.code, 1);
+  assertEquals(
+    r.stderr,
+    "error rotating Kubernetes CA: error patching all machine configs: error patching node 10.5.0.4: kubelet is not healthy\n",
+  );
+  assertStringIncludes(
+    r.stdout,
+    "> Adding new Kubernetes CA as accepted...\n  - 10.5.0.2: OK\n  - 10.5.0.3: OK\n",
+  );
+  assertEquals(r.stdout.includes("Talos API PKI"), false);
+  // The control planes accept the new CA already; the worker was left alone.
+  const applies = rg.emu.calls.filter((c) => c.path.endsWith("/ApplyConfiguration"));
+  assertEquals(applies.map((c) => c.node), [CP, CP2]);
+  assertEquals(configCredentials(machineConfigOf(worker)!, "w").k8sAcceptedCAs.length, 1);
+  assertEquals(
+    configCredentials(machineConfigOf(rg.emu.nodes.get(CP)!)!, "cp").k8sAcceptedCAs.length,
+    2,
+  );
 });

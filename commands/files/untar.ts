@@ -266,7 +266,10 @@ export async function gunzipStream(
       } catch (e) {
         if (e instanceof SourceError) throw e;
         const msg = String((e as Error)?.message ?? e);
-        if (/checksum/i.test(msg)) throw new ArchiveError("gzip: invalid checksum");
+        // Deno reports a cut stream as a checksum mismatch: the two cannot be told apart.
+        if (/checksum/i.test(msg)) {
+          throw new ArchiveError("gzip: truncated archive or invalid checksum");
+        }
         if (/end|eof|truncat/i.test(msg)) throw new ArchiveError("unexpected EOF");
         throw new ArchiveError(`flate: corrupt input (${msg})`);
       }

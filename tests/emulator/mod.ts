@@ -9,6 +9,7 @@ import { createCA, issueClient, type Issued, issueServer, type TestCA } from "./
 import { Emulator } from "./server.ts";
 import { registerDefaults } from "./handlers.ts";
 import { registerKubeconfigHandlers } from "./kubeconfig_handlers.ts";
+import { registerApplyHandlers } from "./apply_handlers.ts";
 import { registerLifecycleHandlers } from "./lifecycle_handlers.ts";
 import { registerNetHandlers } from "./net_handlers.ts";
 import { registerFilesHandlers } from "./files_handlers.ts";
@@ -21,7 +22,15 @@ import { registerUpgradeK8sHandlers } from "./upgrade_k8s_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
-export type { Handler, NodeCall, StreamHandler, UnaryHandler } from "./server.ts";
+export type {
+  ClientStreamHandler,
+  Handler,
+  NodeCall,
+  StreamHandler,
+  UnaryHandler,
+} from "./server.ts";
+export { applyState } from "./apply_handlers.ts";
+export { textDiff } from "./textdiff.ts";
 export { appendDmesg, appendLog, simNode } from "./node.ts";
 export type { EtcdMemberInfo, LifecycleKnobs, SimNode, SimService } from "./node.ts";
 export { lifeOf, publishEvent } from "./lifecycle_handlers.ts";
@@ -135,6 +144,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerLifecycleHandlers(emu);
   registerTimeHandlers(emu);
   registerCosiHandlers(emu, { maintenance: opts.maintenance });
+  registerApplyHandlers(emu);
   // After the COSI handlers, whose seeding it adds to: volumes, mounts and statfs.
   registerStorageHandlers(emu);
   registerHealthHandlers(emu);

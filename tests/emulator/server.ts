@@ -58,6 +58,11 @@ export interface NodeCall {
 type Init = any;
 export type UnaryHandler = (req: Init, call: NodeCall) => Init | Promise<Init>;
 export type StreamHandler = (req: Init, call: NodeCall) => AsyncIterable<Init>;
+/**
+ * A client-streaming method gets the requests as an AsyncIterable and returns one reply; typed
+ * like a unary handler (its first parameter is untyped too) so that `handle` stays contextual.
+ */
+export type ClientStreamHandler = UnaryHandler;
 export type Handler = UnaryHandler | StreamHandler;
 
 export interface EmulatorOptions {
@@ -106,6 +111,7 @@ export class Emulator {
   #server?: tls.Server;
   #h2?: http2.Http2Server;
   #sockets = new Set<Socket>();
+  #onClose: (() => void)[] = [];
 
   constructor(readonly options: EmulatorOptions) {
     this.host = options.host ?? "127.0.0.1";
@@ -147,14 +153,22 @@ export class Emulator {
         },
       }),
     );
+    // A maintenance listener takes clients without a certificate; it still asks for one, so that
+    // after leaveMaintenance() the same listener can demand a valid one (checked per connection).
+    const startedInMaintenance = this.options.maintenance === true;
     const server = tls.createServer({
       ca: this.options.tls.ca,
       cert: this.options.tls.cert,
       key: relabel(this.options.tls.key),
-      requestCert: !this.options.maintenance,
-      rejectUnauthorized: !this.options.maintenance,
+      requestCert: true,
+      rejectUnauthorized: !startedInMaintenance,
       ...(this.options.alpn === false ? {} : { ALPNProtocols: ["h2"] }),
     }, (socket) => {
+      if (startedInMaintenance && !this.options.maintenance && !socket.authorized) {
+        // Configured now: apid refuses clients without a certificate of the cluster's CA.
+        socket.destroy();
+        return;
+      }
       // Node's HTTP/2 server refuses sockets without ALPN h2 (it answers with HTTP/1 403);
       // apid (grpc-go) does not care, so present the socket as h2 either way.
       if (!socket.alpnProtocol) {
@@ -174,7 +188,25 @@ export class Emulator {
     return this;
   }
 
+  /**
+   * The node leaves maintenance mode (a complete config was applied): from now on clients need
+   * a certificate, and roles come from it. `tls` replaces the serving certificate and the
+   * trusted CA (the cluster's OS CA from the applied config) for new connections.
+   */
+  leaveMaintenance(tls?: { ca: string; cert: string; key: string }): void {
+    this.options.maintenance = false;
+    if (!tls) return;
+    this.options.tls = tls;
+    this.#server?.setSecureContext({ ca: tls.ca, cert: tls.cert, key: relabel(tls.key) });
+  }
+
+  /** Runs `fn` when the emulator closes (e.g. to stop a handler's timers). */
+  onClose(fn: () => void): void {
+    this.#onClose.push(fn);
+  }
+
   async close(): Promise<void> {
+    for (const fn of this.#onClose.splice(0)) fn();
     for (const s of this.#sockets) s.destroy();
     await new Promise<void>((resolve) =>
       this.#server ? this.#server.close(() => resolve()) : resolve()
@@ -207,6 +239,10 @@ export class Emulator {
           router.rpc(method as never, impl as never);
         } else if (method.methodKind === "server_streaming") {
           const impl = (req: Init, ctx: HandlerContext) => this.#stream(method, req, ctx);
+          router.rpc(method as never, impl as never);
+        } else if (method.methodKind === "client_streaming") {
+          const impl = (reqs: AsyncIterable<Init>, ctx: HandlerContext) =>
+            this.#clientStream(method, reqs, ctx);
           router.rpc(method as never, impl as never);
         }
       }
@@ -289,6 +325,25 @@ export class Emulator {
       }
     }));
     return { messages: parts.flat() };
+  }
+
+  /** Client streaming: one target only (apid proxies these one-to-one). */
+  async #clientStream(
+    method: DescMethod,
+    reqs: AsyncIterable<Init>,
+    ctx: HandlerContext,
+  ): Promise<Init> {
+    const path = `/${method.parent.typeName}/${method.name}`;
+    const { mode, targets } = this.#targets(path, ctx.requestHeader);
+    if (mode === "many") {
+      throw new ConnectError(
+        `one-2-many proxying is not supported for method ${path}`,
+        Code.InvalidArgument,
+      );
+    }
+    const call = this.#call(path, targets[0], ctx);
+    if (call.node.faults.delayMs) await sleep(call.node.faults.delayMs, ctx.signal);
+    return await (this.#handler(path) as ClientStreamHandler)(reqs, call);
   }
 
   async *#streamOne(path: string, req: Init, target: string, ctx: HandlerContext) {

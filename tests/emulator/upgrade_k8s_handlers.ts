@@ -61,7 +61,9 @@ function images(config: string): Record<string, string> {
 export function followConfigChanges(emu: TestEmulator, k8s: K8sDouble, delayMs = 50): void {
   for (const node of emu.nodes.values()) {
     resourceStore(node).watchers.add((e) => {
+      // Controllers follow the active config (id v1alpha1), not the one saved for the next boot.
       if (e.type !== "updated" || e.resource.type !== MACHINE_CONFIG_TYPE) return;
+      if (e.resource.id !== "v1alpha1") return;
       const before = images(e.old.spec), after = images(e.resource.spec);
       for (const [app, type] of CONTROL_PLANE_CONFIGS) {
         if (!after[app] || after[app] === before[app]) continue;
