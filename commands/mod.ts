@@ -18,13 +18,13 @@ const entries: CommandEntry[] = [
     aliases: ["apply"],
     short: "Send a machine config to nodes",
     group: "talos",
-    load: async () => (await import("./apply_config.ts")).spec,
+    load: () => loadSpec(import.meta.url, "./apply_config.ts"),
   },
   {
     name: "bootstrap",
     short: "Start etcd on the first control plane node of a new cluster",
     group: "talos",
-    load: async () => (await import("./bootstrap.ts")).spec,
+    load: () => loadSpec(import.meta.url, "./bootstrap.ts"),
   },
   {
     name: "cgroups",
@@ -77,7 +77,7 @@ const entries: CommandEntry[] = [
     name: "edit",
     short: "Edit the machine config of nodes in a text editor and apply it",
     group: "talos",
-    load: async () => (await import("./edit.ts")).spec,
+    load: () => loadSpec(import.meta.url, "./edit.ts"),
   },
   {
     name: "etcd",
@@ -187,7 +187,7 @@ const entries: CommandEntry[] = [
     name: "patch",
     short: "Patch the machine config of nodes and apply it",
     group: "talos",
-    load: async () => (await import("./patch.ts")).spec,
+    load: () => loadSpec(import.meta.url, "./patch.ts"),
   },
   {
     name: "pcap",
