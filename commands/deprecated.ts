@@ -4,10 +4,15 @@ import { type CommandSpec, noArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 import { UserError } from "../errors.ts";
 
-function pointer(message: string, args?: CommandSpec["args"]): CommandSpec {
+function pointer(
+  message: string,
+  args?: CommandSpec["args"],
+  flags?: CommandSpec["flags"],
+): CommandSpec {
   return {
     args,
     persistentFlags: globalFlags,
+    flags,
     run() {
       return Promise.reject(new UserError(message));
     },
@@ -24,4 +29,15 @@ export const interfaces = pointer(
 export const routes = pointer(
   "`talosctl routes` is deprecated, please use `talosctl get routes` instead",
   noArgs,
+);
+// Upstream still accepts the old cluster-layout flags so that scripts fail with the pointer rather
+// than with "unknown flag".
+export const crashdump = pointer(
+  "`talosctl crashdump` is deprecated, please use `talosctl support` instead",
+  noArgs,
+  [
+    { name: "init-node", kind: "string", usage: "IP of the init node" },
+    { name: "control-plane-nodes", kind: "strings", usage: "IPs of the control plane nodes" },
+    { name: "worker-nodes", kind: "strings", usage: "IPs of the worker nodes" },
+  ],
 );

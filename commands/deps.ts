@@ -14,6 +14,12 @@ export interface Input {
   /** Reads one line without its newline; null at end of input. */
   readLine(): Promise<string | null>;
   readonly isTTY: boolean;
+  /** Reads what is available (one chunk); null at end of input. */
+  read?(): Promise<Uint8Array | null>;
+  /** Raw mode on a terminal (no echo, no line editing), for interactive sessions. */
+  setRaw?(raw: boolean): void;
+  /** The terminal's size, when stdin is one. */
+  size?(): { columns: number; rows: number } | undefined;
 }
 
 export interface Deps {
@@ -71,6 +77,27 @@ function denoInput(): Input {
   }
   return {
     isTTY: Deno.stdin.isTerminal(),
+    async read() {
+      if (pending.length > 0) {
+        const out = pending;
+        pending = new Uint8Array(0);
+        return out;
+      }
+      if (!(await fill())) return null;
+      const out = pending;
+      pending = new Uint8Array(0);
+      return out;
+    },
+    setRaw(raw) {
+      Deno.stdin.setRaw(raw);
+    },
+    size() {
+      try {
+        return Deno.consoleSize();
+      } catch {
+        return undefined;
+      }
+    },
     async readAll() {
       while (await fill());
       const out = pending;

@@ -15,7 +15,7 @@ const errText = (e: unknown) => (e instanceof UserError ? e.message : toRpcError
 export async function runGet(ctx: RunContext): Promise<void> {
   const [word, id = ""] = ctx.args;
   const session = await openSession(ctx);
-  await clientVersionCheck(ctx, session);
+  await clientVersionCheck(session, ctx.deps);
   const out = ctx.deps.io.stdout;
   const writer = newWriter(ctx.flags.output as string, (t) => out.write(t));
   if (session.nodes.length === 0) return;

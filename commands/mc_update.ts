@@ -20,7 +20,7 @@ export async function machineConfigUpdater(ctx: RunContext, callback: McCallback
     "./resources/kind.ts"
   );
   const session = await openSession(ctx);
-  await clientVersionCheck(ctx, session);
+  await clientVersionCheck(session, ctx.deps);
   if (ctx.args.length === 0) {
     throw new UserError("not enough arguments: at least 1 is expected");
   }

@@ -54,6 +54,19 @@ const entries: CommandEntry[] = [
     load: () => loadSpec(import.meta.url, "./copy.ts"),
   },
   {
+    name: "crashdump",
+    short: "Replaced by `support`: kept to say so",
+    group: "talos",
+    hidden: true,
+    load: async () => (await import("./deprecated.ts")).crashdump,
+  },
+  {
+    name: "debug",
+    short: "Run a debug container on a node from an image archive or reference",
+    group: "talos",
+    load: async () => (await import("./debug.ts")).spec,
+  },
+  {
     name: "diskfree",
     aliases: ["df"],
     short: "Show the free space and inodes of the volumes each node mounted",

@@ -12,6 +12,7 @@ import { InspectService } from "../gen/inspect/inspect_pb.ts";
 import { State } from "../gen/cosi/state_pb.ts";
 import { LifecycleService } from "../gen/machine/lifecycle_pb.ts";
 import { StorageService as MachineStorageService } from "../gen/machine/storage_pb.ts";
+import { DebugService } from "../gen/machine/debug_pb.ts";
 import { normalizeEndpoint } from "./endpoints.ts";
 import {
   endpointTransport,
@@ -49,6 +50,8 @@ export interface TalosClient {
   readonly md: Client<typeof MDService>;
   /** machine.StorageService (statfs), not the storage.StorageService of `storage`. */
   readonly machineStorage: Client<typeof MachineStorageService>;
+  /** Debug containers (a bidirectional stream). */
+  readonly debug: Client<typeof DebugService>;
   /**
    * Call options targeting `node` (one-to-one proxying through the endpoint); no node = the
    * endpoint itself. Includes `signal` so Ctrl-C cancels the call.
@@ -82,6 +85,7 @@ export function newClient(config: ClientConfig, opts: NewClientOptions = {}): Ta
     lvm: createClient(LVMService, transport),
     md: createClient(MDService, transport),
     machineStorage: createClient(MachineStorageService, transport),
+    debug: createClient(DebugService, transport),
     callOptions(node?: string, extra: CallOptions = {}): CallOptions {
       const headers = new Headers(extra.headers);
       if (node !== undefined && node !== "") headers.set("node", node);

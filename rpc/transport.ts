@@ -467,22 +467,43 @@ export function failoverTransport(
       return attempt((t) => t.unary(method, signal, timeoutMs, header, input, contextValues));
     },
     async stream(method, signal, timeoutMs, header, input, contextValues) {
-      const buffered: typeof items = [];
-      const items: unknown[] = [];
-      for await (const m of input) items.push(m);
-      buffered.push(...items);
-      return await attempt((t) =>
-        t.stream(
-          method,
-          signal,
-          timeoutMs,
-          header,
-          (async function* () {
-            yield* buffered as never[];
-          })(),
-          contextValues,
-        )
+      // The input is read as the call sends it (a bidirectional stream's input follows its
+      // output), and what was read is kept to be sent again should the endpoint not dial.
+      const replay = replayable(input);
+      const response = await attempt((t) =>
+        t.stream(method, signal, timeoutMs, header, replay.attempt() as never, contextValues)
       );
+      replay.settle();
+      return response;
+    },
+  };
+}
+
+/**
+ * One input iterable read once, served to successive attempts: each attempt first gets what
+ * earlier ones read, then reads on. After `settle` (the call is established) nothing more is
+ * kept.
+ */
+function replayable<T>(input: AsyncIterable<T>): { attempt(): AsyncIterable<T>; settle(): void } {
+  const source = input[Symbol.asyncIterator]();
+  let kept: T[] | undefined = [];
+  let current = 0;
+  return {
+    attempt() {
+      const id = ++current;
+      return (async function* () {
+        for (const m of kept ?? []) yield m;
+        for (;;) {
+          if (id !== current) return; // a later attempt took over the source
+          const r = await source.next();
+          if (r.done) return;
+          kept?.push(r.value);
+          yield r.value;
+        }
+      })();
+    },
+    settle() {
+      kept = undefined;
     },
   };
 }

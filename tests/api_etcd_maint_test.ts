@@ -45,6 +45,22 @@ Deno.test("etcd alarm list: no alarms prints nothing; alarms per node; worker fa
     ].join("\n"),
   );
   assertEquals(r.stderr, WORKER("etcd alarm list"));
+  emu.nodes.get("10.5.0.3")!.faults.down = true;
+  const down = await run([
+    "etcd",
+    "alarm",
+    "list",
+    "--talosconfig",
+    cfg,
+    "-n",
+    "10.5.0.3,10.5.0.2",
+  ]);
+  assertEquals(down.code, 1);
+  assertEquals(down.stdout.split("\n").length, 4);
+  assertEquals(
+    down.stderr,
+    'error from node 10.5.0.3: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.5.0.3:50000: connect: connection refused"\n',
+  );
 });
 
 Deno.test("etcd alarm disarm: lists what was cleared; a reader is denied", async () => {

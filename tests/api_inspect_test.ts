@@ -26,16 +26,17 @@ Deno.test("inspect dependencies: types as notes, controllers as boxes, edge styl
     [
       "digraph  {",
       "\t",
-      `\tn3${note("AddressSpecs.net.talos.dev")}`,
-      `\tn2${note("AddressStatuses.net.talos.dev")}`,
-      `\tn6${note("LinkSpecs.net.talos.dev")}`,
-      `\tn5${note("LinkStatuses.net.talos.dev")}`,
-      `\tn1[label="network.AddressSpecController",shape="box"];`,
-      `\tn4[label="network.LinkStatusController",shape="box"];`,
-      `\tn3->n1[style="solid"];`,
-      `\tn5->n1[label="eth0",style="dotted"];`,
+      `\tn4${note("AddressStatuses.net.talos.dev")}`,
+      `\tn2${note("LinkStatuses.net.talos.dev")}`,
+      `\tn6${note("RouteStatuses.net.talos.dev")}`,
+      `\tn3[label="network.AddressStatusController",shape="box"];`,
+      `\tn1[label="network.LinkStatusController",shape="box"];`,
+      `\tn5[label="network.RouteStatusController",shape="box"];`,
+      `\tn2->n3[label="eth0",style="dotted"];`,
+      `\tn2->n5[style="solid"];`,
+      `\tn3->n4[style="bold"];`,
       `\tn1->n2[style="bold"];`,
-      `\tn4->n5[style="bold"];`,
+      `\tn5->n6[style="bold"];`,
       "\t",
       "}",
       "",
@@ -74,6 +75,69 @@ Deno.test("inspect dependencies: one node only; errors worded as talosctl", asyn
   assertEquals(
     down.stderr,
     'error getting controller runtime dependencies: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.5.0.3:50000: connect: connection refused"\n',
+  );
+});
+
+Deno.test("inspect dependencies --with-resources: the node's live resources, owners for outputs", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const r = await run(["inspect", "dependencies", "--with-resources", "--talosconfig", cfg]);
+  assertEquals([r.code, r.stderr], [0, ""]);
+  const res = (type: string, id: string) => note(`network/${type}.net.talos.dev/${id}`);
+  assertEquals(
+    r.stdout,
+    [
+      "digraph  {",
+      "\tsubgraph cluster_s4 {",
+      '\t\tlabel="AddressStatuses.net.talos.dev";',
+      `\t\tn5${res("AddressStatuses", "eth0/10.5.0.2/24")}`,
+      `\t\tn6${res("AddressStatuses", "lo/127.0.0.1/8")}`,
+      `\t\tn7${res("AddressStatuses", "lo/::1/128")}`,
+      "\t\t",
+      "\t}",
+      "\tsubgraph cluster_s8 {",
+      '\t\tlabel="LinkStatuses.net.talos.dev";',
+      `\t\tn9${res("LinkStatuses", "eth0")}`,
+      `\t\tn10${res("LinkStatuses", "lo")}`,
+      "\t\t",
+      "\t}",
+      "\tsubgraph cluster_s11 {",
+      '\t\tlabel="RouteStatuses.net.talos.dev";',
+      `\t\tn12${res("RouteStatuses", "inet4//10.5.0.0/24/1024")}`,
+      `\t\tn13${res("RouteStatuses", "inet4/10.5.0.1//1024")}`,
+      "\t\t",
+      "\t}",
+      "\t",
+      `\tn2[label="network.AddressStatusController",shape="box"];`,
+      `\tn1[label="network.LinkStatusController",shape="box"];`,
+      `\tn3[label="network.RouteStatusController",shape="box"];`,
+      `\tn2->n5[style="solid"];`,
+      `\tn2->n6[style="solid"];`,
+      `\tn2->n7[style="solid"];`,
+      `\tn1->n9[style="solid"];`,
+      `\tn1->n10[style="solid"];`,
+      `\tn3->n12[style="solid"];`,
+      `\tn3->n13[style="solid"];`,
+      `\tn9->n2[style="dotted"];`,
+      `\tn9->n3[style="solid"];`,
+      `\tn10->n3[style="solid"];`,
+      "\t",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  // A type the node does not define fails the whole graph, as ResolveResourceKind does.
+  netState(emu.nodes.get("10.5.0.2")!).dependencies.push({
+    controllerName: "x.Controller",
+    edgeType: 1,
+    resourceNamespace: "",
+    resourceType: "Nonsense.x.dev",
+  });
+  const bad = await run(["inspect", "dependencies", "--with-resources", "--talosconfig", cfg]);
+  assertEquals(
+    [bad.code, bad.stdout, bad.stderr],
+    [1, "", 'rpc error: code = NotFound desc = resource "Nonsense.x.dev" is not registered\n'],
   );
 });
 

@@ -1,5 +1,5 @@
-// `meta write|delete`, `wipe disk|lv|vg|pv|md` and the hidden `disks`, `interfaces`, `routes`
-// pointers, against the emulator over mutual TLS.
+// `meta write|delete`, `wipe disk|lv|vg|pv|md` and the hidden `disks`, `interfaces`, `routes`,
+// `crashdump` pointers, against the emulator over mutual TLS.
 
 import { assertEquals, assertStringIncludes } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
@@ -143,6 +143,12 @@ Deno.test("wipe disk: methods, checks in upstream's order, errors per node", asy
       'error wiping device on node 10.5.0.3: rpc error: code = NotFound desc = blockdevice "vdz" not found',
     ],
   );
+  emu.nodes.get("10.5.0.3")!.faults.down = true;
+  const down = await run(["wipe", "disk", "sdb", "--talosconfig", cfg]);
+  assertEquals(
+    down.stderr,
+    'error wiping device on node 10.5.0.3: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.5.0.3:50000: connect: connection refused"\n',
+  );
   const args = await run(["wipe", "disk", "--talosconfig", cfg]);
   assertEquals(args.stderr.split("\n")[0], "requires at least 1 arg(s), only received 0");
 });
@@ -195,7 +201,7 @@ Deno.test("wipe lv/vg/pv/md: argument checks before dialing; removals per node",
   assertEquals(netState(emu.nodes.get("10.5.0.2")!).md.size, 0);
 });
 
-Deno.test("disks, interfaces, routes: hidden, and point at `get`", async () => {
+Deno.test("disks, interfaces, routes, crashdump: hidden, and point at their replacements", async () => {
   const cases: [string[], string][] = [
     [
       ["disks"],
@@ -206,13 +212,21 @@ Deno.test("disks, interfaces, routes: hidden, and point at `get`", async () => {
       "`talosctl interfaces` is deprecated, please use `talosctl get addresses` and `talosctl get links` instead\n",
     ],
     [["route"], "`talosctl routes` is deprecated, please use `talosctl get routes` instead\n"],
+    [
+      ["crashdump", "--init-node", "10.5.0.2", "--control-plane-nodes", "10.5.0.3,10.5.0.4"],
+      "`talosctl crashdump` is deprecated, please use `talosctl support` instead\n",
+    ],
   ];
   for (const [argv, err] of cases) {
     const r = await run(argv);
     assertEquals([r.code, r.stdout, r.stderr], [1, "", err]);
   }
+  // Arguments are refused before the pointer, as cobra.NoArgs does.
+  const extra = await run(["crashdump", "now"]);
+  assertEquals([extra.code, extra.stdout], [1, ""]);
+  assertStringIncludes(extra.stderr, 'unknown command "now" for "talosctl crashdump"');
   const help = await run(["--help"]);
-  for (const name of ["disks", "interfaces", "routes"]) {
+  for (const name of ["disks", "interfaces", "routes", "crashdump"]) {
     assertEquals(help.stdout.includes(`  ${name} `), false);
   }
 });

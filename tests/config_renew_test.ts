@@ -483,3 +483,35 @@ Deno.test("config renew offline: bad input is a clear error and the talosconfig 
     assertNotEquals(other.ca, btoa(emu.ca.cert));
   });
 });
+
+Deno.test("config renew: a context changed meanwhile by another process is not overwritten", async () => {
+  await using dir = await tempDir();
+  const { emu } = await startCluster(dir.path);
+  await using _ = emu;
+  const tc = await emu.talosconfig(dir.path, { nodes: [CP] });
+  // While the node issues the certificate, someone else writes a new key into the context.
+  const { MachineService } = await import("../gen/machine/machine_pb.ts");
+  const { clusterOf } = await import("./emulator/kubeconfig_handlers.ts");
+  const { issueClientCertificate } = await import("../pki/client_cert.ts");
+  const issue = await issueClientCertificate(clusterOf(emu).osCA, ["os:admin"], DAY, new Date());
+  const meanwhile = (await Deno.readTextFile(tc)).replace(/key: \S+/, `key: ${btoa(issue.key)}`);
+  emu.handle(MachineService.method.generateClientConfiguration, async () => {
+    await Deno.writeTextFile(tc, meanwhile);
+    const enc = new TextEncoder();
+    return {
+      messages: [{
+        ca: enc.encode(clusterOf(emu).osCA.crt),
+        crt: enc.encode(issue.crt),
+        key: enc.encode(issue.key),
+        talosconfig: new Uint8Array(),
+      }],
+    };
+  });
+  const r = await run(["config", "renew", "--talosconfig", tc]);
+  assertEquals([r.code, r.stdout], [1, ""]);
+  assertEquals(
+    r.stderr,
+    `context "test" in ${tc} changed while it was being renewed; nothing was written, try again\n`,
+  );
+  assertEquals(await Deno.readTextFile(tc), meanwhile);
+});

@@ -48,6 +48,12 @@ function fakeInput(data: string | Uint8Array | undefined, isTTY: boolean): Input
   let rest = typeof data === "string" ? new TextEncoder().encode(data) : data ?? new Uint8Array();
   return {
     isTTY,
+    read() {
+      if (rest.length === 0) return Promise.resolve(null);
+      const out = rest;
+      rest = new Uint8Array();
+      return Promise.resolve(out);
+    },
     readAll() {
       const out = rest;
       rest = new Uint8Array();

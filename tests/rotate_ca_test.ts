@@ -207,14 +207,6 @@ Deno.test("rotate-ca: refusals before anything changes", async (t) => {
 Deno.test("rotate-ca --dry-run=false: both CAs rotated node by node; only the new credentials get in", async () => {
   await using dir = await tempDir();
   await using rg = await rig(dir.path);
-  // TEMPORARY until the emulator's ApplyConfiguration lands: apply = replace the config.
-  const { MachineService } = await import("../gen/machine/machine_pb.ts");
-  rg.emu.handle(MachineService.method.applyConfiguration, (req, call) => {
-    setMachineConfig(call.node, new TextDecoder().decode(req.data));
-    return {
-      messages: [{ mode: req.mode, modeDetails: "Applied configuration without a reboot" }],
-    };
-  });
   const work = `${dir.path}/work`;
   await Deno.mkdir(work);
   // The admin kubeconfig of the old CA, to see it refused afterwards.
@@ -262,6 +254,12 @@ Deno.test("rotate-ca --dry-run=false: both CAs rotated node by node; only the ne
   // Three patches per node for each CA, node by node in upstream's order.
   const applies = rg.emu.calls.filter((c) => c.path.endsWith("/ApplyConfiguration"));
   assertEquals(applies.map((c) => c.node), Array(6).fill([CP, CP2, WORKER]).flat());
+
+  // Written back with documentation and examples (upstream's defaults).
+  assertStringIncludes(
+    machineConfigOf(rg.emu.nodes.get(CP)!)!,
+    "version: v1alpha1 # Format version of this document.\n",
+  );
 
   // The printed new CAs are the ones the nodes now have, alone.
   const printed = (title: string) => {
@@ -321,14 +319,6 @@ Deno.test("rotate-ca --dry-run=false: both CAs rotated node by node; only the ne
 Deno.test("rotate-ca --kubernetes only: a kubelet that is not healthy stops the rotation there", async () => {
   await using dir = await tempDir();
   await using rg = await rig(dir.path);
-  // TEMPORARY until the emulator's ApplyConfiguration lands: apply = replace the config.
-  const { MachineService } = await import("../gen/machine/machine_pb.ts");
-  rg.emu.handle(MachineService.method.applyConfiguration, (req, call) => {
-    setMachineConfig(call.node, new TextDecoder().decode(req.data));
-    return {
-      messages: [{ mode: req.mode, modeDetails: "Applied configuration without a reboot" }],
-    };
-  });
   const worker = rg.emu.nodes.get(WORKER)!;
   putResource(
     worker,
@@ -345,6 +335,8 @@ Deno.test("rotate-ca --kubernetes only: a kubelet that is not healthy stops the 
     CP,
     "--dry-run=false",
     "--talos=false",
+    "--with-docs=false",
+    "--with-examples=false",
   ]);
   assertEquals(r.code, 1);
   assertEquals(
@@ -360,6 +352,7 @@ Deno.test("rotate-ca --kubernetes only: a kubelet that is not healthy stops the 
   const applies = rg.emu.calls.filter((c) => c.path.endsWith("/ApplyConfiguration"));
   assertEquals(applies.map((c) => c.node), [CP, CP2]);
   assertEquals(configCredentials(machineConfigOf(worker)!, "w").k8sAcceptedCAs.length, 1);
+  assertEquals(machineConfigOf(rg.emu.nodes.get(CP)!)!.includes("#"), false, "no comments");
   assertEquals(
     configCredentials(machineConfigOf(rg.emu.nodes.get(CP)!)!, "cp").k8sAcceptedCAs.length,
     2,

@@ -130,7 +130,7 @@ export async function renewClientConfig(ctx: RunContext, o: RenewOptions): Promi
       if (!cur || cur.crt !== before.crt || cur.key !== before.key || cur.ca !== before.ca) {
         throw new UserError(
           `context ${goQuote(name)} in ${file.path} changed while it was being renewed; ` +
-            `nothing was written, run the command again`,
+            `nothing was written, try again`,
         );
       }
       cur.crt = tc.base64Encode(issued.crt);

@@ -8,7 +8,7 @@ import { filterMessages, type NodeTarget, type Session, throwJoined } from "../k
 import type { Metadata } from "../../gen/common/common_pb.ts";
 import { type Goal, track, type TrackerOptions } from "./tracker.ts";
 import type { Reporter } from "./reporter.ts";
-import { clientVersionCheck } from "./versions.ts";
+import { clientVersionCheck } from "../version_check.ts";
 
 /**
  * Sessions of the commands that wait on streams: as talosctl's tracker dial options, HTTP/2
@@ -59,7 +59,7 @@ export async function actWithoutWaiting<E extends { metadata?: Metadata }>(
   what: string,
   call: (t: NodeTarget) => Promise<{ messages: E[] }>,
 ): Promise<void> {
-  throwJoined((await clientVersionCheck(session, ctx.deps)).map((m) => new Error(m)));
+  await clientVersionCheck(session, ctx.deps);
   const errors = await session.unary(call, () => {}, `error executing ${what} on node`);
   throwJoined(errors);
 }
@@ -74,7 +74,7 @@ export async function actAndWait(
   reporter: Reporter,
   extra: Partial<TrackerOptions> = {},
 ): Promise<void> {
-  throwJoined((await clientVersionCheck(session, ctx.deps)).map((m) => new Error(m)));
+  await clientVersionCheck(session, ctx.deps);
   const failed = await track({
     session,
     deps: ctx.deps,

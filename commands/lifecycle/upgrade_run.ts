@@ -26,7 +26,7 @@ import { durationMs } from "@bufbuild/protobuf/wkt";
 import { actAndWait, actorOf, TRACKING, waiting } from "./common.ts";
 import { type Reporter, reporterFor } from "./reporter.ts";
 import { rebootMode, rebootNodes } from "./actions_run.ts";
-import { clientVersionCheck, parseTolerant, talosVersionCheck } from "./versions.ts";
+import { clientVersionCheck, parseTolerant, talosVersionCheck } from "../version_check.ts";
 import { drainAround } from "./drain.ts";
 import { goDuration } from "../../gofmt/text.ts";
 
@@ -293,7 +293,7 @@ async function upgradeLegacy(
     force: bool(ctx, "force"),
   };
   if (!w.wait) {
-    throwJoined((await clientVersionCheck(session, ctx.deps)).map((m) => new Error(m)));
+    await clientVersionCheck(session, ctx.deps);
     let text = "NODE\tACK\tSTARTED\n";
     const errors: Error[] = [];
     const failed = await session.unary(

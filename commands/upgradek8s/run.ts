@@ -11,15 +11,13 @@ import type { K8sClient, K8sObject } from "../../k8s/mod.ts";
 import { quoteList } from "../clustercheck/cluster.ts";
 import { cosiGet, cosiList, cosiWatch } from "../clustercheck/cosi.ts";
 import { KubernetesAccess } from "../clustercheck/k8s_access.ts";
+import { supportedWith, UpgradePath, versionFromImageRef } from "./versions.ts";
 import {
   compareSemver,
   parseTolerant,
-  type Semver,
+  type SemVer as Semver,
   semverString,
-  supportedWith,
-  UpgradePath,
-  versionFromImageRef,
-} from "./versions.ts";
+} from "../version_check.ts";
 import { type Component, withImage } from "./patch.ts";
 import { preflight } from "./preflight.ts";
 

@@ -1,37 +1,12 @@
-// Versions for upgrade-k8s: semver parsing as blang/semver's ParseTolerant, the upgrade path
-// ("1.30->1.31") and the paths go-kubernetes supports, Talos/Kubernetes compatibility ranges.
+// Versions for upgrade-k8s: the upgrade path ("1.30->1.31") and the paths go-kubernetes
+// supports, Talos/Kubernetes compatibility ranges.
 
-export interface Semver {
-  major: number;
-  minor: number;
-  patch: number;
-  pre: string;
-}
-
-/** blang/semver ParseTolerant: a leading "v" and missing minor/patch are accepted. */
-export function parseTolerant(s: string): Semver {
-  const t = s.trim().replace(/^v/, "");
-  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(t);
-  if (!m) throw new Error(`Invalid character(s) found in version ${JSON.stringify(t)}`);
-  return {
-    major: Number(m[1]),
-    minor: Number(m[2] ?? 0),
-    patch: Number(m[3] ?? 0),
-    pre: m[4] ?? "",
-  };
-}
-
-export function semverString(v: Semver): string {
-  return `${v.major}.${v.minor}.${v.patch}${v.pre ? "-" + v.pre : ""}`;
-}
-
-export function compareSemver(a: Semver, b: Semver): number {
-  for (const k of ["major", "minor", "patch"] as const) if (a[k] !== b[k]) return a[k] - b[k];
-  if (a.pre === b.pre) return 0;
-  if (a.pre === "") return 1;
-  if (b.pre === "") return -1;
-  return a.pre < b.pre ? -1 : 1;
-}
+import {
+  compareSemver,
+  parseTolerant,
+  type SemVer as Semver,
+  semverString,
+} from "../version_check.ts";
 
 export class UpgradePath {
   readonly from: Semver;
@@ -84,7 +59,7 @@ const TALOS_K8S: Record<string, [string, string]> = {
   "1.15": ["1.33.0", "1.38.99"],
 };
 
-const core = (v: Semver) => ({ ...v, pre: "" });
+const core = (v: Semver): Semver => ({ ...v, pre: [], build: [] });
 
 /** Whether Kubernetes `k8s` runs on Talos `talos`; the error as upstream words it. */
 export function supportedWith(k8s: Semver, talos: Semver): string | undefined {

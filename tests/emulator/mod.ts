@@ -19,6 +19,7 @@ import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
 import { registerHealthHandlers } from "./health_handlers.ts";
 import { registerUpgradeK8sHandlers } from "./upgrade_k8s_handlers.ts";
+import { registerDebugHandlers } from "./debug_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -151,6 +152,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerUpgradeK8sHandlers(emu);
   // Last: its ImageService.Pull keeps the image and wraps the lifecycle one.
   registerNetHandlers(emu);
+  registerDebugHandlers(emu);
   return await emu.start();
 }
 export {
@@ -195,3 +197,4 @@ export { define, type TypeDecl, TYPES, yamlText } from "./cosi_types.ts";
 export { memoryOf, setMemory } from "./health_handlers.ts";
 export { K as K8S_TYPES, seedKubernetesResources, startKubernetes } from "./health_state.ts";
 export { followConfigChanges, pulls } from "./upgrade_k8s_handlers.ts";
+export { type DebugSession, debugSessions } from "./debug_handlers.ts";

@@ -176,12 +176,14 @@ function defaults(node: SimNode): NetState {
     },
     legacyImages: false,
     meta: new Map(),
+    // Controllers and types the COSI seed (cosi_seed.ts) has resources of, with its owners.
     dependencies: [
-      edge("network.AddressSpecController", 0, "network", "AddressStatuses.net.talos.dev"),
-      edge("network.AddressSpecController", 1, "network", "AddressSpecs.net.talos.dev"),
       edge("network.LinkStatusController", 0, "network", "LinkStatuses.net.talos.dev"),
-      edge("network.AddressSpecController", 2, "network", "LinkStatuses.net.talos.dev", "eth0"),
-      edge("network.LinkStatusController", 4, "network", "LinkSpecs.net.talos.dev"),
+      edge("network.AddressStatusController", 0, "network", "AddressStatuses.net.talos.dev"),
+      edge("network.AddressStatusController", 2, "network", "LinkStatuses.net.talos.dev", "eth0"),
+      edge("network.RouteStatusController", 0, "network", "RouteStatuses.net.talos.dev"),
+      edge("network.RouteStatusController", 1, "network", "LinkStatuses.net.talos.dev"),
+      edge("network.RouteStatusController", 4, "network", "AddressStatuses.net.talos.dev"),
     ],
     lvm: { groups: new Map([["vg0", ["lv0", "lv1"]]]), physical: new Set(["/dev/sdc1"]) },
     md: new Set(["/dev/md127"]),

@@ -27,6 +27,7 @@ import { State } from "../../gen/cosi/state_pb.ts";
 import { LifecycleService } from "../../gen/machine/lifecycle_pb.ts";
 import { MetadataSchema } from "../../gen/common/common_pb.ts";
 import { StorageService as MachineStorageService } from "../../gen/machine/storage_pb.ts";
+import { DebugService } from "../../gen/machine/debug_pb.ts";
 import { authorized } from "./rules.ts";
 import { codeName } from "../../rpc/errors.ts";
 import type { EtcdMemberInfo, SimNode } from "./node.ts";
@@ -43,6 +44,7 @@ export const SERVICES: DescService[] = [
   LVMService,
   MDService,
   MachineStorageService,
+  DebugService,
 ];
 
 /** What a handler sees besides the request. */
@@ -64,6 +66,11 @@ export type StreamHandler = (req: Init, call: NodeCall) => AsyncIterable<Init>;
  */
 export type ClientStreamHandler = UnaryHandler;
 export type Handler = UnaryHandler | StreamHandler;
+/**
+ * A bidirectional method gets the requests as an AsyncIterable and answers with one; its
+ * replies may follow the requests as they come (register with `as StreamHandler`).
+ */
+export type BidiHandler = (reqs: AsyncIterable<Init>, call: NodeCall) => AsyncIterable<Init>;
 
 export interface EmulatorOptions {
   nodes: SimNode[];
@@ -232,6 +239,7 @@ export class Emulator {
   }
 
   #routes(router: ConnectRouter): void {
+    this.#bidiRoutes(router);
     for (const svc of SERVICES) {
       for (const method of svc.methods) {
         if (method.methodKind === "unary") {
@@ -401,6 +409,33 @@ export class Emulator {
       }
       yield queue.shift();
     }
+  }
+
+  /** Bidirectional streaming methods (e.g. DebugService.ContainerRun). */
+  #bidiRoutes(router: ConnectRouter): void {
+    for (const svc of SERVICES) {
+      for (const method of svc.methods) {
+        if (method.methodKind !== "bidi_streaming") continue;
+        const impl = (reqs: AsyncIterable<Init>, ctx: HandlerContext) =>
+          this.#bidi(method, reqs, ctx);
+        router.rpc(method as never, impl as never);
+      }
+    }
+  }
+
+  /** Bidirectional streaming: one target only, as apid proxies these one-to-one. */
+  async *#bidi(method: DescMethod, reqs: AsyncIterable<Init>, ctx: HandlerContext) {
+    const path = `/${method.parent.typeName}/${method.name}`;
+    const { mode, targets } = this.#targets(path, ctx.requestHeader);
+    if (mode === "many") {
+      throw new ConnectError(
+        `one-2-many proxying is not supported for method ${path}`,
+        Code.InvalidArgument,
+      );
+    }
+    const call = this.#call(path, targets[0], ctx);
+    if (call.node.faults.delayMs) await sleep(call.node.faults.delayMs, ctx.signal);
+    yield* (this.#handler(path) as unknown as BidiHandler)(reqs, call);
   }
 }
 

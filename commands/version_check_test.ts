@@ -1,0 +1,22 @@
+import { assertEquals, assertThrows } from "../tests/assert.ts";
+import { compareSemver, inRange, parseTolerant, semverString } from "./version_check.ts";
+
+Deno.test("semver: blang's ParseTolerant and precedence", () => {
+  assertEquals(semverString(parseTolerant(" v1.13 ")), "1.13.0");
+  assertEquals(semverString(parseTolerant("v1.14.0-beta.1+abc")), "1.14.0-beta.1+abc");
+  const order = ["1.13.0-alpha.2", "1.13.0-alpha.10", "1.13.0-beta", "1.13.0", "1.13.1", "2.0.0"];
+  for (let i = 1; i < order.length; i++) {
+    assertEquals(compareSemver(parseTolerant(order[i - 1]), parseTolerant(order[i])), -1);
+  }
+  assertEquals(compareSemver(parseTolerant("1.5.5+x"), parseTolerant("1.5.5")), 0);
+  assertThrows(() => parseTolerant(""));
+  assertThrows(() => parseTolerant("1.x.0"));
+});
+
+Deno.test("semver: ranges as the upgrade API choice uses them", () => {
+  const range = ">1.13.0-alpha.2 <2.0.0";
+  assertEquals(inRange(parseTolerant("v1.13.9"), range), true);
+  assertEquals(inRange(parseTolerant("v1.13.0-alpha.2"), range), false);
+  assertEquals(inRange(parseTolerant("v1.12.4"), range), false);
+  assertEquals(inRange(parseTolerant("v2.0.0"), range), false);
+});
