@@ -58,13 +58,13 @@ const entries: CommandEntry[] = [
     short: "Replaced by `support`: kept to say so",
     group: "talos",
     hidden: true,
-    load: async () => (await import("./deprecated.ts")).crashdump,
+    load: () => loadSpec(import.meta.url, "./deprecated.ts", "crashdump"),
   },
   {
     name: "debug",
     short: "Run a debug container on a node from an image archive or reference",
     group: "talos",
-    load: async () => (await import("./debug.ts")).spec,
+    load: () => loadSpec(import.meta.url, "./debug.ts"),
   },
   {
     name: "diskfree",
