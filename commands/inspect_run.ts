@@ -70,7 +70,7 @@ interface LiveResource {
   owner: string;
 }
 
-async function withResources(
+export async function withResources(
   client: TalosClient,
   options: CallOptions,
   edges: ControllerDependencyEdge[],

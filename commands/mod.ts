@@ -281,6 +281,12 @@ const entries: CommandEntry[] = [
     load: () => loadSpec(import.meta.url, "./stats.ts"),
   },
   {
+    name: "support",
+    short: "Collect the cluster's debug data into an (encrypted) archive",
+    group: "talos",
+    load: async () => (await import("./support.ts")).spec,
+  },
+  {
     name: "time",
     short: "Show each node's clock next to the time an NTP server reports",
     group: "talos",

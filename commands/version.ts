@@ -3,7 +3,8 @@ import { bool, type CommandSpec, lazy, noArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 import { insecureFlags } from "./api_flags.ts";
 
-function clientBlock(): string {
+/** The client's version block (version.WriteLongVersionFromExisting of this program). */
+export function clientBlock(): string {
   const arch = Deno.build.arch === "x86_64"
     ? "amd64"
     : Deno.build.arch === "aarch64"

@@ -83,6 +83,14 @@ Deno.test("copy: a tree unpacked into a new directory, permission bits kept (no 
   const one = await run(["copy", "/etc/hostname", `${dir.path}/one`, "--talosconfig", cfg]);
   assertEquals(one.code, 0, one.stderr);
   assertEquals(await Deno.readTextFile(`${dir.path}/one/hostname`), "talos-10-5-0-2\n");
+  // Into the working directory: messages name paths as filepath.Join(".", name) does.
+  const here = await run(["copy", "/etc/hostname", ".", "--talosconfig", cfg], {
+    cwd: `${dir.path}/one`,
+  });
+  assertEquals(
+    here.stderr,
+    'error creating file "hostname" mode -rw-r--r--: open hostname: file exists\n',
+  );
   // Copying again over what exists fails as talosctl does (files are created, never replaced).
   const again = await run(["copy", "/etc/hostname", `${dir.path}/one`, "--talosconfig", cfg]);
   assertEquals(again.code, 1);

@@ -49,7 +49,7 @@ Deno.test("etcd members: one row per member per node; a worker fails, exit 1", a
   );
   assertEquals(
     r.stderr,
-    "error from node 10.5.0.4: rpc error: code = Unimplemented desc = etcd members is only available on control plane nodes\n",
+    "error from node 10.5.0.4: rpc error: code = Unimplemented desc = member list is only available on control plane nodes\n",
   );
 });
 

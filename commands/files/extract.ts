@@ -63,8 +63,10 @@ export class Extractor {
     return rel === "." ? this.root : `${this.root}/${rel}`;
   }
 
+  /** filepath.Join(target, rel) as talosctl names paths in its messages. */
   #show(rel: string): string {
     if (rel === ".") return this.shown;
+    if (this.shown === ".") return rel;
     return this.shown === "/" ? `/${rel}` : `${this.shown}/${rel}`;
   }
 

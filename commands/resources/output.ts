@@ -61,7 +61,7 @@ function sortedMap(m: Record<string, string>): [string, YamlNode][] {
 }
 
 /** The metadata as the COSI runtime marshals it (every value a plain, untagged scalar). */
-function metadataNode(r: Resource): YamlNode {
+export function metadataNode(r: Resource): YamlNode {
   const md = r.metadata!;
   const time = (t: typeof md.created) => rfc3339(t ? timestampDate(t) : GO_ZERO_TIME);
   const entries: [string, YamlNode][] = [
@@ -94,7 +94,7 @@ function yamlSpecOf(r: Resource): string {
 }
 
 /** resource.MarshalYAML: `metadata:` and `spec:` (the spec re-encoded from yaml_spec). */
-function resourceDocument(r: Resource): string {
+export function resourceDocument(r: Resource): string {
   const text = yamlSpecOf(r);
   const md = r.metadata!;
   // Talos releases that wrote the machine config as a document (not as a string) are told by

@@ -149,7 +149,7 @@ export function registerDefaults(emu: Emulator): void {
   });
 
   emu.handle(M.etcdMemberList, (_req, call) => {
-    controlPlaneOnly(call.node, "etcd members");
+    controlPlaneOnly(call.node, "member list");
     return { messages: [{ members: call.emulator.etcdMembers }] };
   });
   emu.handle(M.etcdStatus, (_req, call) => {

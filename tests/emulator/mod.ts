@@ -17,6 +17,7 @@ import { registerSystemHandlers } from "./system_handlers.ts";
 import { registerStorageHandlers } from "./storage_handlers.ts";
 import { registerTimeHandlers } from "./time_handlers.ts";
 import { registerCosiHandlers } from "./cosi_handlers.ts";
+import { registerDiskStatsHandlers } from "./diskstats_handlers.ts";
 import { registerHealthHandlers } from "./health_handlers.ts";
 import { registerUpgradeK8sHandlers } from "./upgrade_k8s_handlers.ts";
 import { registerDebugHandlers } from "./debug_handlers.ts";
@@ -33,7 +34,8 @@ export type {
 export { applyState } from "./apply_handlers.ts";
 export { textDiff } from "./textdiff.ts";
 export { appendDmesg, appendLog, simNode } from "./node.ts";
-export type { EtcdMemberInfo, LifecycleKnobs, SimNode, SimService } from "./node.ts";
+export { diskStatRow, nodeDiskStats } from "./diskstats_handlers.ts";
+export type { EtcdMemberInfo, LifecycleKnobs, SimDiskStat, SimNode, SimService } from "./node.ts";
 export { lifeOf, publishEvent } from "./lifecycle_handlers.ts";
 export type { LifeState, SimEvent } from "./lifecycle_handlers.ts";
 export { chunks, patternChunks } from "./handlers.ts";
@@ -141,6 +143,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerFilesHandlers(emu);
   registerSystemHandlers(emu);
+  registerDiskStatsHandlers(emu);
   // After the files handlers: its Read answers the boot ID and hands other paths to theirs.
   registerLifecycleHandlers(emu);
   registerTimeHandlers(emu);

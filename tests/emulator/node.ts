@@ -68,6 +68,8 @@ export interface SimNode {
   system?: SimSystem;
   /** Reboot/upgrade/reset simulation: pacing and faults (lifecycle_handlers.ts). */
   lifecycle?: LifecycleKnobs;
+  /** /proc/diskstats rows (diskstats_handlers.ts); defaults made on first use. */
+  diskStats?: SimDiskStat[];
 }
 
 /** How a simulated node plays out reboots, shutdowns, resets and upgrades; all optional. */
@@ -88,6 +90,26 @@ export interface LifecycleKnobs {
   failAtPhase?: string;
   /** Called when a reset that wiped STATE leaves the node in maintenance mode. */
   onMaintenance?: () => void;
+}
+
+/** One /proc/diskstats row, as the DiskStats API names its counters. */
+export interface SimDiskStat {
+  name: string;
+  readCompleted: bigint;
+  readMerged: bigint;
+  readSectors: bigint;
+  readTimeMs: bigint;
+  writeCompleted: bigint;
+  writeMerged: bigint;
+  writeSectors: bigint;
+  writeTimeMs: bigint;
+  ioInProgress: bigint;
+  ioTimeMs: bigint;
+  ioTimeWeightedMs: bigint;
+  discardCompleted: bigint;
+  discardMerged: bigint;
+  discardSectors: bigint;
+  discardTimeMs: bigint;
 }
 
 /** Cluster-wide etcd membership shared by control-plane nodes. */
