@@ -284,7 +284,7 @@ const entries: CommandEntry[] = [
     name: "support",
     short: "Collect the cluster's debug data into an (encrypted) archive",
     group: "talos",
-    load: async () => (await import("./support.ts")).spec,
+    load: () => loadSpec(import.meta.url, "./support.ts"),
   },
   {
     name: "time",
