@@ -1,7 +1,7 @@
 // `talosctl image list|pull|remove` (alias `images`): container images of each node's
 // containerd, in the instance --namespace names.
 
-import { type CommandEntry, type CommandSpec, exactArgs, noArgs } from "./spec.ts";
+import { type CommandEntry, type CommandSpec, exactArgs, loadSpec, noArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 
 const entries: CommandEntry[] = [
@@ -9,19 +9,19 @@ const entries: CommandEntry[] = [
     name: "list",
     aliases: ["l", "ls"],
     short: "List the images of each node's container runtime",
-    load: async () => (await import("./image.ts")).list,
+    load: () => loadSpec(import.meta.url, "./image.ts", "list"),
   },
   {
     name: "pull",
     aliases: ["p"],
     short: "Pull an image into each node's container runtime",
-    load: async () => (await import("./image.ts")).pull,
+    load: () => loadSpec(import.meta.url, "./image.ts", "pull"),
   },
   {
     name: "remove",
     aliases: ["rm"],
     short: "Remove an image from each node's container runtime",
-    load: async () => (await import("./image.ts")).remove,
+    load: () => loadSpec(import.meta.url, "./image.ts", "remove"),
   },
 ];
 

@@ -1,14 +1,14 @@
 // `talosctl inspect dependencies`: the controller runtime's controller/resource graph of one
 // node, as graphviz dot text (pipe it through `dot -Tpng`).
 
-import { type CommandEntry, type CommandSpec, noArgs } from "./spec.ts";
+import { type CommandEntry, type CommandSpec, loadSpec, noArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 
 const entries: CommandEntry[] = [
   {
     name: "dependencies",
     short: "Print the controller/resource dependency graph in graphviz dot format",
-    load: async () => (await import("./inspect.ts")).dependencies,
+    load: () => loadSpec(import.meta.url, "./inspect.ts", "dependencies"),
   },
 ];
 

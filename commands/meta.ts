@@ -2,7 +2,7 @@
 // As upstream, --insecure belongs to `meta` itself (not inherited), so write/delete always use
 // the talosconfig client.
 
-import { type CommandEntry, type CommandSpec, exactArgs, noArgs } from "./spec.ts";
+import { type CommandEntry, type CommandSpec, exactArgs, loadSpec, noArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 import { insecureFlags } from "./api_flags.ts";
 
@@ -10,12 +10,12 @@ const entries: CommandEntry[] = [
   {
     name: "delete",
     short: "Remove a key from the META partition of each node",
-    load: async () => (await import("./meta.ts")).remove,
+    load: () => loadSpec(import.meta.url, "./meta.ts", "remove"),
   },
   {
     name: "write",
     short: "Store a value under a key in the META partition of each node",
-    load: async () => (await import("./meta.ts")).write,
+    load: () => loadSpec(import.meta.url, "./meta.ts", "write"),
   },
 ];
 

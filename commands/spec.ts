@@ -117,6 +117,34 @@ export interface Command extends CommandSpec {
   hidden?: boolean;
 }
 
+/**
+ * `import()` of `specifier` (relative to `base`, the caller's `import.meta.url`) that Deno's
+ * module graph builder cannot see. Before running anything, `deno run` loads and analyses every
+ * module reachable through literal `import("...")` calls, which from the command tree is all of
+ * it (gRPC, PKI, YAML, their npm packages): a few milliseconds to tens of them on every start.
+ * Command entries and the first imports of `run` go through here; `deno compile` gets the
+ * modules from tools/compile.ts, which lists them.
+ */
+export function lazy<M>(base: string, specifier: string): Promise<M> {
+  return import(new URL(specifier, base).href);
+}
+
+/**
+ * An entry's `load`: the `CommandSpec` exported as `name` (default `spec`) by the module at
+ * `specifier`, relative to `base` (the mod.ts's `import.meta.url`), imported with `lazy`:
+ * `load: () => loadSpec(import.meta.url, "./version.ts")`.
+ */
+export async function loadSpec(
+  base: string,
+  specifier: string,
+  name = "spec",
+): Promise<CommandSpec> {
+  const mod = await lazy<Record<string, CommandSpec | undefined>>(base, specifier);
+  const spec = mod[name];
+  if (!spec) throw new Error(`${new URL(specifier, base).pathname} exports no command ${name}`);
+  return spec;
+}
+
 /** Loads the module behind `entry` and joins it with what the entry declares. */
 export async function loadCommand(entry: CommandEntry): Promise<Command> {
   const spec = await entry.load();

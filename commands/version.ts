@@ -1,5 +1,5 @@
 import { TALOS_VERSION, VERSION } from "./version_info.ts";
-import { bool, type CommandSpec, noArgs } from "./spec.ts";
+import { bool, type CommandSpec, lazy, noArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 import { insecureFlags } from "./api_flags.ts";
 
@@ -42,7 +42,10 @@ export const spec: CommandSpec = {
       if (bool(ctx, "client")) return;
       await out.write("Server:\n");
     }
-    const { serverVersions } = await import("./version_server.ts");
+    const { serverVersions } = await lazy<typeof import("./version_server.ts")>(
+      import.meta.url,
+      "./version_server.ts",
+    );
     await serverVersions(ctx, json);
   },
 };

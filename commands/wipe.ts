@@ -1,7 +1,14 @@
 // `talosctl wipe disk|lv|vg|pv|md`: destroy data on block devices and storage stacks that no
 // volume uses. Only admins may wipe a configured node; readers may in maintenance mode.
 
-import { type CommandEntry, type CommandSpec, exactArgs, minArgs, noArgs } from "./spec.ts";
+import {
+  type CommandEntry,
+  type CommandSpec,
+  exactArgs,
+  loadSpec,
+  minArgs,
+  noArgs,
+} from "./spec.ts";
 import { globalFlags } from "./global.ts";
 import { insecureFlags } from "./api_flags.ts";
 
@@ -9,27 +16,27 @@ const entries: CommandEntry[] = [
   {
     name: "disk",
     short: "Wipe disks or partitions that no volume uses",
-    load: async () => (await import("./wipe.ts")).disk,
+    load: () => loadSpec(import.meta.url, "./wipe.ts", "disk"),
   },
   {
     name: "lv",
     short: "Remove an LVM logical volume",
-    load: async () => (await import("./wipe.ts")).lv,
+    load: () => loadSpec(import.meta.url, "./wipe.ts", "lv"),
   },
   {
     name: "md",
     short: "Stop a software RAID (MD) array and erase its members' superblocks",
-    load: async () => (await import("./wipe.ts")).md,
+    load: () => loadSpec(import.meta.url, "./wipe.ts", "md"),
   },
   {
     name: "pv",
     short: "Erase the LVM label of a physical volume",
-    load: async () => (await import("./wipe.ts")).pv,
+    load: () => loadSpec(import.meta.url, "./wipe.ts", "pv"),
   },
   {
     name: "vg",
     short: "Remove an LVM volume group together with its logical volumes",
-    load: async () => (await import("./wipe.ts")).vg,
+    load: () => loadSpec(import.meta.url, "./wipe.ts", "vg"),
   },
 ];
 

@@ -45,7 +45,10 @@ export interface LoadedCA {
 export async function loadCA(ca: PemCertAndKey): Promise<LoadedCA> {
   // Certificates as Go writes them are read without the ASN.1 schema libraries (cert_quick.ts).
   const info = quickCertificatePem(ca.crt) ??
-    (await import("./cert_info.ts")).parseCertificatePem(ca.crt);
+    (await import(
+      // A computed specifier: `deno run` would load the ASN.1 parsers up front for a literal one.
+      new URL("./cert_info.ts", import.meta.url).href
+    ) as typeof import("./cert_info.ts")).parseCertificatePem(ca.crt);
   const key = await importPrivateKeyPem(ca.key);
   return { issuer: { nameDer: info.subjectDer, subjectKeyId: info.subjectKeyId }, key };
 }

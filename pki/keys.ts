@@ -198,7 +198,10 @@ export function pkcs8Pem(key: PrivateKey): string {
  */
 export async function importPrivateKeyPem(pem: string): Promise<PrivateKey> {
   const parsed = quickPrivateKeyPem(pem) ??
-    (await import("./key_parse.ts")).parsePrivateKeyPem(pem);
+    (await import(
+      // A computed specifier: `deno run` would load the ASN.1 parsers up front for a literal one.
+      new URL("./key_parse.ts", import.meta.url).href
+    ) as typeof import("./key_parse.ts")).parsePrivateKeyPem(pem);
   return await importParsed(parsed);
 }
 

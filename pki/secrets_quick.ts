@@ -132,6 +132,9 @@ export async function loadSecretsBundle(
     }
     if (loaded && quickBundleValid(loaded, scope)) return loaded as SecretsBundle;
   }
-  const { parseSecretsBundle } = await import("./secrets_parse.ts");
+  // A computed specifier: `deno run` would load the YAML and ASN.1 parsers up front otherwise.
+  const { parseSecretsBundle } = await import(
+    new URL("./secrets_parse.ts", import.meta.url).href
+  ) as typeof import("./secrets_parse.ts");
   return parseSecretsBundle(text, source, scope);
 }

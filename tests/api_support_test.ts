@@ -783,3 +783,19 @@ Deno.test("support: no Kubernetes API, the nodes are still collected, exit 1", a
   );
   assertEquals(await entries(`${dir.path}/k.zip`), nodeEntries(env.nodes[0]));
 });
+
+Deno.test("support: Ctrl-C leaves neither a bundle nor temporary files", async () => {
+  await using dir = await tempDir();
+  const nodes = [simNode("10.5.0.2", {}, NOW)];
+  await using env = await setup(dir.path, { nodes });
+  nodes[0].faults.delayMs = 200;
+  const stop = new AbortController();
+  setTimeout(() => stop.abort(), 300);
+  const r = await run(
+    ["support", "--talosconfig", env.cfg, "-n", "10.5.0.2", "--no-encryption", "-O", "c.zip"],
+    { cwd: dir.path, now: NOW, signal: stop.signal },
+  );
+  assertEquals(r.code, 1);
+  assertStringIncludes(r.stderr, "context canceled");
+  assertEquals([...Deno.readDirSync(dir.path)].map((e) => e.name), ["talosconfig"]);
+});

@@ -58,6 +58,11 @@ Deno.test("compile: binaries per target and sha256sum.txt in sha256sum's format"
     assertEquals((info.mode ?? 0) & 0o111, 0o111, `${n} is executable`);
     lines.push(`${await sha256(`${out}/${n}`)}  ${n}\n`);
   }
+  // Modules that commands load through computed specifiers are embedded too.
+  const binary = new TextDecoder("latin1").decode(await Deno.readFile(`${out}/${names[0]}`));
+  for (const m of ["commands/gen/config_run.ts", "pki/secrets_parse.ts", "commands/kit.ts"]) {
+    assertEquals(binary.includes(m), true, `${m} embedded`);
+  }
   const sums = await Deno.readTextFile(`${out}/sha256sum.txt`);
   assertEquals(sums, lines.join(""));
   // The system's sha256sum accepts the file as its own.

@@ -1,17 +1,17 @@
 // `talosctl etcd alarm list | disarm`: etcd's alarms (NOSPACE, CORRUPT) on each node.
 
-import { type CommandEntry, type CommandSpec, noArgs } from "../spec.ts";
+import { type CommandEntry, type CommandSpec, loadSpec, noArgs } from "../spec.ts";
 
 const entries: CommandEntry[] = [
   {
     name: "disarm",
     short: "Clear the etcd alarms of each node and list what was cleared",
-    load: async () => (await import("./alarm.ts")).disarm,
+    load: () => loadSpec(import.meta.url, "./alarm.ts", "disarm"),
   },
   {
     name: "list",
     short: "List the etcd alarms raised on each node",
-    load: async () => (await import("./alarm.ts")).list,
+    load: () => loadSpec(import.meta.url, "./alarm.ts", "list"),
   },
 ];
 

@@ -1,23 +1,23 @@
 // `talosctl etcd downgrade validate|enable <version>`, `etcd downgrade cancel`: etcd storage
 // downgrades, through one control plane node.
 
-import { type CommandEntry, type CommandSpec, exactArgs, noArgs } from "../spec.ts";
+import { type CommandEntry, type CommandSpec, exactArgs, loadSpec, noArgs } from "../spec.ts";
 
 const entries: CommandEntry[] = [
   {
     name: "cancel",
     short: "Cancel an etcd storage downgrade in progress",
-    load: async () => (await import("./downgrade.ts")).cancel,
+    load: () => loadSpec(import.meta.url, "./downgrade.ts", "cancel"),
   },
   {
     name: "enable",
     short: "Start downgrading etcd storage to the given MAJOR.MINOR version",
-    load: async () => (await import("./downgrade.ts")).enable,
+    load: () => loadSpec(import.meta.url, "./downgrade.ts", "enable"),
   },
   {
     name: "validate",
     short: "Check whether etcd storage can be downgraded to the given MAJOR.MINOR version",
-    load: async () => (await import("./downgrade.ts")).validate,
+    load: () => loadSpec(import.meta.url, "./downgrade.ts", "validate"),
   },
 ];
 

@@ -3,7 +3,7 @@
 // config_run.ts, loaded only when the command runs.
 
 import { TALOS_VERSION } from "../version_info.ts";
-import { type CommandSpec, exactArgs, type FlagSpec } from "../spec.ts";
+import { type CommandSpec, exactArgs, type FlagSpec, lazy } from "../spec.ts";
 
 export const DEFAULT_KUBERNETES_VERSION = "1.36.3";
 export const INSTALLER_REPOSITORY = "ghcr.io/siderolabs/installer";
@@ -134,7 +134,10 @@ export function genConfigSpec(withFlags: boolean): CommandSpec {
     args: exactArgs(2),
     flags: withFlags ? genConfigFlags : [],
     async run(ctx) {
-      const { runGenConfig } = await import("./config_run.ts");
+      const { runGenConfig } = await lazy<typeof import("./config_run.ts")>(
+        import.meta.url,
+        "./config_run.ts",
+      );
       await runGenConfig(ctx, withFlags);
     },
   };

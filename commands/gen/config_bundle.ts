@@ -2,6 +2,7 @@
 // worker configs with the user's patches applied (all -> control plane -> worker, as upstream),
 // encoded canonically, and a talosconfig with a new os:admin client certificate.
 
+import { lazy } from "../spec.ts";
 import { UserError } from "../../errors.ts";
 import type { Deps } from "../deps.ts";
 import { readInputFile } from "../files.ts";
@@ -51,7 +52,10 @@ export async function loadAllPatches(
   patches: { all: string[]; controlPlane: string[]; worker: string[] },
 ): Promise<LoadedPatches | undefined> {
   if (patches.all.length + patches.controlPlane.length + patches.worker.length === 0) return;
-  const { loadPatches } = await import("../../machineconfig/patch/mod.ts");
+  const { loadPatches } = await lazy<typeof import("../../machineconfig/patch/mod.ts")>(
+    import.meta.url,
+    "../../machineconfig/patch/mod.ts",
+  );
   const schema = machineConfigSchema();
   const load = async (values: string[]): Promise<Patch[]> => {
     try {
@@ -71,7 +75,10 @@ async function patchAll(
   configs: Record<"controlplane" | "worker", ConfigDocument[]>,
   patches: LoadedPatches,
 ): Promise<void> {
-  const { applyPatches, stateDocs } = await import("../../machineconfig/patch/mod.ts");
+  const { applyPatches, stateDocs } = await lazy<typeof import("../../machineconfig/patch/mod.ts")>(
+    import.meta.url,
+    "../../machineconfig/patch/mod.ts",
+  );
   const schema = machineConfigSchema();
   const opts = { schema, encode: (d: ConfigDocument[]) => encodeConfig(d) };
   const apply = (docs: ConfigDocument[], ps: Patch[], what: string): ConfigDocument[] => {
@@ -92,14 +99,20 @@ async function patchAll(
 
 async function encodeWithComments(docs: ConfigDocument[], req: BundleRequest): Promise<string> {
   if (!req.comments.docs && !req.comments.examples) return encodeConfig(docs);
-  const { commentDecorator } = await import("../../machineconfig/docs.ts");
+  const { commentDecorator } = await lazy<typeof import("../../machineconfig/docs.ts")>(
+    import.meta.url,
+    "../../machineconfig/docs.ts",
+  );
   return encodeConfig(docs, { decorate: commentDecorator(req.comments) });
 }
 
 export async function buildConfigBundle(deps: Deps, req: BundleRequest): Promise<ConfigBundle> {
   let secrets = req.secrets;
   if (!secrets) {
-    const { generateSecretsBundle } = await import("../../pki/secrets_gen.ts");
+    const { generateSecretsBundle } = await lazy<typeof import("../../pki/secrets_gen.ts")>(
+      import.meta.url,
+      "../../pki/secrets_gen.ts",
+    );
     secrets = await generateSecretsBundle(req.contract, deps, {}, {
       kubernetes: !req.options.features?.kubernetesDisabled,
       // The service-account key shows only in control plane configs (generated regardless, as
@@ -128,10 +141,13 @@ export async function buildConfigBundle(deps: Deps, req: BundleRequest): Promise
     worker: await encodeWithComments(configs.worker, req),
   };
   if (req.wantTalosconfig) {
-    const { issueClientCertificate } = await import("../../pki/client_cert.ts");
-    const { encodeTalosconfig, newTalosconfig } = await import(
-      "../../clientconfig/talosconfig_model.ts"
+    const { issueClientCertificate } = await lazy<typeof import("../../pki/client_cert.ts")>(
+      import.meta.url,
+      "../../pki/client_cert.ts",
     );
+    const { encodeTalosconfig, newTalosconfig } = await lazy<
+      typeof import("../../clientconfig/talosconfig_model.ts")
+    >(import.meta.url, "../../clientconfig/talosconfig_model.ts");
     const cert = await issueClientCertificate(
       secrets.certs.os,
       ["os:admin"],

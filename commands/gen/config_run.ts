@@ -3,7 +3,7 @@
 // Every check that can fail runs before the first file is written.
 
 import { UserError } from "../../errors.ts";
-import type { FlagValue, RunContext } from "../spec.ts";
+import { type FlagValue, lazy, type RunContext } from "../spec.ts";
 import { ensureWritable, type OutputFile, readInputFile, writeOutputSet } from "../files.ts";
 import { genConfigFlags, INSTALLER_REPOSITORY, OUTPUT_TYPES } from "./config.ts";
 import { validateClusterEndpoint } from "./config_endpoint.ts";
@@ -85,7 +85,10 @@ async function loadSecrets(
   skipK8sEtcd: boolean,
 ): Promise<SecretsBundle> {
   // Reads bundles in gen secrets' layout without loading the YAML and ASN.1 parsers.
-  const { loadSecretsBundle } = await import("../../pki/secrets_quick.ts");
+  const { loadSecretsBundle } = await lazy<typeof import("../../pki/secrets_quick.ts")>(
+    import.meta.url,
+    "../../pki/secrets_quick.ts",
+  );
   let text: string;
   try {
     text = await readInputFile(ctx.deps, path);
@@ -130,8 +133,14 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
     else registryMirrors.push([host, [spec.slice(eq + 1)]]);
   }
 
-  const { contractFor } = await import("../../contract/mod.ts");
-  const { contractFeatures } = await import("../../machineconfig/features.ts");
+  const { contractFor } = await lazy<typeof import("../../contract/mod.ts")>(
+    import.meta.url,
+    "../../contract/mod.ts",
+  );
+  const { contractFeatures } = await lazy<typeof import("../../machineconfig/features.ts")>(
+    import.meta.url,
+    "../../machineconfig/features.ts",
+  );
   // "invalid talos-version: error parsing version ..." for a malformed value.
   let { contract, unversioned } = contractFor(f["talos-version"] as string);
   const skip = f["skip-k8s-etcd"] as boolean;
@@ -153,7 +162,10 @@ export async function runGenConfig(ctx: RunContext, withFlags: boolean): Promise
   const targets = wanted.map((t) => paths[t]).filter((p) => p !== "-");
   await ensureWritable(ctx.deps, targets, { force });
 
-  const { buildConfigBundle, loadAllPatches } = await import("./config_bundle.ts");
+  const { buildConfigBundle, loadAllPatches } = await lazy<typeof import("./config_bundle.ts")>(
+    import.meta.url,
+    "./config_bundle.ts",
+  );
   const patches = await loadAllPatches(ctx.deps, {
     all: f["config-patch"] as string[],
     controlPlane: f["config-patch-control-plane"] as string[],

@@ -2,14 +2,20 @@
 // directory or from a control-plane machine config.
 
 import { UserError } from "../../errors.ts";
-import { bool, type CommandSpec, noArgs, type RunContext, str } from "../spec.ts";
+import { bool, type CommandSpec, lazy, noArgs, type RunContext, str } from "../spec.ts";
 import { ensureWritable, readInputFile, writeOutputFile } from "../files.ts";
 
 async function fromKubernetesPki(ctx: RunContext, dir: string) {
   // Keys and certificates in the usual forms pass the quick DER readers; only others load the
   // ASN.1 schema parsers, whose decision and error text stand.
-  const { quickPrivateKeyPem } = await import("../../pki/key_quick.ts");
-  const { quickCertificatePem } = await import("../../pki/cert_quick.ts");
+  const { quickPrivateKeyPem } = await lazy<typeof import("../../pki/key_quick.ts")>(
+    import.meta.url,
+    "../../pki/key_quick.ts",
+  );
+  const { quickCertificatePem } = await lazy<typeof import("../../pki/cert_quick.ts")>(
+    import.meta.url,
+    "../../pki/cert_quick.ts",
+  );
   let stat: Deno.FileInfo;
   try {
     stat = await Deno.stat(dir.startsWith("/") ? dir : `${ctx.deps.cwd}/${dir}`);
@@ -44,7 +50,10 @@ async function fromKubernetesPki(ctx: RunContext, dir: string) {
   const pair = async (crt: string, key: string) => {
     const p = { crt: await read(crt), key: await read(key) };
     if (!quickPrivateKeyPem(p.key) || !quickCertificatePem(p.crt)) {
-      const { checkCertAndKey } = await import("../../pki/secrets_parse.ts");
+      const { checkCertAndKey } = await lazy<typeof import("../../pki/secrets_parse.ts")>(
+        import.meta.url,
+        "../../pki/secrets_parse.ts",
+      );
       check(`${base}/${crt}`, () => checkCertAndKey(p));
     }
     return p;
@@ -54,7 +63,10 @@ async function fromKubernetesPki(ctx: RunContext, dir: string) {
   const k8sAggregator = await pair("front-proxy-ca.crt", "front-proxy-ca.key");
   const sa = await read("sa.key");
   if (!quickPrivateKeyPem(sa)) {
-    const { parsePrivateKeyPem } = await import("../../pki/key_parse.ts");
+    const { parsePrivateKeyPem } = await lazy<typeof import("../../pki/key_parse.ts")>(
+      import.meta.url,
+      "../../pki/key_parse.ts",
+    );
     check(`${base}/sa.key`, () => parsePrivateKeyPem(sa, " "));
   }
   return { k8s, etcd, k8sAggregator, k8sServiceAccount: { key: sa } };
@@ -95,8 +107,14 @@ export const spec: CommandSpec = {
     },
   ],
   async run(ctx) {
-    const { contractFor } = await import("../../contract/mod.ts");
-    const { encodeSecretsBundle } = await import("../../pki/secrets_encode.ts");
+    const { contractFor } = await lazy<typeof import("../../contract/mod.ts")>(
+      import.meta.url,
+      "../../contract/mod.ts",
+    );
+    const { encodeSecretsBundle } = await lazy<typeof import("../../pki/secrets_encode.ts")>(
+      import.meta.url,
+      "../../pki/secrets_encode.ts",
+    );
     const version = str(ctx, "talos-version");
     const { contract } = contractFor(version);
     const pkiDir = str(ctx, "from-kubernetes-pki");
@@ -107,14 +125,19 @@ export const spec: CommandSpec = {
     if (out !== "-") await ensureWritable(ctx.deps, [out], { force });
     let bundle;
     if (pkiDir) {
-      const { generateSecretsBundle } = await import("../../pki/secrets_gen.ts");
+      const { generateSecretsBundle } = await lazy<typeof import("../../pki/secrets_gen.ts")>(
+        import.meta.url,
+        "../../pki/secrets_gen.ts",
+      );
       const certs = await fromKubernetesPki(ctx, pkiDir);
       bundle = await generateSecretsBundle(contract, ctx.deps, {
         certs,
         bootstrapToken: str(ctx, "kubernetes-bootstrap-token"),
       });
     } else if (cpConfig) {
-      const { bundleFromControlPlaneConfig } = await import("../../pki/secrets_from_config.ts");
+      const { bundleFromControlPlaneConfig } = await lazy<
+        typeof import("../../pki/secrets_from_config.ts")
+      >(import.meta.url, "../../pki/secrets_from_config.ts");
       let text: string;
       try {
         text = await readInputFile(ctx.deps, cpConfig);
@@ -123,7 +146,10 @@ export const spec: CommandSpec = {
       }
       bundle = bundleFromControlPlaneConfig(text);
     } else {
-      const { generateSecretsBundle } = await import("../../pki/secrets_gen.ts");
+      const { generateSecretsBundle } = await lazy<typeof import("../../pki/secrets_gen.ts")>(
+        import.meta.url,
+        "../../pki/secrets_gen.ts",
+      );
       bundle = await generateSecretsBundle(contract, ctx.deps);
     }
     const text = encodeSecretsBundle(bundle);

@@ -1,17 +1,17 @@
 // `talosctl machineconfig` (alias `mc`): offline machine config operations.
 
-import type { CommandEntry, CommandSpec } from "../spec.ts";
+import { type CommandEntry, type CommandSpec, loadSpec } from "../spec.ts";
 
 const entries: CommandEntry[] = [
   {
     name: "gen",
     short: "Write machine configs and a talosconfig for a new cluster",
-    load: async () => (await import("./gen.ts")).spec,
+    load: () => loadSpec(import.meta.url, "./gen.ts"),
   },
   {
     name: "patch",
     short: "Apply patches to a machine config file",
-    load: async () => (await import("./patch.ts")).spec,
+    load: () => loadSpec(import.meta.url, "./patch.ts"),
   },
 ];
 

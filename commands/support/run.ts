@@ -226,9 +226,44 @@ async function writeBundle(
     encrypting ? (c) => encrypting.write(c) : (c) => output.write(c),
     { modified: ctx.deps.now() },
   );
+  let result: BundleErrors;
+  try {
+    result = await collectInto(ctx, session, zip, log, () => logs);
+  } catch (e) {
+    await encrypting?.abort(e);
+    throw e;
+  }
+  await encrypting?.close();
+  return result;
+}
+
+async function collectInto(
+  ctx: RunContext,
+  session: Session,
+  zip: ZipWriter,
+  log: Log,
+  logs: () => Promise<void>,
+): Promise<BundleErrors> {
+  const cleanup: (() => void)[] = [];
+  try {
+    return await runCollectors(ctx, session, zip, log, logs, cleanup);
+  } finally {
+    for (const f of cleanup) f();
+  }
+}
+
+async function runCollectors(
+  ctx: RunContext,
+  session: Session,
+  zip: ZipWriter,
+  log: Log,
+  logs: () => Promise<void>,
+  cleanup: (() => void)[],
+): Promise<BundleErrors> {
+  const stderr = ctx.deps.io.stderr;
+  const verbose = bool(ctx, "verbose");
 
   const fatal: string[] = [];
-  const cleanup: (() => void)[] = [];
   const { collectors, errors: setup } = await gatherCollectors(ctx, session, log, cleanup);
   if (setup.kubernetes) fatal.push(`failed to create kubernetes client: ${setup.kubernetes}`);
   if (setup.collectors.length > 0) {
@@ -283,13 +318,11 @@ async function writeBundle(
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     await progress.stop();
-    await logs;
-    for (const f of cleanup) f();
+    await logs();
   }
   if (broken !== undefined) throw broken;
   if (ctx.deps.signal.aborted) throw new UserError("context canceled");
   await zip.close();
-  await encrypting?.close();
   return { items: progress.errors, fatal };
 }
 
