@@ -70,7 +70,7 @@ const entries: CommandEntry[] = [
     name: "dashboard",
     short: "Full-screen live view of the nodes: summary, logs, metrics and resources",
     group: "talos",
-    load: async () => (await import("./dashboard.ts")).spec,
+    load: () => loadSpec(import.meta.url, "./dashboard.ts"),
   },
   {
     name: "diskfree",

@@ -234,9 +234,12 @@ export function endpointTransport(
       const e = Object.assign(new Error("i/o timeout"), { code: "DIAL_TIMEOUT" });
       socket.destroy(e);
     }, dialTimeoutMs);
+    // With pinned fingerprints nothing of HTTP/2 (the request, a machine config with its secrets)
+    // may leave before the node's key is checked: writes wait until it matches.
+    const wanted = material.fingerprints ?? [];
+    if (wanted.length > 0) socket.cork();
     socket.once("secureConnect", () => {
       clearTimeout(timer);
-      const wanted = material.fingerprints ?? [];
       if (wanted.length > 0 && !fingerprintMatches(socket, wanted)) {
         const list = wanted.map((f) => btoa(String.fromCharCode(...f))).join(" ");
         const err = new DialError(
@@ -248,6 +251,7 @@ export function endpointTransport(
         setTimeout(() => socket.destroy(err), 0);
         return;
       }
+      if (wanted.length > 0) socket.uncork();
       connected = true;
     });
     socket.once("close", () => clearTimeout(timer));
