@@ -234,29 +234,49 @@ export function endpointTransport(
       const e = Object.assign(new Error("i/o timeout"), { code: "DIAL_TIMEOUT" });
       socket.destroy(e);
     }, dialTimeoutMs);
-    // With pinned fingerprints nothing of HTTP/2 (the request, a machine config with its secrets)
-    // may leave before the node's key is checked: writes wait until it matches.
+    // With pinned fingerprints nothing may reach the node before its key is checked (Go checks
+    // in the handshake: a mismatching node gets no byte of the request, which may be a machine
+    // config with its secrets). Three locks, each enough on its own with today's node:http2:
+    // - the HTTP/2 session does nothing until it hears "secureConnect", and on a mismatch it
+    //   never does (see the emit wrapper below): no preface, no SETTINGS, no HEADERS, no DATA;
+    // - writes are corked until the key matched, and a mismatch destroys the socket, which
+    //   drops whatever was buffered;
+    // - end() would uncork (and flush) a corked stream: before the check it destroys instead.
     const wanted = material.fingerprints ?? [];
-    if (wanted.length > 0) socket.cork();
-    socket.once("secureConnect", () => {
+    const pinned = wanted.length > 0;
+    let verified = !pinned;
+    if (pinned) {
+      socket.cork();
+      const end = socket.end.bind(socket);
+      socket.end = ((...args: Parameters<typeof socket.end>) => {
+        if (verified) return end(...args);
+        socket.destroy();
+        return socket;
+      }) as typeof socket.end;
+    }
+    /** Runs first when the handshake is done; false: the other listeners must not hear of it. */
+    const onSecureConnect = (): boolean => {
       clearTimeout(timer);
-      if (wanted.length > 0 && !fingerprintMatches(socket, wanted)) {
+      if (pinned && !fingerprintMatches(socket, wanted)) {
         const list = wanted.map((f) => btoa(String.fromCharCode(...f))).join(" ");
-        const err = new DialError(
-          endpoint,
-          "transport: authentication handshake failed: " +
-            `leaf peer certificate doesn't match the provided fingerprints: [${list}]`,
+        socket.destroy(
+          new DialError(
+            endpoint,
+            "transport: authentication handshake failed: " +
+              `leaf peer certificate doesn't match the provided fingerprints: [${list}]`,
+          ),
         );
-        // Once the HTTP/2 session listens on the socket, so the error reaches the call.
-        setTimeout(() => socket.destroy(err), 0);
-        return;
+        return false;
       }
-      if (wanted.length > 0) socket.uncork();
+      verified = true;
       connected = true;
-    });
+      if (pinned) socket.uncork();
+      return true;
+    };
     socket.once("close", () => clearTimeout(timer));
     const origEmit = socket.emit.bind(socket);
     socket.emit = ((event: string, ...args: unknown[]) => {
+      if (event === "secureConnect" && !onSecureConnect()) return true;
       if (event === "data") sawData = true;
       if ((event === "end" || event === "close") && connected && !sawData && !socket.destroyed) {
         // The node hung up right after the handshake, before HTTP/2: with TLS 1.3 that is how a
