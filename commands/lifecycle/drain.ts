@@ -69,7 +69,7 @@ class DrainProgress {
 
 async function kubeClientFor(session: Session, signal: AbortSignal): Promise<Kube> {
   const { receiveArchive } = await import("../kubeconfig_run.ts");
-  const { extractFileFromTarGz } = await import("../../clientconfig/targz.ts");
+  const { extractFileFromTarGz } = await import("../../archive/file.ts");
   let text: string;
   try {
     const c = session.client;
