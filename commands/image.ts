@@ -1,5 +1,5 @@
-// `talosctl image list|pull|remove` (alias `images`): container images of each node's
-// containerd, in the instance --namespace names.
+// `talosctl image` (alias `images`): list|pull|remove the container images of each node's
+// containerd (in the instance --namespace names), and the offline image lists and cache.
 
 import { type CommandEntry, type CommandSpec, exactArgs, loadSpec, noArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
@@ -22,6 +22,28 @@ const entries: CommandEntry[] = [
     aliases: ["rm"],
     short: "Remove an image from each node's container runtime",
     load: () => loadSpec(import.meta.url, "./image.ts", "remove"),
+  },
+  {
+    name: "k8s-bundle",
+    aliases: ["default"],
+    short: "Print the Kubernetes images a default Talos cluster runs",
+    load: () => loadSpec(import.meta.url, "./image/bundle.ts", "k8sBundle"),
+  },
+  {
+    name: "talos-bundle",
+    short: "Print the images of a Talos release, with its official extensions and overlays",
+    load: () => loadSpec(import.meta.url, "./image/bundle.ts", "talosBundle"),
+  },
+  {
+    name: "cache-create",
+    short: "Pull images into an image cache directory (OCI format) for Talos to boot with",
+    load: () => loadSpec(import.meta.url, "./image/cache.ts", "cacheCreate"),
+  },
+  {
+    name: "integration",
+    short: "Print the images Talos's Kubernetes integration tests use",
+    hidden: true,
+    load: () => loadSpec(import.meta.url, "./image/bundle.ts", "integration"),
   },
 ];
 

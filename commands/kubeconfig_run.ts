@@ -15,7 +15,7 @@ import {
   type TalosClient,
 } from "./kit.ts";
 import type { CallOptions } from "@connectrpc/connect";
-import { extractFileFromTarGz } from "../clientconfig/targz.ts";
+import { extractFileFromTarGz } from "../archive/file.ts";
 import { encodeKubeconfig, parseKubeconfig } from "../clientconfig/kubeconfig.ts";
 import { type Decision, mergeKubeconfig } from "../clientconfig/kubeconfig_merge.ts";
 import {

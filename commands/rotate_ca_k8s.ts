@@ -7,7 +7,7 @@
 import { errorText } from "./kit.ts";
 import type { PemCertAndKey } from "../pki/secrets_types.ts";
 import type { KubernetesAccess } from "./clustercheck/k8s_access.ts";
-import { MACHINE_TYPES, type Rotation, type Talos } from "./rotate_ca_run.ts";
+import type { Rotation, Talos } from "./rotate_ca_run.ts";
 import type { ConfigDocument } from "../machineconfig/schema.ts";
 import { ExpectedError, retryConstant } from "./retry.ts";
 
@@ -122,29 +122,13 @@ async function patchWithKubeletRestart(
   }
 }
 
-async function patchAll(
+/** Patches every node's config, each time waiting for its kubelet to restart. */
+function patchAll(
   r: Rotation,
   talos: Talos,
   patch: (docs: ConfigDocument[]) => ConfigDocument[],
 ): Promise<void> {
-  try {
-    for (const type of MACHINE_TYPES) {
-      for (const { internalIP } of r.info.byType[type]) {
-        if (r.o.dryRun) {
-          await r.print(`  - ${internalIP}: skipped (dry-run)\n`);
-          continue;
-        }
-        try {
-          await patchWithKubeletRestart(r, talos, internalIP, patch);
-        } catch (e) {
-          throw new Error(`error patching node ${internalIP}: ${(e as Error).message}`);
-        }
-        await r.print(`  - ${internalIP}: OK\n`);
-      }
-    }
-  } catch (e) {
-    throw new Error(`error patching all machine configs: ${(e as Error).message}`);
-  }
+  return r.patchAll((node) => patchWithKubeletRestart(r, talos, node, patch));
 }
 
 export async function rotateKubernetesCA(
@@ -157,24 +141,12 @@ export async function rotateKubernetesCA(
   const current = await buildClient(r, talos, "current");
   let newAccess: KubernetesAccess | undefined;
   try {
-    const { cosiGet } = await import("./clustercheck/cosi.ts");
-    let currentCA: PemCertAndKey;
-    try {
-      const root = await cosiGet(
-        talos(r.firstControlPlane()),
-        r.signal,
-        "secrets",
-        "KubernetesRootSecrets.secrets.talos.dev",
-        "k8s",
-      );
-      const dec = (v: unknown) =>
-        typeof v === "string" && v !== ""
-          ? new TextDecoder().decode(Uint8Array.from(atob(v), (c) => c.charCodeAt(0)))
-          : "";
-      currentCA = { crt: dec(root.spec?.issuingCA?.crt), key: dec(root.spec?.issuingCA?.key) };
-    } catch (e) {
-      throw new Error(`error fetching current Kubernetes CA: ${errorText(e)}`);
-    }
+    const currentCA = await r.currentCA(
+      talos,
+      "KubernetesRootSecrets.secrets.talos.dev",
+      "k8s",
+      "current Kubernetes CA",
+    );
     await r.printCA("Current Kubernetes CA", currentCA);
     await r.printCA("New Kubernetes CA", next);
     await verify(r, current, "existing PKI");

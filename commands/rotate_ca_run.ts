@@ -37,6 +37,7 @@ export interface RotateOptions {
 export type Talos = (node: string) => NodeTarget;
 
 export const MACHINE_TYPES = ["init", "controlplane", "worker"] as const;
+export type MachineType = typeof MACHINE_TYPES[number];
 
 /** What both rotations share: options, output, the topology and the config encoder. */
 export class Rotation {
@@ -98,6 +99,49 @@ export class Rotation {
     return encodeConfig(docs, {
       decorate: commentDecorator({ docs: this.o.withDocs, examples: this.o.withExamples }),
     });
+  }
+
+  /**
+   * The issuing CA the first control plane node has in a secrets resource (OSRootSecrets,
+   * KubernetesRootSecrets); `what` names it in the error.
+   */
+  async currentCA(talos: Talos, type: string, id: string, what: string): Promise<PemCertAndKey> {
+    const { cosiGet } = await import("./clustercheck/cosi.ts");
+    const { base64Decode } = await import("../pki/pem.ts");
+    try {
+      const root = await cosiGet(talos(this.firstControlPlane()), this.signal, "secrets", type, id);
+      const dec = (v: unknown) =>
+        typeof v === "string" && v !== "" ? new TextDecoder().decode(base64Decode(v)) : "";
+      return { crt: dec(root.spec?.issuingCA?.crt), key: dec(root.spec?.issuingCA?.key) };
+    } catch (e) {
+      throw new Error(`error fetching ${what}: ${errorText(e)}`);
+    }
+  }
+
+  /**
+   * Patches every node, init, control plane then workers, one at a time as upstream does
+   * (`patchNode` applies one node's patch and waits as that rotation needs); a dry run only
+   * lists them.
+   */
+  async patchAll(patchNode: (node: string, type: MachineType) => Promise<void>): Promise<void> {
+    try {
+      for (const type of MACHINE_TYPES) {
+        for (const { internalIP } of this.info.byType[type]) {
+          if (this.o.dryRun) {
+            await this.print(`  - ${internalIP}: skipped (dry-run)\n`);
+            continue;
+          }
+          try {
+            await patchNode(internalIP, type);
+          } catch (e) {
+            throw new Error(`error patching node ${internalIP}: ${(e as Error).message}`);
+          }
+          await this.print(`  - ${internalIP}: OK\n`);
+        }
+      }
+    } catch (e) {
+      throw new Error(`error patching all machine configs: ${(e as Error).message}`);
+    }
   }
 
   /**

@@ -6,7 +6,7 @@
 import { errorText, type Session } from "./kit.ts";
 import { newClient } from "../rpc/client.ts";
 import type { PemCertAndKey } from "../pki/secrets_types.ts";
-import { MACHINE_TYPES, type Rotation, type Talos } from "./rotate_ca_run.ts";
+import type { MachineType, Rotation, Talos } from "./rotate_ca_run.ts";
 import type { ConfigDocument } from "../machineconfig/schema.ts";
 import { ExpectedError, retryConstant } from "./retry.ts";
 
@@ -60,29 +60,13 @@ export async function verifyTalos(r: Rotation, talos: Talos, label: string): Pro
   }
 }
 
-async function patchAll(
+/** Patches every node's config through `talos`. */
+function patchAll(
   r: Rotation,
   talos: Talos,
-  patch: (type: string, docs: ConfigDocument[]) => ConfigDocument[],
+  patch: (type: MachineType, docs: ConfigDocument[]) => ConfigDocument[],
 ): Promise<void> {
-  try {
-    for (const type of MACHINE_TYPES) {
-      for (const { internalIP } of r.info.byType[type]) {
-        if (r.o.dryRun) {
-          await r.print(`  - ${internalIP}: skipped (dry-run)\n`);
-          continue;
-        }
-        try {
-          await r.patchNodeConfig(talos, internalIP, (docs) => patch(type, docs));
-        } catch (e) {
-          throw new Error(`error patching node ${internalIP}: ${(e as Error).message}`);
-        }
-        await r.print(`  - ${internalIP}: OK\n`);
-      }
-    }
-  } catch (e) {
-    throw new Error(`error patching all machine configs: ${(e as Error).message}`);
-  }
+  return r.patchAll((node, type) => r.patchNodeConfig(talos, node, (docs) => patch(type, docs)));
 }
 
 export async function rotateTalosCA(
@@ -100,24 +84,12 @@ export async function rotateTalosCA(
   );
   await r.printTopology();
 
-  // The current CA, as the first control plane node has it.
-  const { cosiGet } = await import("./clustercheck/cosi.ts");
-  const first = r.firstControlPlane();
-  let currentCA: PemCertAndKey;
-  try {
-    const root = await cosiGet(
-      current(first),
-      r.signal,
-      "secrets",
-      "OSRootSecrets.secrets.talos.dev",
-      "os",
-    );
-    const dec = (v: unknown) =>
-      typeof v === "string" && v !== "" ? new TextDecoder().decode(base64(v)) : "";
-    currentCA = { crt: dec(root.spec?.issuingCA?.crt), key: dec(root.spec?.issuingCA?.key) };
-  } catch (e) {
-    throw new Error(`error fetching existing Talos CA: ${errorText(e)}`);
-  }
+  const currentCA = await r.currentCA(
+    current,
+    "OSRootSecrets.secrets.talos.dev",
+    "os",
+    "existing Talos CA",
+  );
   await r.printCA("Current Talos CA", currentCA);
   await r.printCA("New Talos CA", next);
 
@@ -159,8 +131,4 @@ export async function rotateTalosCA(
   await patchAll(r, newTalos, (_, docs) => talosDropAcceptedCA(docs, currentCA.crt));
   await verifyTalos(r, newTalos, "new PKI");
   return { talosconfig, newTalos };
-}
-
-function base64(s: string): Uint8Array {
-  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 }

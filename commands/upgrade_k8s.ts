@@ -108,6 +108,7 @@ export const spec: CommandSpec = {
         "kube-proxy": String(f["proxy-image"]),
         kubelet: String(f["kubelet-image"]),
       },
+      comments: { docs: f["with-docs"] !== false, examples: f["with-examples"] !== false },
       inventoryPolicy: String(f["manifests-inventory-policy"]),
       reconcileTimeoutMs: Number(f["manifests-reconcile-timeout"] ?? 0),
     });

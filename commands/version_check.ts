@@ -5,7 +5,7 @@
 import type { Deps } from "./deps.ts";
 import type { Session } from "./session.ts";
 import { TALOS_VERSION } from "./version_info.ts";
-import { errorText, NodeError, UserError } from "./kit.ts";
+import { errorText, goQuote, NodeError, UserError } from "./kit.ts";
 
 export interface SemVer {
   major: number;
@@ -15,38 +15,86 @@ export interface SemVer {
   build: string[];
 }
 
-/** blang/semver ParseTolerant: spaces and a leading "v" dropped, "1.2" read as "1.2.0". */
+/**
+ * blang/semver ParseTolerant: spaces and one leading "v" dropped, leading zeros of each part
+ * trimmed, "1.2" read as "1.2.0"; then Parse, with blang's error texts.
+ */
 export function parseTolerant(input: string): SemVer {
-  let s = input.trim().replace(/^v/, "");
-  const parts = s.split(".");
+  const parts = splitN(input.trim().replace(/^v/, ""), ".", 3).map((p) => {
+    if (p.length <= 1) return p;
+    const t = p.replace(/^0+/, "");
+    return t === "" || !/^[0-9]/.test(t) ? "0" + t : t;
+  });
   if (parts.length < 3) {
     if (/[+-]/.test(parts[parts.length - 1])) {
       throw new Error("Short version cannot contain PreRelease/Build meta data");
     }
     while (parts.length < 3) parts.push("0");
-    s = parts.map((p) => p.replace(/^0+(?=\d)/, "")).join(".");
   }
-  return parseStrict(s);
+  return parseSemver(parts.join("."));
 }
 
-function parseStrict(s: string): SemVer {
-  const m = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(s);
-  if (!m) {
-    if (s === "") throw new Error("Version string empty");
-    throw new Error(`Invalid character(s) found in version ${JSON.stringify(s)}`);
+/** Go's strings.SplitN. */
+function splitN(s: string, sep: string, n: number): string[] {
+  const all = s.split(sep);
+  return all.length <= n ? all : [...all.slice(0, n - 1), all.slice(n - 1).join(sep)];
+}
+
+const NUMBERS = /^[0-9]*$/;
+const ALPHANUM = /^[0-9A-Za-z-]*$/;
+const leadingZero = (s: string) => s.length > 1 && s[0] === "0";
+const q = goQuote;
+
+/** Go's strconv.ParseUint(s, 10, 64) for a digits-only string, as a number. */
+function parseUint(s: string): number {
+  if (s === "") throw new Error(`strconv.ParseUint: parsing "": invalid syntax`);
+  if (BigInt(s) > 18446744073709551615n) {
+    throw new Error(`strconv.ParseUint: parsing ${q(s)}: value out of range`);
   }
-  for (const n of [m[1], m[2], m[3]]) {
-    if (n.length > 1 && n.startsWith("0")) {
-      throw new Error(`Invalid leading zero in version ${JSON.stringify(n)}`);
+  return Number(s);
+}
+
+/** blang/semver Parse (strict), with its error texts. */
+export function parseSemver(s: string): SemVer {
+  if (s === "") throw new Error("Version string empty");
+  const parts = splitN(s, ".", 3);
+  if (parts.length !== 3) throw new Error("No Major.Minor.Patch elements found");
+  const number = (what: string, label: string, v: string) => {
+    if (!NUMBERS.test(v)) throw new Error(`Invalid character(s) found in ${what} number ${q(v)}`);
+    if (leadingZero(v)) throw new Error(`${label} number must not contain leading zeroes ${q(v)}`);
+    return parseUint(v);
+  };
+  const major = number("major", "Major", parts[0]);
+  const minor = number("minor", "Minor", parts[1]);
+  let rest = parts[2];
+  let build: string[] = [], pre: string[] = [];
+  const plus = rest.indexOf("+");
+  if (plus >= 0) {
+    build = rest.slice(plus + 1).split(".");
+    rest = rest.slice(0, plus);
+  }
+  const dash = rest.indexOf("-");
+  if (dash >= 0) {
+    pre = rest.slice(dash + 1).split(".");
+    rest = rest.slice(0, dash);
+  }
+  const patch = number("patch", "Patch", rest);
+  for (const p of pre) {
+    if (p === "") throw new Error("Prerelease is empty");
+    if (NUMBERS.test(p)) {
+      if (leadingZero(p)) {
+        throw new Error(`Numeric PreRelease version must not contain leading zeroes ${q(p)}`);
+      }
+      parseUint(p);
+    } else if (!ALPHANUM.test(p)) {
+      throw new Error(`Invalid character(s) found in prerelease ${q(p)}`);
     }
   }
-  return {
-    major: Number(m[1]),
-    minor: Number(m[2]),
-    patch: Number(m[3]),
-    pre: m[4] ? m[4].split(".") : [],
-    build: m[5] ? m[5].split(".") : [],
-  };
+  for (const b of build) {
+    if (b === "") throw new Error("Build meta data is empty");
+    if (!ALPHANUM.test(b)) throw new Error(`Invalid character(s) found in build meta data ${q(b)}`);
+  }
+  return { major, minor, patch, pre, build };
 }
 
 /** Version.String(): without the "v". */

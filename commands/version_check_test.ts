@@ -20,3 +20,28 @@ Deno.test("semver: ranges as the upgrade API choice uses them", () => {
   assertEquals(inRange(parseTolerant("v1.12.4"), range), false);
   assertEquals(inRange(parseTolerant("v2.0.0"), range), false);
 });
+
+Deno.test("semver: blang's error texts, word for word", () => {
+  const err = (s: string) => {
+    try {
+      parseTolerant(s);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return "parsed";
+  };
+  assertEquals(err("foo"), 'Invalid character(s) found in major number "0foo"');
+  assertEquals(err("1.x"), 'Invalid character(s) found in minor number "x"');
+  assertEquals(err("1.2.x"), 'Invalid character(s) found in patch number "x"');
+  assertEquals(err("1.2-rc"), "Short version cannot contain PreRelease/Build meta data");
+  assertEquals(err(""), 'strconv.ParseUint: parsing "": invalid syntax');
+  assertEquals(err("1..2"), 'strconv.ParseUint: parsing "": invalid syntax');
+  assertEquals(err("1.2.3-01"), 'Numeric PreRelease version must not contain leading zeroes "01"');
+  assertEquals(err("1.2.3-a..b"), "Prerelease is empty");
+  assertEquals(err("1.2.3-a_b"), 'Invalid character(s) found in prerelease "a_b"');
+  assertEquals(err("1.2.3+"), "Build meta data is empty");
+  assertEquals(err("1.2.3+a!"), 'Invalid character(s) found in build meta data "a!"');
+  assertEquals(err("01.002.0003"), "parsed");
+  assertEquals(semverString(parseTolerant("01.002.0003")), "1.2.3");
+  assertEquals(err("1.2.03-rc"), "parsed");
+});

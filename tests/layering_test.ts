@@ -10,7 +10,7 @@ const FLOORS: string[][] = [
   ["commands"],
   ["machineconfig", "rpc", "k8s"],
   ["clientconfig", "pki", "etcd"],
-  ["gen", "goyaml", "gofmt", "contract"],
+  ["gen", "goyaml", "gofmt", "contract", "archive"],
   ["errors.ts"],
 ];
 

@@ -19,7 +19,8 @@ import { PRESET_NAMES, PRESETS } from "./presets.ts";
 import type { Column } from "./presets.ts";
 import { printNode, Schema } from "./printer.ts";
 import { type CgNode, treeFromEntries } from "./tree.ts";
-import { gunzipStream, tarEntries } from "../files/untar.ts";
+import { tarEntries } from "../../archive/tar.ts";
+import { gunzipStream } from "../../archive/gzip.ts";
 
 async function loadSchema(ctx: RunContext): Promise<Column[]> {
   const file = str(ctx, "schema-file");

@@ -54,7 +54,7 @@ export class KubernetesAccess {
   /** The admin kubeconfig (fetched once). */
   async kubeconfig(signal: AbortSignal): Promise<string> {
     if (this.#kubeconfig !== undefined) return this.#kubeconfig;
-    const { extractFileFromTarGz } = await import("../../clientconfig/targz.ts");
+    const { extractFileFromTarGz } = await import("../../archive/file.ts");
     const t = this.talos();
     const parts: Uint8Array[] = [];
     for await (const m of t.client.machine.kubeconfig({}, { ...t.options, signal })) {

@@ -82,7 +82,8 @@ export async function runCopy(ctx: RunContext): Promise<void> {
     }
   }
 
-  const { gunzipStream, tarEntries, ArchiveError } = await import("./untar.ts");
+  const { tarEntries, ArchiveError } = await import("../../archive/tar.ts");
+  const { gunzipStream } = await import("../../archive/gzip.ts");
   const { Extractor, ExtractError } = await import("./extract.ts");
   const extractor = new Extractor(await Deno.realPath(abs), shown);
   const source = bytes();

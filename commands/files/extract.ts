@@ -10,7 +10,8 @@
 // - a hard link is made only to a regular file made by this extraction; others are skipped;
 // - setuid and setgid bits are dropped.
 
-import type { TarEntry } from "./untar.ts";
+import type { TarEntry } from "../../archive/tar.ts";
+import { cleanEntryPath } from "../../archive/file.ts";
 import { fileModeString, goQuote } from "../../gofmt/mod.ts";
 
 /** A failure that ends the extraction; the message is talosctl's. */
@@ -30,16 +31,10 @@ export function goOsReason(e: unknown): string {
   return (m ? m[1] : msg).replace(/^./, (c) => c.toLowerCase());
 }
 
-/** safepath.CleanPath: a relative path that cannot climb out ("" for ""). */
+/** safepath.CleanPath made relative to the target: it cannot climb out ("" for ""). */
 export function cleanEntryName(p: string): string {
-  if (p === "") return "";
-  const parts: string[] = [];
-  for (const seg of p.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") parts.pop();
-    else parts.push(seg);
-  }
-  return parts.length === 0 ? (p.startsWith("/") ? "/" : ".") : parts.join("/");
+  const clean = cleanEntryPath(p);
+  return clean.length > 1 && clean.startsWith("/") ? clean.slice(1) : clean;
 }
 
 const dirOf = (rel: string) => rel.includes("/") ? rel.slice(0, rel.lastIndexOf("/")) : ".";

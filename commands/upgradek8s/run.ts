@@ -1,25 +1,28 @@
-// The body of `upgrade-k8s`, in upstream's order: detect the lowest version (without --from),
-// check the path, discover nodes, check Talos/Kubernetes compatibility, pre-flight checks,
-// pre-pull images, update kube-apiserver, kube-controller-manager and kube-scheduler node by node
-// (machine config patch -> new static pod config -> pod ready with the new config version),
-// kube-proxy, kubelets, then sync the bootstrap manifests. Progress lines go to stdout.
+// The body of `upgrade-k8s`, in upstream's order: the client version check, detect the lowest
+// version (without --from), the upgrade path, the image flags, discover nodes, Talos/Kubernetes
+// compatibility of every node, pre-flight checks, pre-pull images, update kube-apiserver,
+// kube-controller-manager and kube-scheduler node by node, kube-proxy, kubelets, then sync the
+// bootstrap manifests. Progress lines go to stdout; the version skew warning to stderr.
 
 import type { RunContext } from "../spec.ts";
 import { errorText, goQuote, openSession, UserError } from "../kit.ts";
 import type { NodeTarget } from "../session.ts";
 import type { K8sClient, K8sObject } from "../../k8s/mod.ts";
 import { quoteList } from "../clustercheck/cluster.ts";
-import { cosiGet, cosiList, cosiWatch } from "../clustercheck/cosi.ts";
+import { cosiList } from "../clustercheck/cosi.ts";
 import { KubernetesAccess } from "../clustercheck/k8s_access.ts";
-import { supportedWith, UpgradePath, versionFromImageRef } from "./versions.ts";
+import { UpgradePath, versionFromImageRef } from "./versions.ts";
 import {
   compareSemver,
   parseTolerant,
   type SemVer as Semver,
   semverString,
 } from "../version_check.ts";
-import { type Component, withImage } from "./patch.ts";
+import type { CommentChoice, Component } from "./patch.ts";
 import { preflight } from "./preflight.ts";
+import { invalidImage } from "./images.ts";
+import { type NodeVersion, verifyVersionCompatibility } from "./compat.ts";
+import { prePullImages, upgradeKubelet, upgradeKubeProxy, upgradeStaticPod } from "./components.ts";
 
 export interface UpgradeOptions {
   from: string;
@@ -29,20 +32,24 @@ export interface UpgradeOptions {
   prePull: boolean;
   upgradeKubelet: boolean;
   images: Record<Component, string>;
+  /** --with-docs / --with-examples: comments of the machine configs sent to the nodes. */
+  comments: CommentChoice;
   inventoryPolicy: string;
   reconcileTimeoutMs: number;
+  /**
+   * Filled by the run once the nodes are checked: every node's Talos version and the lowest one
+   * (Talos 1.13+ everywhere: server-side apply manifest sync, see supportsSSAManifestSync).
+   */
+  talosVersions?: NodeVersion[];
+  minTalosVersion?: Semver;
 }
-
-const CONFIG_TYPES: Record<string, string> = {
-  "kube-apiserver": "APIServerConfigs.kubernetes.talos.dev",
-  "kube-controller-manager": "ControllerManagerConfigs.kubernetes.talos.dev",
-  "kube-scheduler": "SchedulerConfigs.kubernetes.talos.dev",
-};
 
 export async function runUpgradeK8s(ctx: RunContext, o: UpgradeOptions): Promise<void> {
   const out = ctx.deps.io.stdout;
   const log = (line: string) => out.write(line + "\n");
   const session = await openSession(ctx);
+  const { clientVersionCheck } = await import("../version_check.ts");
+  await clientVersionCheck(session, ctx.deps);
   const node = session.single("upgrade-k8s");
   const signal = ctx.deps.signal;
   const talos = (n?: string): NodeTarget => session.forNode(n ?? node);
@@ -67,7 +74,9 @@ export async function runUpgradeK8s(ctx: RunContext, o: UpgradeOptions): Promise
     if (!["MustMatch", "AdoptIfNoInventory", "AdoptAll"].includes(o.inventoryPolicy)) {
       throw new UserError(`invalid inventory policy: ${goQuote(o.inventoryPolicy)}`);
     }
-    await upgrade(o, path, talos, await k8s(), signal, log);
+    const bad = invalidImage(o.images);
+    if (bad) throw new UserError(`invalid upgrade options: ${bad}`);
+    await upgrade(o, path, talos, k8s, signal, log);
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(errorText(e));
@@ -123,7 +132,7 @@ async function upgrade(
   o: UpgradeOptions,
   path: UpgradePath,
   talos: (n?: string) => NodeTarget,
-  k8s: K8sClient,
+  client: () => Promise<K8sClient>,
   signal: AbortSignal,
   log: (l: string) => Promise<void>,
 ): Promise<void> {
@@ -133,6 +142,12 @@ async function upgrade(
         goQuote(path.toVersion)
       })`,
     );
+  }
+  let k8s: K8sClient;
+  try {
+    k8s = await client();
+  } catch (e) {
+    throw new UserError(`error building kubernetes client: ${errorText(e)}`);
   }
   let cp: string[], workers: string[] = [];
   try {
@@ -150,30 +165,22 @@ async function upgrade(
     }
     await log(`discovered worker nodes ${quoteList(workers)}`);
   }
-  // Talos versions of every node against the target Kubernetes version.
-  const all = [...cp, ...workers];
-  const versions = await Promise.all(all.map(async (n) => {
-    const t = talos(n);
-    try {
-      const resp = await t.client.machine.version({}, t.options);
-      return parseTolerant(resp.messages[0]?.version?.tag ?? "");
-    } catch (e) {
-      throw new UserError(`node ${goQuote(n)}: ${errorText(e)}`);
-    }
-  }));
-  for (let i = 0; i < all.length; i++) {
-    const err = supportedWith(path.to, versions[i]);
-    if (err) throw new UserError(`node ${goQuote(all[i])}: ${err}`);
-  }
-  for (let i = 0; i < all.length; i++) {
-    await log(
-      `> ${goQuote(all[i])}: Talos version ${
-        semverString(versions[i])
-      } is compatible with Kubernetes version ${path.toVersion}`,
-    );
-  }
+  const compat = await verifyVersionCompatibility(
+    [...cp, ...workers],
+    (n) => talos(n),
+    path.toVersion,
+    log,
+  );
+  o.talosVersions = compat.versions;
+  o.minTalosVersion = compat.min;
   await preflight(path.toString(), cp, workers, (n) => talos(n), k8s, signal, log);
-  if (o.prePull) await prePullImages(o, path, cp, workers, talos, log);
+  if (o.prePull) {
+    try {
+      await prePullImages(o, path, cp, workers, (n) => talos(n), signal, log);
+    } catch (e) {
+      throw new UserError(`failed pre-pulling images: ${errorText(e)}`);
+    }
+  }
   for (const service of ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const) {
     await log(`updating ${goQuote(service)} to version ${goQuote(path.toVersion)}`);
     for (const n of cp) {
@@ -190,17 +197,13 @@ async function upgrade(
   }
   await log(`updating kube-proxy to version ${goQuote(path.toVersion)}`);
   for (const n of cp) {
-    await log(` > ${goQuote(n)}: starting update`);
-    if (o.dryRun) {
-      await log(" > skipped in dry-run");
-      continue;
+    try {
+      await upgradeKubeProxy(o, path, n, talos(n), signal, log);
+    } catch (e) {
+      throw new UserError(
+        `failed updating kube-proxy: error updating node ${goQuote(n)}: ${errorText(e)}`,
+      );
     }
-    await patchNodeConfig(
-      talos(n),
-      signal,
-      "kube-proxy",
-      `${o.images["kube-proxy"]}:v${path.toVersion}`,
-    );
   }
   if (o.upgradeKubelet) {
     await log(`updating kubelet to version ${goQuote(path.toVersion)}`);
@@ -215,289 +218,6 @@ async function upgrade(
     }
   }
   await syncManifests(o, talos(cp[0]), k8s, signal, log);
-}
-
-async function prePullImages(
-  o: UpgradeOptions,
-  path: UpgradePath,
-  cp: string[],
-  workers: string[],
-  talos: (n?: string) => NodeTarget,
-  log: (l: string) => Promise<void>,
-): Promise<void> {
-  const pull = async (n: string, ref: string, namespace: number) => {
-    await log(` > ${goQuote(n)}: pre-pulling ${ref}`);
-    const t = talos(n);
-    try {
-      await t.client.machine.imagePull({ namespace, reference: ref }, t.options);
-    } catch (e) {
-      if ((e as { code?: number }).code === 12) {
-        await log(` < ${goQuote(n)}: not implemented, skipping`);
-        return;
-      }
-      throw new UserError(
-        `failed pre-pulling images: error pre-pulling ${ref} on ${n}: ${errorText(e)}`,
-      );
-    }
-  };
-  for (const c of ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const) {
-    for (const n of cp) await pull(n, `${o.images[c]}:v${path.toVersion}`, 2);
-  }
-  if (!o.upgradeKubelet) return;
-  for (const n of [...cp, ...workers]) {
-    const spec = await cosiGet(
-      talos(n),
-      talos(n).options.signal ?? new AbortController().signal,
-      "k8s",
-      "KubeletSpecs.kubernetes.talos.dev",
-      "kubelet",
-    );
-    const suffix = kubeletSuffix(String(spec.spec?.image ?? ""));
-    await pull(n, `${o.images.kubelet}:v${path.toVersion}${suffix}`, 1);
-  }
-}
-
-const kubeletSuffix = (ref: string) => ["-fat", "-slim"].find((s) => ref.endsWith(s)) ?? "";
-
-async function patchNodeConfig(
-  t: NodeTarget,
-  signal: AbortSignal,
-  component: Component,
-  image: string,
-): Promise<void> {
-  let mc;
-  try {
-    mc = await cosiGet(t, signal, "config", "MachineConfigs.config.talos.dev", "v1alpha1");
-  } catch (e) {
-    throw new Error(`error fetching config resource: ${errorText(e)}`);
-  }
-  const text = typeof mc.spec === "string" ? mc.spec : mc.specYaml;
-  const patched = withImage(text, component, image);
-  try {
-    await t.client.machine.applyConfiguration(
-      { data: new TextEncoder().encode(patched), mode: 2 },
-      { ...t.options, signal },
-    );
-  } catch (e) {
-    throw new Error(`error applying config: ${errorText(e)}`);
-  }
-}
-
-async function upgradeStaticPod(
-  o: UpgradeOptions,
-  path: UpgradePath,
-  service: "kube-apiserver" | "kube-controller-manager" | "kube-scheduler",
-  n: string,
-  t: NodeTarget,
-  k8s: K8sClient,
-  parent: AbortSignal,
-  log: (l: string) => Promise<void>,
-): Promise<void> {
-  const ctl = new AbortController();
-  const stop = () => ctl.abort();
-  parent.addEventListener("abort", stop, { once: true });
-  try {
-    await log(` > ${goQuote(n)}: starting update`);
-    let events;
-    try {
-      events = await cosiWatch(t, ctl.signal, "controlplane", CONFIG_TYPES[service], service);
-    } catch (e) {
-      throw new Error(`error watching service configuration: ${errorText(e)}`);
-    }
-    const first = await events.next();
-    if (first.done || first.value.type !== "created") {
-      throw new Error(`unexpected event type: ${first.done ? "none" : first.value.type}`);
-    }
-    let expected = first.value.resource!.version;
-    const current = String(first.value.resource!.spec?.image ?? "");
-    const image = `${o.images[service]}:v${path.toVersion}`;
-    let skipped = current === image;
-    if (!skipped) {
-      const old = (versionFromImageRef(current) ?? path.fromVersion).replace(/^v+/, "");
-      await log(` > update ${service}: ${old} -> ${path.toVersion}`);
-      if (o.dryRun) {
-        await log(" > skipped in dry-run");
-        skipped = true;
-      } else {
-        try {
-          await patchNodeConfig(t, ctl.signal, service, image);
-        } catch (e) {
-          throw new Error(`error patching node config: ${(e as Error).message}`);
-        }
-      }
-    }
-    if (o.dryRun) return;
-    await log(` > ${goQuote(n)}: machine configuration patched`);
-    await log(` > ${goQuote(n)}: waiting for ${service} pod update`);
-    if (!skipped) {
-      const next = await events.next();
-      if (next.done || next.value.type !== "updated") {
-        throw new Error(`unexpected event type: ${next.done ? "none" : next.value.type}`);
-      }
-      expected = next.value.resource!.version;
-    }
-    await waitForPod(k8s, service, n, expected, ctl.signal, log);
-    await log(` < ${goQuote(n)}: successfully updated`);
-  } finally {
-    parent.removeEventListener("abort", stop);
-    ctl.abort();
-  }
-}
-
-/** Follows the service's pods until the one on `node` runs config `version` and is ready. */
-async function waitForPod(
-  k8s: K8sClient,
-  service: string,
-  node: string,
-  version: string,
-  signal: AbortSignal,
-  log: (l: string) => Promise<void>,
-): Promise<void> {
-  const timeout = AbortSignal.any([signal, AbortSignal.timeout(5 * 60_000)]);
-  const selector = `k8s-app = ${service}`;
-  const path = "/api/v1/namespaces/kube-system/pods";
-  const list = await k8s.list(path, selector, { signal: timeout });
-  const check = async (pod: K8sObject): Promise<boolean> => {
-    if (pod.status?.hostIP !== node) return false;
-    const got = pod.metadata?.annotations?.["talos.dev/config-version"] ?? "";
-    if (got !== version) {
-      await log(
-        ` > ${goQuote(node)}: ${service}: waiting, config version mismatch: got ${
-          goQuote(got)
-        }, expected ${goQuote(version)}`,
-      );
-      return false;
-    }
-    const ready = (pod.status?.conditions ?? []).some((c: K8sObject) =>
-      c.type === "Ready" && c.status === "True"
-    );
-    if (!ready) {
-      await log(` > ${goQuote(node)}: ${service}: pod is not ready, waiting`);
-      return false;
-    }
-    return true;
-  };
-  for (const pod of list.items) if (await check(pod)) return;
-  for await (
-    const ev of k8s.watch(path, {
-      labelSelector: selector,
-      resourceVersion: list.metadata?.resourceVersion,
-    }, timeout)
-  ) {
-    if ((ev.type === "ADDED" || ev.type === "MODIFIED") && await check(ev.object)) return;
-  }
-  throw new Error(timeout.aborted ? "context deadline exceeded" : "watch ended");
-}
-
-async function upgradeKubelet(
-  o: UpgradeOptions,
-  path: UpgradePath,
-  n: string,
-  t: NodeTarget,
-  k8s: K8sClient,
-  parent: AbortSignal,
-  log: (l: string) => Promise<void>,
-): Promise<void> {
-  const ctl = new AbortController();
-  const stop = () => ctl.abort();
-  parent.addEventListener("abort", stop, { once: true });
-  try {
-    await log(` > ${goQuote(n)}: starting update`);
-    let events;
-    try {
-      events = await cosiWatch(t, ctl.signal, "runtime", "Services.v1alpha1.talos.dev", "kubelet");
-    } catch (e) {
-      throw new Error(`error watching service: ${errorText(e)}`);
-    }
-    const first = await events.next();
-    if (first.done || first.value.type !== "created") {
-      throw new Error(`unexpected event type: ${first.done ? "none" : first.value.type}`);
-    }
-    const svc = first.value.resource!.spec ?? {};
-    if (!svc.running || !svc.healthy) throw new Error("kubelet is not healthy");
-    const spec = await cosiGet(
-      t,
-      ctl.signal,
-      "k8s",
-      "KubeletSpecs.kubernetes.talos.dev",
-      "kubelet",
-    );
-    const oldImage = String(spec.spec?.image ?? "");
-    const oldVersion = versionFromImageRef(oldImage) ?? "";
-    const newVersion = path.toVersion + kubeletSuffix(oldVersion);
-    const image = `${o.images.kubelet}:v${newVersion}`;
-    let skipped = oldImage === image;
-    if (!skipped) {
-      await log(
-        ` > update kubelet: ${
-          (oldVersion || path.fromVersion).replace(/^v+/, "")
-        } -> ${newVersion}`,
-      );
-      if (o.dryRun) {
-        await log(" > skipped in dry-run");
-        skipped = true;
-      } else {
-        try {
-          await patchNodeConfig(t, ctl.signal, "kubelet", image);
-        } catch (e) {
-          throw new Error(`error patching node config: ${(e as Error).message}`);
-        }
-      }
-    }
-    if (o.dryRun) return;
-    await log(` > ${goQuote(n)}: machine configuration patched`);
-    if (!skipped) {
-      await log(` > ${goQuote(n)}: waiting for kubelet restart`);
-      for (;;) {
-        const ev = await events.next();
-        if (ev.done) throw new Error("watch ended");
-        if (ev.value.type === "destroyed") break;
-      }
-      for (;;) {
-        const ev = await events.next();
-        if (ev.done) throw new Error("watch ended");
-        const s = ev.value.resource?.spec ?? {};
-        if (
-          (ev.value.type === "created" || ev.value.type === "updated") && s.running && s.healthy
-        ) {
-          break;
-        }
-      }
-    }
-    await log(` > ${goQuote(n)}: waiting for node update`);
-    const deadline = Date.now() + 3 * 60_000;
-    for (;;) {
-      const err = await nodeKubeletVersion(k8s, n, `v${path.toVersion}`, ctl.signal);
-      if (!err) break;
-      if (Date.now() > deadline) throw new Error(err);
-      await new Promise((r) => setTimeout(r, Math.min(1000, deadline - Date.now())));
-    }
-    await log(` < ${goQuote(n)}: successfully updated`);
-  } finally {
-    parent.removeEventListener("abort", stop);
-    ctl.abort();
-  }
-}
-
-async function nodeKubeletVersion(
-  k8s: K8sClient,
-  n: string,
-  version: string,
-  signal: AbortSignal,
-): Promise<string | undefined> {
-  const nodes = await k8s.list("/api/v1/nodes", undefined, { signal });
-  const node = nodes.items.find((x) =>
-    (x.status?.addresses ?? []).some((a: K8sObject) => a.address === n)
-  );
-  if (!node) return `node ${goQuote(n)} not found`;
-  const got = node.status?.nodeInfo?.kubeletVersion ?? "";
-  if (got !== version) {
-    return `node version mismatch: got ${goQuote(got)}, expected ${goQuote(version)}`;
-  }
-  const ready = (node.status?.conditions ?? []).some((c: K8sObject) =>
-    c.type === "Ready" && c.status === "True"
-  );
-  return ready ? undefined : "node is not ready";
 }
 
 /** The bootstrap manifests (Manifest resources) applied one by one, created or updated. */

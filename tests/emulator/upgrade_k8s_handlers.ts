@@ -49,8 +49,23 @@ function images(config: string): Record<string, string> {
     KubeProxyConfig: "kube-proxy",
     KubeletConfig: "kubelet",
   };
-  for (const d of parseAllDocuments(config)) {
-    const js = d.toJS() ?? {};
+  // v1alpha1 first: a component's own document, when there is one, wins.
+  const v1Paths: [string, string, string][] = [
+    ["kube-apiserver", "cluster", "apiServer"],
+    ["kube-controller-manager", "cluster", "controllerManager"],
+    ["kube-scheduler", "cluster", "scheduler"],
+    ["kube-proxy", "cluster", "proxy"],
+    ["kubelet", "machine", "kubelet"],
+  ];
+  const docs = parseAllDocuments(config).map((d) => d.toJS() ?? {});
+  for (const js of docs) {
+    if (js.kind !== undefined) continue;
+    for (const [c, top, section] of v1Paths) {
+      const image = js[top]?.[section]?.image;
+      if (image) out[c] = image;
+    }
+  }
+  for (const js of docs) {
     const c = kinds[js.kind];
     if (c && js.image) out[c] = js.image;
   }
@@ -79,7 +94,8 @@ export function followConfigChanges(emu: TestEmulator, k8s: K8sDouble, delayMs =
         setTimeout(() => k8s.put(staticPod(node, app, tag, version)), delayMs);
       }
       if (after.kubelet && after.kubelet !== before.kubelet) {
-        const tag = after.kubelet.split(":").pop()!;
+        // The kubelet reports its own version: the image tag without the -fat/-slim flavour.
+        const tag = after.kubelet.split(":").pop()!.replace(/-(fat|slim)$/, "");
         putSpec(node, "k8s", K.kubeletSpec, "kubelet", { image: after.kubelet, args: [] });
         setTimeout(() => {
           deleteResource(node, "runtime", "Services.v1alpha1.talos.dev", "kubelet");

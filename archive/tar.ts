@@ -1,22 +1,21 @@
-// Streaming .tar.gz reading for `copy` and `cgroups`: the node's Data messages are gunzipped and
-// split into tar entries as they arrive, each entry's data handed over in pieces, so nothing
-// holds more than a chunk or two of the archive. Error texts follow Go's gzip and archive/tar
-// as talosctl shows them.
+// The one tar reader: entries are split out of a stream of chunks as they arrive, each entry's
+// data handed over in pieces, so nothing holds more than a chunk or two of the archive. Used
+// whole (`kubeconfig`: one file out of a small archive) and streaming (`copy`, `cgroups`).
+// Error texts are Go's archive/tar, as talosctl shows them.
+//
+// The node closes the gzip stream but never the tar writer: its archives end right after the
+// last file's data, with neither padding nor the two zero end-of-archive blocks. As in Go's
+// archive/tar, a clean end of input between entries (or inside the padding) ends the archive.
 
 /** An archive problem; the message is shown to the user as is. */
 export class ArchiveError extends Error {
   override name = "ArchiveError";
 }
 
-/** The source failed (an RPC error): kept apart from archive problems. */
-export class SourceError extends Error {
-  override name = "SourceError";
-  constructor(readonly original: unknown) {
-    super(String((original as Error)?.message ?? original));
-  }
-}
-
 const BLOCK = 512;
+
+/** Go's archive/tar.ErrHeader. */
+const INVALID = "archive/tar: invalid tar header";
 
 /** Reads exact byte counts from a stream of chunks. */
 class ByteReader {
@@ -54,7 +53,7 @@ class ByteReader {
     return out;
   }
 
-  /** `n` bytes in the pieces they arrive in. */
+  /** `n` bytes in the pieces they arrive in; ArchiveError when cut short. */
   async *pieces(n: number): AsyncGenerator<Uint8Array> {
     let left = n;
     while (left > 0) {
@@ -71,6 +70,18 @@ class ByteReader {
 
   async skip(n: number): Promise<void> {
     for await (const _ of this.pieces(n)) { /* dropped */ }
+  }
+
+  /** Drops up to `n` bytes; false when the input ends first (Go's tryReadFull). */
+  async trySkip(n: number): Promise<boolean> {
+    let left = n;
+    while (left > 0) {
+      if (this.#buf.length === 0 && !(await this.#more())) return false;
+      const take = Math.min(left, this.#buf.length);
+      this.#buf = this.#buf.subarray(take);
+      left -= take;
+    }
+    return true;
   }
 }
 
@@ -90,8 +101,7 @@ function cstring(b: Uint8Array): string {
   return new TextDecoder().decode(nul < 0 ? b : b.subarray(0, nul));
 }
 
-const INVALID = "archive/tar: invalid tar header";
-
+/** A numeric header field: octal text, or base-256 when the high bit of the first byte is set. */
 function numeric(b: Uint8Array): number {
   if (b.length > 0 && (b[0] & 0x80) !== 0) {
     let v = b[0] & 0x7f;
@@ -115,6 +125,7 @@ function checksumOk(h: Uint8Array): boolean {
   return stored === unsigned || stored === signed;
 }
 
+/** PAX extended header records: "<len> key=value\n". */
 function paxRecords(data: Uint8Array): Map<string, string> {
   const out = new Map<string, string>();
   let rest = new TextDecoder().decode(data);
@@ -131,7 +142,11 @@ function paxRecords(data: Uint8Array): Map<string, string> {
   return out;
 }
 
-async function slurp(it: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
+/** The pieces joined; ArchiveError past `limit` bytes. */
+export async function collect(
+  it: AsyncIterable<Uint8Array>,
+  limit = Number.MAX_SAFE_INTEGER,
+): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let n = 0;
   for await (const p of it) {
@@ -171,10 +186,10 @@ export async function* tarEntries(
     const type = String.fromCharCode(h[156]);
     let size = numeric(h.subarray(124, 136));
     if (pax.has("size")) size = Number(pax.get("size"));
-    const padded = Math.ceil(size / BLOCK) * BLOCK;
+    const padding = Math.ceil(size / BLOCK) * BLOCK - size;
     if (type === "x" || type === "g" || type === "L" || type === "K") {
-      const data = await slurp(r.pieces(size), 1 << 20);
-      await r.skip(padded - size);
+      const data = await collect(r.pieces(size), 1 << 20);
+      if (!(await r.trySkip(padding))) return;
       if (type === "x") pax = paxRecords(data);
       if (type === "L") longName = cstring(data);
       if (type === "K") longLink = cstring(data);
@@ -190,92 +205,16 @@ export async function* tarEntries(
     longName = longLink = undefined;
     // Links, directories and devices carry no data whatever the size field says.
     const hasData = !"123456".includes(type);
-    const dataSize = hasData ? size : 0;
-    let remaining = hasData ? padded : 0;
+    let unread = hasData ? size : 0;
     const data = (async function* () {
-      for await (const p of r.pieces(dataSize)) {
-        remaining -= p.length;
+      for await (const p of r.pieces(unread)) {
+        unread -= p.length;
         yield p;
       }
     })();
     yield { name, type, mode: numeric(h.subarray(100, 108)), size, linkname, data };
-    // Skip whatever the caller left unread, and the padding.
-    await r.skip(remaining);
+    // Skip whatever the caller left unread, then the padding.
+    await r.skip(unread);
+    if (hasData && !(await r.trySkip(padding))) return;
   }
-}
-
-/**
- * Gunzips the chunks of `source` as they come. Like Go's gzip.NewReader, the header is checked
- * first: an empty or cut stream, or one that is not gzip, fails with `error initializing gzip`.
- * Errors of `source` itself come out as SourceError.
- */
-export async function gunzipStream(
-  source: AsyncIterator<Uint8Array>,
-  render: (err: unknown) => string,
-): Promise<ReadableStreamDefaultReader<Uint8Array>> {
-  const head: Uint8Array[] = [];
-  let n = 0;
-  let ended = false;
-  try {
-    while (n < 10) {
-      const r = await source.next();
-      if (r.done) {
-        ended = true;
-        break;
-      }
-      if (r.value.length === 0) continue;
-      head.push(r.value);
-      n += r.value.length;
-    }
-  } catch (e) {
-    throw new ArchiveError(`error initializing gzip: ${render(e)}`);
-  }
-  if (n === 0) throw new ArchiveError("error initializing gzip: EOF");
-  if (n < 10 && ended) throw new ArchiveError("error initializing gzip: unexpected EOF");
-  const first = head[0];
-  const b1 = first.length > 1 ? first[1] : head[1][0];
-  if (first[0] !== 0x1f || b1 !== 0x8b) {
-    throw new ArchiveError("error initializing gzip: gzip: invalid header");
-  }
-  const src = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = head.shift();
-      if (next) return controller.enqueue(next);
-      if (ended) return controller.close();
-      try {
-        const r = await source.next();
-        if (r.done) controller.close();
-        else controller.enqueue(r.value);
-      } catch (e) {
-        controller.error(new SourceError(e));
-      }
-    },
-    async cancel() {
-      await source.return?.();
-    },
-  }, { highWaterMark: 0 });
-  const out = src.pipeThrough(
-    new DecompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
-  );
-  const reader = out.getReader();
-  // Decompression errors read as Go's gzip/flate errors; the source's errors pass through.
-  return {
-    async read() {
-      try {
-        return await reader.read();
-      } catch (e) {
-        if (e instanceof SourceError) throw e;
-        const msg = String((e as Error)?.message ?? e);
-        // Deno reports a cut stream as a checksum mismatch: the two cannot be told apart.
-        if (/checksum/i.test(msg)) {
-          throw new ArchiveError("gzip: truncated archive or invalid checksum");
-        }
-        if (/end|eof|truncat/i.test(msg)) throw new ArchiveError("unexpected EOF");
-        throw new ArchiveError(`flate: corrupt input (${msg})`);
-      }
-    },
-    cancel: (reason?: unknown) => reader.cancel(reason),
-    releaseLock: () => reader.releaseLock(),
-    closed: reader.closed,
-  } as ReadableStreamDefaultReader<Uint8Array>;
 }

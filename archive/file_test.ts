@@ -1,7 +1,9 @@
 import { assertEquals, assertRejects } from "../tests/assert.ts";
 import { tempDir } from "../tests/harness.ts";
 import { gzip, kubeconfigArchive, tar } from "../tests/emulator/kubeconfig_archive.ts";
-import { cleanEntryPath, extractFileFromTarGz, readTar } from "./targz.ts";
+import { cleanEntryPath, extractFileFromTarGz } from "./file.ts";
+import { collect, tarEntries } from "./tar.ts";
+import { chunksOf, gunzipStream } from "./gzip.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -10,8 +12,12 @@ Deno.test("reads the node's archive, which has no tar trailer and no padding", a
   const body = "apiVersion: v1\n".repeat(50);
   const archive = await kubeconfigArchive(body);
   assertEquals(dec.decode(await extractFileFromTarGz("kubeconfig", archive)), body);
-  const entries = readTar(tar([{ name: "kubeconfig", data: enc.encode("x") }], { trailer: false }));
-  assertEquals(entries.map((e) => [e.name, e.mode, e.size]), [["kubeconfig", 0o600, 1]]);
+  const raw = tar([{ name: "kubeconfig", data: enc.encode("x") }], { trailer: false });
+  const entries = [];
+  for await (const e of tarEntries(await gunzipStream(chunksOf(await gzip(raw))))) {
+    entries.push([e.name, e.mode, e.size, dec.decode(await collect(e.data))]);
+  }
+  assertEquals(entries, [["kubeconfig", 0o600, 1, "x"]]);
 });
 
 Deno.test("reads archives written by GNU tar (directories, ./ prefixes, long names)", async () => {
@@ -75,7 +81,35 @@ Deno.test("archive faults give talosctl's messages", async () => {
   corrupt[0] ^= 1;
   await assertRejects(
     async () => extractFileFromTarGz("kubeconfig", await gzip(corrupt)),
-    "archive/tar: invalid header",
+    /^archive\/tar: invalid tar header$/,
+  );
+});
+
+Deno.test("reads from a stream of chunks as they come, whatever their sizes", async () => {
+  const body = "k".repeat(3000);
+  const files = [
+    { name: "other", data: enc.encode("o".repeat(700)) },
+    { name: "./kubeconfig", data: enc.encode(body) },
+  ];
+  const gz = await gzip(tar(files, { trailer: false }));
+  let pulled = 0;
+  async function* dribble() {
+    for (let i = 0; i < gz.length; i += 7) {
+      pulled++;
+      yield gz.subarray(i, i + 7);
+    }
+  }
+  assertEquals(dec.decode(await extractFileFromTarGz("kubeconfig", dribble())), body);
+  assertEquals(pulled, Math.ceil(gz.length / 7));
+  // A cut inside the padding ends the archive (as Go's archive/tar); a cut in data does not.
+  const padded = tar([{ name: "a", data: enc.encode("abc") }], { trailer: true });
+  const names: string[] = [];
+  const cut = await gzip(padded.subarray(0, 512 + 3 + 100));
+  for await (const e of tarEntries(await gunzipStream(chunksOf(cut)))) names.push(e.name);
+  assertEquals(names, ["a"]);
+  await assertRejects(
+    async () => extractFileFromTarGz("a", await gzip(padded.subarray(0, 512 + 2))),
+    /^unexpected EOF$/,
   );
 });
 
