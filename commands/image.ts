@@ -35,6 +35,11 @@ const entries: CommandEntry[] = [
     load: () => loadSpec(import.meta.url, "./image/bundle.ts", "talosBundle"),
   },
   {
+    name: "cache-create",
+    short: "Pull images into an image cache directory (OCI format) for Talos to boot with",
+    load: () => loadSpec(import.meta.url, "./image/cache.ts", "cacheCreate"),
+  },
+  {
     name: "integration",
     short: "Print the images Talos's Kubernetes integration tests use",
     hidden: true,

@@ -61,7 +61,6 @@ export class TransportError extends Error {
 /** A blob or manifest whose bytes do not hash to the digest asked for. */
 export class DigestMismatchError extends Error {
   override name = "DigestMismatchError";
-  readonly transient = true;
 }
 
 async function statusError(method: string, url: string, resp: Response): Promise<RegistryError> {

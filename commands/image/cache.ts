@@ -1,0 +1,58 @@
+// `talosctl image cache-create`: pulls images from their registries into the image cache Talos
+// boots with (an OCI image layout holding the cache tree, or the flat tree itself).
+
+import { type CommandSpec, noArgs } from "../spec.ts";
+import { DEFAULT_KUBERNETES_VERSION } from "./defaults.ts";
+
+const LAYOUTS = ["flat", "oci"];
+
+export const cacheCreate: CommandSpec = {
+  long: "Pull images from their registries into an image cache directory in OCI format.",
+  example:
+    `talosctl images cache-create --images=ghcr.io/siderolabs/kubelet:v${DEFAULT_KUBERNETES_VERSION} --image-cache-path=/tmp/talos-image-cache
+
+Or read the image list from stdin:
+talosctl images default | talosctl images cache-create --image-cache-path=/tmp/talos-image-cache --images=-
+`,
+  args: noArgs,
+  persistentFlags: [
+    {
+      name: "image-cache-path",
+      kind: "string",
+      usage: "directory to write the image cache to (OCI format)",
+    },
+    {
+      name: "image-layer-cache-path",
+      kind: "string",
+      usage: "directory to keep downloaded image layers in, to reuse them on the next run",
+    },
+    {
+      name: "layout",
+      kind: "string",
+      default: "oci",
+      usage:
+        'cache layout: "oci" for an OCI image layout directory, "flat" for the registry-like file tree itself',
+      check: (v) => LAYOUTS.includes(v) ? undefined : `must be one of [${LAYOUTS.join(" ")}]`,
+    },
+    {
+      name: "platform",
+      kind: "strings",
+      default: ["linux/amd64"],
+      usage:
+        'platforms to cache (e.g. linux/amd64,linux/arm64), or "all" for every platform of each image index',
+    },
+    { name: "images", kind: "strings", usage: "images to cache" },
+    { name: "insecure", kind: "bool", usage: "allow plain HTTP registries" },
+    { name: "force", kind: "bool", usage: "replace an existing image cache" },
+    {
+      name: "cosign-signatures",
+      kind: "bool",
+      default: true,
+      usage: "cache the images' cosign signatures too",
+    },
+  ],
+  async run(ctx) {
+    const { cacheCreateRun } = await import("./cache_create.ts");
+    await cacheCreateRun(ctx);
+  },
+};
