@@ -1,7 +1,12 @@
 // The waiting engine of talosctl's cluster checks: a check is a polling condition (an
 // assertion retried every interval, each attempt bounded by the interval, until it passes,
 // says SKIP, or the overall deadline ends the wait); checks run one after another and a
-// reporter is told the state of the running one every 100 ms and at each end.
+// reporter is told the state of the running one every 100 ms and at each end. The retrying
+// itself is retry.ts's `poll`, ticking.
+
+import { contextError, poll } from "../retry.ts";
+
+export { Canceled, contextError, DeadlineExceeded, raceSignal, withTimeout } from "../retry.ts";
 
 /** An assertion returning this is skipped (reported as "SKIP"), not failed. */
 export class SkipAssertion extends Error {
@@ -13,69 +18,10 @@ export class SkipAssertion extends Error {
 
 export const SKIP = new SkipAssertion();
 
-/** The error of a wait that ran out of time (Go's context.DeadlineExceeded). */
-export class DeadlineExceeded extends Error {
-  override name = "DeadlineExceeded";
-  constructor() {
-    super("context deadline exceeded");
-  }
-}
-
-/** The error of a wait that was interrupted (Go's context.Canceled). */
-export class Canceled extends Error {
-  override name = "Canceled";
-  constructor() {
-    super("context canceled");
-  }
-}
-
 export type ConditionState = "running" | "succeeded" | "skipped" | "failed";
 
 /** One attempt: resolves when the assertion holds; `signal` ends with the attempt's time. */
 export type Assertion = (signal: AbortSignal) => Promise<void>;
-
-/** Why `signal` was aborted, as the Go context error. */
-export function contextError(signal: AbortSignal): Error {
-  return signal.reason instanceof DeadlineExceeded ? signal.reason : new Canceled();
-}
-
-/** A signal aborted with DeadlineExceeded after `ms`, or when `parent` aborts. */
-export function withTimeout(parent: AbortSignal, ms: number): AbortSignal & Disposable {
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(new DeadlineExceeded()), Math.max(0, ms));
-  const onAbort = () => ctl.abort(parent.reason);
-  if (parent.aborted) onAbort();
-  else parent.addEventListener("abort", onAbort, { once: true });
-  const signal = ctl.signal as AbortSignal & Disposable;
-  signal[Symbol.dispose] = () => {
-    clearTimeout(timer);
-    parent.removeEventListener("abort", onAbort);
-  };
-  return signal;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
-/** Runs `p` but gives up (with the signal's error) as soon as `signal` aborts. */
-export function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(contextError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(contextError(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
 
 export class PollingCondition {
   #lastErr: Error | undefined;
@@ -116,28 +62,28 @@ export class PollingCondition {
   }
 
   async wait(signal: AbortSignal): Promise<void> {
-    for (;;) {
-      let err: Error | undefined;
-      {
-        using attempt = withTimeout(signal, this.intervalMs);
-        const started = Date.now();
-        try {
-          await raceSignal(this.assertion(attempt), attempt);
-        } catch (e) {
-          err = e instanceof Error ? e : new Error(String(e));
-        }
-        this.#lastErr = err;
-        this.#lastSet = true;
-        if (err === undefined || err instanceof SkipAssertion) return;
-        // The next attempt starts one interval after this one started (Go's ticker).
-        const left = this.intervalMs - (Date.now() - started);
-        if (left > 0) await sleep(left, signal);
-      }
-      if (signal.aborted) {
+    const record = (err: Error | undefined) => {
+      this.#lastErr = err;
+      this.#lastSet = true;
+    };
+    // A skip ends the wait as a pass does; an attempt that outlives its interval is ignored.
+    const end = await poll(
+      { signal, intervalMs: this.intervalMs, ticker: true },
+      (attempt) =>
+        this.assertion(attempt).then(
+          () => undefined,
+          (e) => {
+            if (e instanceof SkipAssertion) return e;
+            throw e;
+          },
+        ),
+      (e) => record(e instanceof Error ? e : new Error(String(e))),
+      () => {
         this.#failed = true;
-        throw contextError(signal);
-      }
-    }
+        return contextError(signal);
+      },
+    );
+    record(end);
   }
 }
 

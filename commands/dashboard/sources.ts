@@ -12,20 +12,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { EventType } from "../../gen/cosi/state_pb.ts";
 import type { Resource } from "../../gen/cosi/resource_pb.ts";
 import { type ApiData, gather } from "./metrics.ts";
-
-/** Sleeps `ms`, or less when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
+import { sleep } from "../retry.ts";
 
 /** Polls every node each `intervalMs`; each round's data (diffed with the last) goes to `onData`. */
 export async function pollMetrics(

@@ -9,6 +9,7 @@ import type { Session } from "../session.ts";
 import { errorText, goDuration, goQuote } from "../kit.ts";
 import { UserError } from "../../errors.ts";
 import { parseGoDuration } from "../flag_values.ts";
+import { sleepOrThrow } from "../retry.ts";
 import type { Reporter, Status } from "./reporter.ts";
 import type { K8sClient, K8sObject } from "../../k8s/mod.ts";
 import { K8sApiError } from "../../k8s/mod.ts";
@@ -31,20 +32,8 @@ function intervals(ctx: RunContext): Intervals {
   return { podGone: 1000, evictRetry: 5000, nodeReady: 5000 };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new UserError("context canceled"));
-    const t = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new UserError("context canceled"));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
+const sleep = (ms: number, signal: AbortSignal) =>
+  sleepOrThrow(ms, signal, () => new UserError("context canceled"));
 
 /** talosctl's drain progress: every node's latest line, sorted, one status for all. */
 class DrainProgress {

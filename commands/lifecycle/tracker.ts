@@ -24,6 +24,7 @@ import { type DecodedEvent, decodeEvent, goBool, machineStage, phaseAction } fro
 import { sequenceAction, talosCode, taskAction } from "./events.ts";
 import type { Reporter, Status, Update } from "./reporter.ts";
 import { compareSemver, parseTolerant } from "../version_check.ts";
+import { sleepOrThrow } from "../retry.ts";
 
 export const BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id";
 const UNAUTHORIZED = "(unauthorized)";
@@ -60,21 +61,6 @@ class Stop extends Error {
 
 /** A failure that ends the tracking of a node, with the text to show. */
 class NodeFailed extends Error {}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /** Errors talosctl's tracker retries: the node or the stream went away. */
 function retryable(err: unknown): boolean {
@@ -237,7 +223,7 @@ async function followDmesg(
       if (signal.aborted || !retryable(e)) return;
     }
     try {
-      await sleep(retryMs, signal);
+      await sleepOrThrow(retryMs, signal);
     } catch {
       return;
     }
@@ -337,7 +323,7 @@ class NodeTracker {
   async redial(): Promise<void> {
     for (;;) {
       try {
-        await sleep(this.opts.retryMs, this.signal);
+        await sleepOrThrow(this.opts.retryMs, this.signal);
       } catch (e) {
         this.check(e);
       }
@@ -521,7 +507,7 @@ class NodeTracker {
     const viaMaintenance = async (): Promise<void> => {
       if (!probe) return await new Promise(() => {});
       for (;;) {
-        await sleep(this.opts.retryMs, signal);
+        await sleepOrThrow(this.opts.retryMs, signal);
         try {
           return await probe(this.node, signal);
         } catch (e) {
@@ -531,7 +517,7 @@ class NodeTracker {
     };
     const viaBootId = async (): Promise<void> => {
       for (;;) {
-        await sleep(this.opts.retryMs, signal);
+        await sleepOrThrow(this.opts.retryMs, signal);
         try {
           if (this.bootBefore === UNAUTHORIZED || await this.bootChanged()) return;
         } catch (e) {
