@@ -4,29 +4,34 @@
 
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { tempDir } from "./harness.ts";
-import { lifeOf } from "./emulator/mod.ts";
-import { KubeApiDouble } from "./emulator/kube_api.ts";
+import { lifeOf, startKubernetes } from "./emulator/mod.ts";
+import { addPod, notReadyFor, refuseEvictions } from "./k8s_double/cluster.ts";
+import type { K8sDouble } from "./k8s_double/server.ts";
 import { lifecycleSetup, linesOf, NODES3, runFast } from "./lifecycle_fixture.ts";
 
 const IMAGE = "ghcr.io/siderolabs/installer:v1.14.0";
 const name = (a: string) => `talos-${a.replaceAll(".", "-")}`;
+const podNames = (k8s: K8sDouble) => k8s.all("v1", "Pod").map((p) => p.metadata.name).sort();
+const cordoned = (k8s: K8sDouble, node: string) =>
+  k8s.get("v1", "Node", node)?.spec?.unschedulable === true;
 
 Deno.test("reboot --drain: cordon, evict (not DaemonSet or mirror pods), reboot, Ready, uncordon", async () => {
   await using dir = await tempDir();
   const { emu, cfg, node } = await lifecycleSetup(dir.path, ["10.5.0.2", "10.5.0.3"]);
   await using _ = emu;
-  await using kube = await KubeApiDouble.start(emu);
+  await using kube = await startKubernetes(emu, { nodesOnly: true });
   for (const a of ["10.5.0.2", "10.5.0.3"]) {
-    kube.addPod(name(a), "default", `web-${a}`);
-    kube.addPod(name(a), "kube-system", `kube-proxy-${a}`, { daemonSet: true });
-    kube.addPod(name(a), "kube-system", `kube-apiserver-${a}`, { mirror: true });
+    addPod(kube, name(a), "default", `web-${a}`);
+    addPod(kube, name(a), "kube-system", `kube-proxy-${a}`, { daemonSet: true });
+    addPod(kube, name(a), "kube-system", `kube-apiserver-${a}`, { mirror: true });
   }
-  kube.addPod(name("10.5.0.3"), "default", "db-0", { pdbRefusals: 2 });
-  kube.nodes.get(name("10.5.0.2"))!.notReadyGets = 2;
+  addPod(kube, name("10.5.0.3"), "default", "db-0");
+  refuseEvictions(kube, "default", "db-0", 2);
+  notReadyFor(kube, name("10.5.0.2"), 2);
   const r = await runFast(["reboot", "--drain", "--talosconfig", cfg]);
   assertEquals(r.code, 0, r.stderr);
   assertEquals(
-    kube.pods.map((p) => p.name).sort(),
+    podNames(kube),
     [
       "kube-apiserver-10.5.0.2",
       "kube-apiserver-10.5.0.3",
@@ -35,7 +40,7 @@ Deno.test("reboot --drain: cordon, evict (not DaemonSet or mirror pods), reboot,
     ],
   );
   for (const a of ["10.5.0.2", "10.5.0.3"]) {
-    assertEquals(kube.nodes.get(name(a))!.unschedulable, false);
+    assertEquals(cordoned(kube, name(a)), false);
     const patches = kube.requests.filter((q) => q.method === "PATCH" && q.path.endsWith(name(a)));
     assertEquals(patches.map((q) => q.body), [
       { spec: { unschedulable: true } },
@@ -59,14 +64,14 @@ Deno.test("upgrade drains by default: three nodes, each back on the new version 
   await using dir = await tempDir();
   const { emu, cfg, node } = await lifecycleSetup(dir.path, NODES3);
   await using _ = emu;
-  await using kube = await KubeApiDouble.start(emu);
-  for (const a of NODES3) kube.addPod(name(a), "default", `app-${a}`);
+  await using kube = await startKubernetes(emu, { nodesOnly: true });
+  for (const a of NODES3) addPod(kube, name(a), "default", `app-${a}`);
   const r = await runFast(["upgrade", "-i", IMAGE, "--talosconfig", cfg]);
   assertEquals(r.code, 0, r.stderr);
-  assertEquals(kube.pods, []);
+  assertEquals(podNames(kube), []);
   for (const a of NODES3) {
     assertEquals(node(a).version.tag, "v1.14.0");
-    assertEquals(kube.nodes.get(name(a))!.unschedulable, false);
+    assertEquals(cordoned(kube, name(a)), false);
     assertEquals(linesOf(r.stderr, a).at(-1), "post check passed");
   }
   assertStringIncludes(
@@ -83,8 +88,9 @@ Deno.test("drain that does not finish in --drain-timeout: no reboot, the node is
   await using dir = await tempDir();
   const { emu, cfg, node } = await lifecycleSetup(dir.path, ["10.5.0.2", "10.5.0.3"]);
   await using _ = emu;
-  await using kube = await KubeApiDouble.start(emu);
-  kube.addPod(name("10.5.0.3"), "default", "db-0", { pdbRefusals: Infinity });
+  await using kube = await startKubernetes(emu, { nodesOnly: true });
+  addPod(kube, name("10.5.0.3"), "default", "db-0");
+  refuseEvictions(kube, "default", "db-0", Infinity);
   const r = await runFast(["reboot", "--drain", "--drain-timeout", "200ms", "--talosconfig", cfg]);
   assertEquals(r.code, 1);
   const n = name("10.5.0.3");
@@ -119,7 +125,7 @@ Deno.test("drain: an unreachable Kubernetes API fails before anything is reboote
   await using dir = await tempDir();
   const { emu, cfg, node } = await lifecycleSetup(dir.path, ["10.5.0.2"]);
   await using _ = emu;
-  const kube = await KubeApiDouble.start(emu);
+  const kube = await startKubernetes(emu, { nodesOnly: true });
   await kube.close();
   const r = await runFast(["reboot", "--drain", "--talosconfig", cfg]);
   assertEquals(r.code, 1);

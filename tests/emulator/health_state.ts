@@ -9,7 +9,7 @@ import { newSelfSignedCA } from "../../pki/ca.ts";
 import type { SimNode } from "./node.ts";
 import type { TestEmulator } from "./mod.ts";
 import { type K8sDouble, startK8sDouble } from "../k8s_double/server.ts";
-import { populateCluster } from "../k8s_double/cluster.ts";
+import { nodeObject, populateCluster } from "../k8s_double/cluster.ts";
 
 export const K = {
   kubeletConfig: "KubeletConfigs.kubernetes.talos.dev",
@@ -172,6 +172,8 @@ async function kubernetesCA() {
 export interface KubernetesOptions {
   /** Kubernetes version of the components and kubelets (default "1.30.0"). */
   version?: string;
+  /** Only a Ready Node per simulated node: no pods, no COSI resources (drain tests). */
+  nodesOnly?: boolean;
 }
 
 /**
@@ -188,6 +190,10 @@ export async function startKubernetes(
   const k8s = await startK8sDouble({ ca: cluster.k8sCA, gitVersion: `v${version}` });
   cluster.endpoint = k8s.url;
   const nodes = [...emu.nodes.values()];
+  if (opts.nodesOnly) {
+    for (const n of nodes) k8s.put(nodeObject(n, version));
+    return k8s;
+  }
   populateCluster(k8s, nodes, version);
   for (const n of nodes) seedKubernetesResources(n, version);
   return k8s;

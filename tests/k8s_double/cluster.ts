@@ -119,3 +119,72 @@ export function setCondition(obj: Obj, type: string, status: "True" | "False"): 
   ];
   return next;
 }
+
+export interface PodOptions {
+  /** Owned by a DaemonSet (drain leaves it). */
+  daemonSet?: boolean;
+  /** A static pod's mirror (drain leaves it). */
+  mirror?: boolean;
+}
+
+/** Adds a running pod on node `nodeName`. */
+export function addPod(
+  k8s: K8sDouble,
+  nodeName: string,
+  namespace: string,
+  name: string,
+  o: PodOptions = {},
+): Obj {
+  return k8s.put({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name,
+      namespace,
+      ...(o.mirror ? { annotations: { "kubernetes.io/config.mirror": "mirror" } } : {}),
+      ...(o.daemonSet
+        ? {
+          ownerReferences: [{ apiVersion: "apps/v1", kind: "DaemonSet", name, controller: true }],
+        }
+        : {}),
+    },
+    spec: { nodeName, containers: [{ name, image: "registry.k8s.io/pause:3.10" }] },
+    status: { phase: "Running", conditions: [ready()] },
+  });
+}
+
+const tooManyRequests = {
+  status: 429,
+  body: {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message: "Cannot evict pod as it would violate the pod's disruption budget.",
+    reason: "TooManyRequests",
+    code: 429,
+  },
+};
+
+/** A disruption budget refuses the next `times` evictions of the pod (Infinity: all). */
+export function refuseEvictions(k8s: K8sDouble, ns: string, name: string, times: number): void {
+  let left = times;
+  const path = `/api/v1/namespaces/${ns}/pods/${name}/eviction`;
+  k8s.faults.push((r) => {
+    if (r.method !== "POST" || r.path !== path || left <= 0) return undefined;
+    left--;
+    return tooManyRequests;
+  });
+}
+
+/** The next `gets` GETs of the Node answer Ready=False. */
+export function notReadyFor(k8s: K8sDouble, nodeName: string, gets: number): void {
+  let left = gets;
+  k8s.faults.push((r) => {
+    if (r.method !== "GET" || r.path !== `/api/v1/nodes/${nodeName}` || left <= 0) return undefined;
+    const node = k8s.get("v1", "Node", nodeName);
+    if (!node) return undefined;
+    left--;
+    return { status: 200, body: setCondition(node, "Ready", "False") };
+  });
+}

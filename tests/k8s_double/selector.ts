@@ -39,3 +39,17 @@ function matches(req: string, labels: Record<string, string>): boolean {
   if (req.startsWith("!")) return !Object.hasOwn(labels, req.slice(1).trim());
   return Object.hasOwn(labels, req);
 }
+
+/** Field selectors (`spec.nodeName=x,metadata.namespace!=y`) over an object's dotted paths. */
+// deno-lint-ignore no-explicit-any
+export function matchesFields(selector: string, obj: Record<string, any>): boolean {
+  for (const req of selector.split(",").map((r) => r.trim()).filter((r) => r !== "")) {
+    const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(req);
+    if (!m) return false;
+    // deno-lint-ignore no-explicit-any
+    const value = m[1].split(".").reduce((o: any, k) => o?.[k], obj);
+    const eq = String(value ?? "") === m[3];
+    if (m[2] === "!=" ? eq : !eq) return false;
+  }
+  return true;
+}

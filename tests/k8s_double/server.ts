@@ -1,7 +1,12 @@
-// A Kubernetes API double for tests: HTTPS on 127.0.0.1 with a serving certificate from the
-// cluster's Kubernetes CA, client certificates required (signed by that CA). It keeps objects
-// in memory and serves what talosctl's health checks and upgrade-k8s use: /version, discovery,
-// list (label selectors) / get / create / update (incl. dryRun=All) / delete, and watches.
+// The Kubernetes API double for tests (the only one: health, upgrade-k8s, drain, support and CA
+// rotation tests all use it). HTTPS on 127.0.0.1 with a serving certificate from the cluster's
+// Kubernetes CA, client certificates required (signed by that CA). Objects live in memory:
+// /version, discovery (/api, /apis, /api/v1, /apis/<g>/<v>, CRDs add their types), list (label
+// and field selectors, all namespaces or one) / get / create / update / merge patch /
+// server-side apply (apply.ts: managedFields, conflicts, force, immutable fields) / delete,
+// dryRun=All on every write, pod evictions, watches. Workloads written over HTTP roll out
+// (status follows their generation) unless `rollout` says otherwise. No npm package serves a
+// fake Kubernetes API, hence this one.
 //
 //   await using k8s = await startK8sDouble({ ca });   // ca: the Kubernetes CA (PEM cert + key)
 //   k8s.put(node("talos-1", "10.5.0.2", { controlPlane: true }));
@@ -9,13 +14,23 @@
 import * as https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { parse as parseYaml } from "yaml";
 import { issueCertificate } from "../../pki/client_cert.ts";
 import { EKU_SERVER_AUTH, KeyUsage } from "../../pki/x509_build.ts";
 import type { PemCertAndKey } from "../../pki/secrets_types.ts";
-import { matchesSelector } from "./selector.ts";
+import { matchesFields, matchesSelector } from "./selector.ts";
+import {
+  ApiFault,
+  checkImmutable,
+  mergePatch,
+  nextGeneration,
+  type Obj,
+  recordUpdate,
+  serverSideApply,
+} from "./apply.ts";
+import { readyStatus } from "./rollout.ts";
 
-// deno-lint-ignore no-explicit-any
-export type Obj = Record<string, any>;
+export type { Obj } from "./apply.ts";
 
 /** A served resource: group/version, plural name, kind, namespaced. */
 export interface ResourceType {
@@ -26,20 +41,22 @@ export interface ResourceType {
   namespaced: boolean;
 }
 
+const core = (resource: string, kind: string, namespaced: boolean): ResourceType => ({
+  group: "",
+  version: "v1",
+  resource,
+  kind,
+  namespaced,
+});
+
 export const RESOURCE_TYPES: ResourceType[] = [
-  { group: "", version: "v1", resource: "nodes", kind: "Node", namespaced: false },
-  { group: "", version: "v1", resource: "namespaces", kind: "Namespace", namespaced: false },
-  { group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true },
-  { group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true },
-  { group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true },
-  { group: "", version: "v1", resource: "services", kind: "Service", namespaced: true },
-  {
-    group: "",
-    version: "v1",
-    resource: "serviceaccounts",
-    kind: "ServiceAccount",
-    namespaced: true,
-  },
+  core("nodes", "Node", false),
+  core("namespaces", "Namespace", false),
+  core("pods", "Pod", true),
+  core("configmaps", "ConfigMap", true),
+  core("secrets", "Secret", true),
+  core("services", "Service", true),
+  core("serviceaccounts", "ServiceAccount", true),
   { group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true },
   { group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true },
   ...["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"].map((kind) => ({
@@ -49,7 +66,25 @@ export const RESOURCE_TYPES: ResourceType[] = [
     kind,
     namespaced: !kind.startsWith("Cluster"),
   })),
+  {
+    group: "apiextensions.k8s.io",
+    version: "v1",
+    resource: "customresourcedefinitions",
+    kind: "CustomResourceDefinition",
+    namespaced: false,
+  },
 ];
+
+/** Kinds whose status only controllers write (HTTP writes of the object keep it). */
+const STATUS_KINDS = new Set([
+  "Node",
+  "Namespace",
+  "Pod",
+  "Service",
+  "DaemonSet",
+  "Deployment",
+  "CustomResourceDefinition",
+]);
 
 export interface K8sDoubleOptions {
   /** The cluster's Kubernetes CA: signs the serving certificate, verifies clients. */
@@ -62,21 +97,36 @@ export interface SeenRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  contentType?: string;
   body?: Obj;
 }
 
+export type Fault = (req: SeenRequest) => { status: number; body: Obj } | undefined;
+
+/** How a workload written over HTTP rolls out: at once, never, or per object. */
+export type Rollout = "ready" | "never" | ((obj: Obj) => boolean);
+
 type Watcher = (type: string, obj: Obj) => void;
+
+const WORKLOADS = new Set(["apps/v1/Deployment", "apps/v1/DaemonSet"]);
 
 export class K8sDouble {
   readonly objects = new Map<string, Obj>();
   readonly requests: SeenRequest[] = [];
+  readonly types: ResourceType[] = [...RESOURCE_TYPES];
   gitVersion: string;
   /** Answers a request before the store does (fault injection); undefined = go on. */
-  intercept?: (req: SeenRequest) => { status: number; body: Obj } | undefined;
+  intercept?: Fault;
+  /** More faults, asked in order after `intercept`. */
+  readonly faults: Fault[] = [];
+  /** Deployments and DaemonSets written over HTTP become ready after `rolloutDelayMs`. */
+  rollout: Rollout = "ready";
+  rolloutDelayMs = 0;
   port = 0;
   #rv = 1;
   #server?: https.Server;
   #sockets = new Set<Socket>();
+  #timers = new Set<ReturnType<typeof setTimeout>>();
   #watchers = new Set<{ rt: ResourceType; ns?: string; fn: Watcher }>();
 
   constructor(readonly options: K8sDoubleOptions) {
@@ -117,6 +167,8 @@ export class K8sDouble {
   }
 
   async close(): Promise<void> {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
     for (const s of this.#sockets) s.destroy();
     await new Promise<void>((resolve) =>
       this.#server ? this.#server.close(() => resolve()) : resolve()
@@ -137,9 +189,7 @@ export class K8sDouble {
 
   typeOf(apiVersion: string, kind: string): ResourceType | undefined {
     const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
-    return RESOURCE_TYPES.find((t) =>
-      t.group === group && t.version === version && t.kind === kind
-    );
+    return this.types.find((t) => t.group === group && t.version === version && t.kind === kind);
   }
 
   #key(rt: ResourceType, ns: string | undefined, name: string): string {
@@ -158,6 +208,7 @@ export class K8sDouble {
     stored.metadata.creationTimestamp ??= old?.metadata?.creationTimestamp ??
       "2024-01-01T00:00:00Z";
     this.objects.set(key, stored);
+    if (rt.kind === "CustomResourceDefinition") this.#serveCrd(stored);
     this.#notify(rt, old ? "MODIFIED" : "ADDED", stored);
     return stored;
   }
@@ -190,6 +241,31 @@ export class K8sDouble {
       );
   }
 
+  /** Every stored object of a kind (any namespace). */
+  all(apiVersion: string, kind: string): Obj[] {
+    const rt = this.typeOf(apiVersion, kind);
+    return rt ? this.list(rt) : [];
+  }
+
+  #serveCrd(crd: Obj) {
+    const spec = crd.spec ?? {};
+    for (const v of spec.versions ?? []) {
+      if (v.served === false) continue;
+      if (
+        this.types.some((t) =>
+          t.group === spec.group && t.version === v.name && t.kind === spec.names?.kind
+        )
+      ) continue;
+      this.types.push({
+        group: spec.group,
+        version: v.name,
+        resource: spec.names?.plural,
+        kind: spec.names?.kind,
+        namespaced: spec.scope === "Namespaced",
+      });
+    }
+  }
+
   #notify(rt: ResourceType, type: string, obj: Obj) {
     for (const w of this.#watchers) {
       if (w.rt === rt && (w.ns === undefined || w.ns === obj.metadata.namespace)) w.fn(type, obj);
@@ -201,58 +277,82 @@ export class K8sDouble {
     const chunks: Uint8Array[] = [];
     for await (const c of req) chunks.push(c as Uint8Array);
     const text = new TextDecoder().decode(concat(chunks));
-    const seen: SeenRequest = {
-      method: req.method ?? "GET",
-      path: url.pathname,
-      query: url.searchParams,
-      body: text ? JSON.parse(text) : undefined,
-    };
-    this.requests.push(seen);
+    const contentType = String(req.headers["content-type"] ?? "").split(";")[0].trim();
     const send = (status: number, body: Obj) => {
       res.writeHead(status, { "Content-Type": "application/json" });
       res.end(JSON.stringify(body));
     };
-    const fault = this.intercept?.(seen);
-    if (fault) return send(fault.status, fault.body);
+    let body: Obj | undefined;
+    try {
+      body = text === ""
+        ? undefined
+        : contentType.endsWith("yaml")
+        ? parseYaml(text)
+        : JSON.parse(text);
+    } catch (e) {
+      return send(400, status(400, "BadRequest", `error decoding body: ${(e as Error).message}`));
+    }
+    const seen: SeenRequest = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      contentType: contentType || undefined,
+      body,
+    };
+    this.requests.push(seen);
+    for (const f of [this.intercept, ...this.faults]) {
+      const fault = f?.(seen);
+      if (fault) return send(fault.status, fault.body);
+    }
     try {
       const answer = this.#route(seen, req, res);
       if (answer) send(answer[0], answer[1]);
     } catch (e) {
+      if (e instanceof ApiFault) {
+        return send(e.code, status(e.code, e.reason, e.message));
+      }
       send(500, status(500, "InternalError", (e as Error).message));
     }
   }
 
-  #route(r: SeenRequest, req: IncomingMessage, res: ServerResponse): [number, Obj] | undefined {
-    const p = r.path.replace(/\/+$/, "");
+  #discovery(p: string): [number, Obj] | undefined {
     if (p === "/version") {
       const [, major, minor] = /^v(\d+)\.(\d+)/.exec(this.gitVersion) ?? [];
       return [200, { major, minor, gitVersion: this.gitVersion, platform: "linux/amd64" }];
     }
     if (p === "/api") return [200, { kind: "APIVersions", versions: ["v1"] }];
     if (p === "/apis") {
-      const groups = [...new Set(RESOURCE_TYPES.map((t) => t.group).filter((g) => g))];
+      const groups = new Map<string, string[]>();
+      for (const t of this.types.filter((t) => t.group)) {
+        const vs = groups.get(t.group) ?? [];
+        if (!vs.includes(t.version)) vs.push(t.version);
+        groups.set(t.group, vs);
+      }
       return [200, {
         kind: "APIGroupList",
         apiVersion: "v1",
-        groups: groups.map((name) => ({
+        groups: [...groups].map(([name, vs]) => ({
           name,
-          versions: [{ groupVersion: `${name}/v1`, version: "v1" }],
-          preferredVersion: { groupVersion: `${name}/v1`, version: "v1" },
+          versions: vs.map((v) => ({ groupVersion: `${name}/${v}`, version: v })),
+          preferredVersion: { groupVersion: `${name}/${vs[0]}`, version: vs[0] },
         })),
       }];
     }
+    return undefined;
+  }
+
+  #route(r: SeenRequest, req: IncomingMessage, res: ServerResponse): [number, Obj] | undefined {
+    const p = r.path.replace(/\/+$/, "");
+    const disc = this.#discovery(p);
+    if (disc) return disc;
     const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/(.*))?$/.exec(p);
-    if (!m) {
-      return [404, status(404, "NotFound", "the server could not find the requested resource")];
-    }
+    if (!m) throw notFoundAny();
     const group = m[2] ?? "";
     const version = m[1] ?? m[3];
-    const rest = (m[4] ?? "").split("/").filter((x) => x);
-    const types = RESOURCE_TYPES.filter((t) => t.group === group && t.version === version);
+    const rest = (m[4] ?? "").split("/").filter((x) => x).map(decodeURIComponent);
+    const types = this.types.filter((t) => t.group === group && t.version === version);
     if (rest.length === 0) {
-      if (types.length === 0) {
-        return [404, status(404, "NotFound", "the server could not find the requested resource")];
-      }
+      if (types.length === 0) throw notFoundAny();
       return [200, {
         kind: "APIResourceList",
         apiVersion: "v1",
@@ -272,19 +372,19 @@ export class K8sDouble {
       rest.splice(0, 2);
     }
     const rt = types.find((t) => t.resource === rest[0]);
-    if (!rt) {
-      return [404, status(404, "NotFound", "the server could not find the requested resource")];
-    }
+    if (!rt) throw notFoundAny();
     const name = rest[1];
-    const gr = rt.group ? `${rt.resource}.${rt.group}` : rt.resource;
     if (!name) {
-      if (r.method === "POST") return this.#create(rt, ns, r);
+      if (r.method === "POST") return this.#write(rt, ns, body(r).metadata?.name, r, "create");
       if (r.query.get("watch") === "1" || r.query.get("watch") === "true") {
         this.#watch(rt, ns, r, req, res);
         return undefined;
       }
       const sel = r.query.get("labelSelector") ?? "";
-      const items = this.list(rt, ns).filter((o) => matchesSelector(sel, o.metadata.labels ?? {}));
+      const fields = r.query.get("fieldSelector") ?? "";
+      const items = this.list(rt, ns).filter((o) =>
+        matchesSelector(sel, o.metadata.labels ?? {}) && matchesFields(fields, o)
+      );
       return [200, {
         kind: `${rt.kind}List`,
         apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version,
@@ -292,72 +392,134 @@ export class K8sDouble {
         items,
       }];
     }
-    const key = this.#key(rt, ns, name);
-    const current = this.objects.get(key);
-    const notFound = (): [number, Obj] => [
-      404,
-      {
-        ...status(404, "NotFound", `${gr} "${name}" not found`),
-        details: { name, kind: rt.resource },
-      },
-    ];
-    if (r.method === "GET") return current ? [200, current] : notFound();
-    if (r.method === "DELETE") {
-      if (!current) return notFound();
-      this.objects.delete(key);
-      this.#notify(rt, "DELETED", current);
-      return [200, status(200, "", "")];
+    const current = this.objects.get(this.#key(rt, ns, name));
+    if (rest[2] === "eviction" && rt.kind === "Pod" && r.method === "POST") {
+      if (!current) throw notFound(rt, name);
+      this.delete("v1", "Pod", name, ns);
+      return [201, status(201, "", "")];
     }
-    if (r.method === "PUT") {
-      if (!current) return notFound();
-      const body = r.body ?? {};
-      if (
-        body.metadata?.resourceVersion &&
-        body.metadata.resourceVersion !== current.metadata.resourceVersion
-      ) {
-        return [
-          409,
-          status(
-            409,
-            "Conflict",
-            `Operation cannot be fulfilled on ${gr} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-          ),
-        ];
-      }
-      const next = structuredClone(body);
-      next.metadata = {
-        ...next.metadata,
-        uid: current.metadata.uid,
-        creationTimestamp: current.metadata.creationTimestamp,
-      };
-      if (r.query.get("dryRun") === "All") {
-        return [200, {
-          ...next,
-          metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion },
-        }];
-      }
-      return [200, this.put(next)];
+    if (rest.length > 2) throw notFoundAny();
+    switch (r.method) {
+      case "GET":
+        if (!current) throw notFound(rt, name);
+        return [200, current];
+      case "DELETE":
+        if (!current) throw notFound(rt, name);
+        if (r.query.get("dryRun") !== "All") {
+          this.delete(current.apiVersion, current.kind, name, ns);
+        }
+        return [200, status(200, "", "")];
+      case "PUT":
+        if (!current) throw notFound(rt, name);
+        return this.#write(rt, ns, name, r, "update");
+      case "PATCH":
+        if (r.contentType === "application/apply-patch+yaml") {
+          return this.#write(rt, ns, name, r, "apply");
+        }
+        if (!current) throw notFound(rt, name);
+        if (r.contentType?.endsWith("merge-patch+json")) {
+          return this.#write(rt, ns, name, r, "merge");
+        }
+        throw new ApiFault(
+          415,
+          "UnsupportedMediaType",
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+        );
     }
-    return [
+    throw new ApiFault(
       405,
-      status(
-        405,
-        "MethodNotAllowed",
-        "the server does not allow this method on the requested resource",
-      ),
-    ];
+      "MethodNotAllowed",
+      "the server does not allow this method on the requested resource",
+    );
   }
 
-  #create(rt: ResourceType, ns: string | undefined, r: SeenRequest): [number, Obj] {
-    const body = structuredClone(r.body ?? {});
-    if (rt.namespaced) body.metadata = { ...body.metadata, namespace: ns };
-    const name = body.metadata?.name;
+  /** Create, update (PUT), merge patch or server-side apply; dryRun=All stores nothing. */
+  #write(
+    rt: ResourceType,
+    ns: string | undefined,
+    name: string,
+    r: SeenRequest,
+    op: "create" | "update" | "merge" | "apply",
+  ): [number, Obj] {
+    const key = this.#key(rt, ns, name);
+    const live = this.objects.get(key);
     const gr = rt.group ? `${rt.resource}.${rt.group}` : rt.resource;
-    if (this.objects.has(this.#key(rt, ns, name))) {
-      return [409, status(409, "AlreadyExists", `${gr} "${name}" already exists`)];
+    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    const manager = r.query.get("fieldManager") ?? "unknown";
+    const dryRun = r.query.get("dryRun") === "All";
+    if (op === "create" && live) {
+      throw new ApiFault(409, "AlreadyExists", `${gr} "${name}" already exists`);
     }
-    if (r.query.get("dryRun") === "All") return [201, body];
-    return [201, this.put(body)];
+    if (rt.namespaced && !live && ns && !this.get("v1", "Namespace", ns)) {
+      throw new ApiFault(404, "NotFound", `namespaces "${ns}" not found`);
+    }
+    let next: Obj;
+    if (op === "apply") {
+      if (!r.query.get("fieldManager")) {
+        throw new ApiFault(
+          400,
+          "BadRequest",
+          "PATCH " + r.path + ": fieldManager is required for apply requests",
+        );
+      }
+      const force = r.query.get("force") === "true";
+      next = serverSideApply(live, body(r), manager, force, now);
+    } else if (op === "merge") {
+      next = mergePatch(live, body(r)) as Obj;
+      recordUpdate(live, next, manager, now);
+    } else {
+      next = structuredClone(body(r));
+      const rv = next.metadata?.resourceVersion;
+      if (op === "update" && rv && rv !== live!.metadata.resourceVersion) {
+        throw new ApiFault(
+          409,
+          "Conflict",
+          `Operation cannot be fulfilled on ${gr} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        );
+      }
+      next.metadata = { ...next.metadata, managedFields: live?.metadata?.managedFields };
+      recordUpdate(live, next, manager, now);
+    }
+    next.apiVersion ??= rt.group ? `${rt.group}/${rt.version}` : rt.version;
+    next.kind ??= rt.kind;
+    next.metadata = { ...next.metadata, name };
+    if (rt.namespaced) next.metadata.namespace = ns;
+    else delete next.metadata.namespace;
+    if (STATUS_KINDS.has(rt.kind)) {
+      if (live?.status !== undefined) next.status = structuredClone(live.status);
+      else if (rt.kind === "Namespace") next.status = { phase: "Active" };
+      else delete next.status;
+    }
+    if (!next.metadata.managedFields?.length) delete next.metadata.managedFields;
+    checkImmutable(live, next, rt.group);
+    nextGeneration(live, next);
+    next.metadata.uid = live?.metadata?.uid ?? crypto.randomUUID();
+    next.metadata.creationTimestamp = live?.metadata?.creationTimestamp ?? now;
+    if (dryRun) {
+      if (live) next.metadata.resourceVersion = live.metadata.resourceVersion;
+      else delete next.metadata.resourceVersion;
+      return [live ? 200 : 201, next];
+    }
+    delete next.metadata.resourceVersion;
+    const stored = this.put(next);
+    this.#rollOut(rt, stored);
+    return [live ? 200 : 201, stored];
+  }
+
+  /** A controller's answer to a written workload: ready status for its generation. */
+  #rollOut(rt: ResourceType, obj: Obj) {
+    if (!WORKLOADS.has(`${rt.group}/${rt.version}/${rt.kind}`)) return;
+    const go = this.rollout === "ready" ||
+      (typeof this.rollout === "function" && this.rollout(obj));
+    if (!go) return;
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      const cur = this.get(obj.apiVersion, obj.kind, obj.metadata.name, obj.metadata.namespace);
+      if (!cur || cur.metadata.generation !== obj.metadata.generation) return;
+      const nodes = this.all("v1", "Node").length || 1;
+      this.put({ ...cur, status: readyStatus(cur, nodes) });
+    }, this.rolloutDelayMs);
+    this.#timers.add(t);
   }
 
   #watch(
@@ -381,6 +543,16 @@ export class K8sDouble {
     req.on("close", stop);
     res.on("close", stop);
   }
+}
+
+const body = (r: SeenRequest): Obj => structuredClone(r.body ?? {});
+
+const notFoundAny = () =>
+  new ApiFault(404, "NotFound", "the server could not find the requested resource");
+
+function notFound(rt: ResourceType, name: string) {
+  const gr = rt.group ? `${rt.resource}.${rt.group}` : rt.resource;
+  return new ApiFault(404, "NotFound", `${gr} "${name}" not found`);
 }
 
 export function status(code: number, reason: string, message: string): Obj {
