@@ -23,4 +23,12 @@ export const globalFlags: FlagSpec[] = [
     usage: "cluster name to send to a proxying endpoint (e.g. Omni)",
   },
   { name: "context", kind: "string", usage: "talosconfig context to use for this command" },
+  {
+    // Only contexts with SideroV1 (PGP-signed) auth read it; this client speaks mTLS only, so
+    // the flag is accepted for scripts written for talosctl and has no effect.
+    name: "siderov1-keys-dir",
+    kind: "string",
+    usage:
+      "directory of the PGP keys for contexts using SideroV1 auth (when unset: $SIDEROV1_KEYS_DIR, then '$HOME/.talos/keys')",
+  },
 ];
