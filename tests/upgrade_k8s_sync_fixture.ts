@@ -8,8 +8,8 @@ import {
   followConfigChanges,
   K8S_TYPES,
   putSpec,
-  simNode,
   type SimNode,
+  simNode,
   startEmulator,
   startKubernetes,
   type TestEmulator,
@@ -52,7 +52,11 @@ export async function syncCluster(dir: string, talosTag: string): Promise<SyncCl
 }
 
 /** Replaces the node's Manifest resources (id -> objects; a missing id is removed). */
-export function setManifests(node: SimNode, manifests: Record<string, Obj[]>, remove: string[] = []) {
+export function setManifests(
+  node: SimNode,
+  manifests: Record<string, Obj[]>,
+  remove: string[] = [],
+) {
   for (const [id, objects] of Object.entries(manifests)) {
     putSpec(node, "controlplane", K8S_TYPES.manifest, id, objects, {
       owner: "k8s.ManifestController",
