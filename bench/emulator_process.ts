@@ -1,5 +1,7 @@
 // Helpers for whole-process benchmarks against the emulator running in its own process.
 
+import { samplePeakRss } from "../tests/peak_rss.ts";
+
 const root = new URL("../", import.meta.url).pathname;
 
 export interface EmulatorProcess {
@@ -57,22 +59,10 @@ export async function timeProcess(args: string[], cwd?: string): Promise<Process
     stderr: "piped",
     ...(cwd ? { cwd } : {}),
   }).spawn();
-  let peak = 0;
-  let running = true;
-  const sampler = (async () => {
-    while (running) {
-      try {
-        const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
-        const m = /VmHWM:\s+(\d+) kB/.exec(status);
-        if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-      } catch { /* exited */ }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  })();
+  const sampler = samplePeakRss(child.pid, 10);
   const out = await child.output();
   const ms = performance.now() - t0;
-  running = false;
-  await sampler;
+  const peak = await sampler.stop();
   const dec = new TextDecoder();
   return {
     ms,

@@ -40,6 +40,16 @@ const entries: CommandEntry[] = [
     load: () => loadSpec(import.meta.url, "./image/cache.ts", "cacheCreate"),
   },
   {
+    name: "cache-serve",
+    short: "Serve an image cache directory over HTTP(S) as a read-only container registry",
+    load: () => loadSpec(import.meta.url, "./image/cache.ts", "cacheServe"),
+  },
+  {
+    name: "cache-cert-gen",
+    short: "Generate the TLS certificates and the Talos CA patch for serving an image cache",
+    load: () => loadSpec(import.meta.url, "./image/cache.ts", "cacheCertGen"),
+  },
+  {
     name: "integration",
     short: "Print the images Talos's Kubernetes integration tests use",
     hidden: true,

@@ -234,29 +234,49 @@ export function endpointTransport(
       const e = Object.assign(new Error("i/o timeout"), { code: "DIAL_TIMEOUT" });
       socket.destroy(e);
     }, dialTimeoutMs);
-    // With pinned fingerprints nothing of HTTP/2 (the request, a machine config with its secrets)
-    // may leave before the node's key is checked: writes wait until it matches.
+    // With pinned fingerprints nothing may reach the node before its key is checked (Go checks
+    // in the handshake: a mismatching node gets no byte of the request, which may be a machine
+    // config with its secrets). Three locks, each enough on its own with today's node:http2:
+    // - the HTTP/2 session does nothing until it hears "secureConnect", and on a mismatch it
+    //   never does (see the emit wrapper below): no preface, no SETTINGS, no HEADERS, no DATA;
+    // - writes are corked until the key matched, and a mismatch destroys the socket, which
+    //   drops whatever was buffered;
+    // - end() would uncork (and flush) a corked stream: before the check it destroys instead.
     const wanted = material.fingerprints ?? [];
-    if (wanted.length > 0) socket.cork();
-    socket.once("secureConnect", () => {
+    const pinned = wanted.length > 0;
+    let verified = !pinned;
+    if (pinned) {
+      socket.cork();
+      const end = socket.end.bind(socket);
+      socket.end = ((...args: Parameters<typeof socket.end>) => {
+        if (verified) return end(...args);
+        socket.destroy();
+        return socket;
+      }) as typeof socket.end;
+    }
+    /** Runs first when the handshake is done; false: the other listeners must not hear of it. */
+    const onSecureConnect = (): boolean => {
       clearTimeout(timer);
-      if (wanted.length > 0 && !fingerprintMatches(socket, wanted)) {
+      if (pinned && !fingerprintMatches(socket, wanted)) {
         const list = wanted.map((f) => btoa(String.fromCharCode(...f))).join(" ");
-        const err = new DialError(
-          endpoint,
-          "transport: authentication handshake failed: " +
-            `leaf peer certificate doesn't match the provided fingerprints: [${list}]`,
+        socket.destroy(
+          new DialError(
+            endpoint,
+            "transport: authentication handshake failed: " +
+              `leaf peer certificate doesn't match the provided fingerprints: [${list}]`,
+          ),
         );
-        // Once the HTTP/2 session listens on the socket, so the error reaches the call.
-        setTimeout(() => socket.destroy(err), 0);
-        return;
+        return false;
       }
-      if (wanted.length > 0) socket.uncork();
+      verified = true;
       connected = true;
-    });
+      if (pinned) socket.uncork();
+      return true;
+    };
     socket.once("close", () => clearTimeout(timer));
     const origEmit = socket.emit.bind(socket);
     socket.emit = ((event: string, ...args: unknown[]) => {
+      if (event === "secureConnect" && !onSecureConnect()) return true;
       if (event === "data") sawData = true;
       if ((event === "end" || event === "close") && connected && !sawData && !socket.destroyed) {
         // The node hung up right after the handshake, before HTTP/2: with TLS 1.3 that is how a
@@ -440,7 +460,14 @@ export function failoverTransport(
     if (!t) transports.set(ep, t = make(ep));
     return t;
   };
-  async function attempt<R>(call: (t: Transport) => Promise<R>): Promise<R> {
+  /**
+   * Runs `call` on the endpoints in turn until one is reached. `mayRetry` (default: always)
+   * says whether a dial failure may still move the call to the next endpoint.
+   */
+  async function attempt<R>(
+    call: (t: Transport) => Promise<R>,
+    mayRetry: () => boolean = () => true,
+  ): Promise<R> {
     // Rotate over the endpoints that work (as round_robin picks among ready subchannels),
     // then try the failing ones.
     const ready = order.filter((ep) => !failing.has(ep));
@@ -460,6 +487,7 @@ export function failoverTransport(
         if (!dial) throw err;
         failing.add(ep);
         failures.push(dial);
+        if (!mayRetry()) break;
       }
     }
     // grpc-go's round-robin picker reports one endpoint's failure, not a list of them.
@@ -471,43 +499,77 @@ export function failoverTransport(
       return attempt((t) => t.unary(method, signal, timeoutMs, header, input, contextValues));
     },
     async stream(method, signal, timeoutMs, header, input, contextValues) {
-      // The input is read as the call sends it (a bidirectional stream's input follows its
-      // output), and what was read is kept to be sent again should the endpoint not dial.
-      const replay = replayable(input);
-      const response = await attempt((t) =>
-        t.stream(method, signal, timeoutMs, header, replay.attempt() as never, contextValues)
-      );
-      replay.settle();
-      return response;
+      const input_ = oneMessageReplay(input);
+      try {
+        return await attempt(
+          (t) =>
+            t.stream(method, signal, timeoutMs, header, input_.attempt() as never, contextValues),
+          input_.replayable,
+        );
+      } catch (err) {
+        await input_.close();
+        throw err;
+      } finally {
+        input_.settle();
+      }
     },
   };
 }
 
 /**
- * One input iterable read once, served to successive attempts: each attempt first gets what
- * earlier ones read, then reads on. After `settle` (the call is established) nothing more is
- * kept.
+ * A stream's input, served to successive attempts without keeping it whole. The body of a
+ * request is pulled only once its endpoint's HTTP/2 session is up, so an endpoint that cannot
+ * be dialed fails before anything is taken. One that hangs up right after the handshake (a
+ * rejected client certificate) may have taken the first message: that one is kept, so a
+ * server-streaming call (one request message) still moves to the next endpoint. Past the first
+ * message the call belongs to its endpoint, as a gRPC stream belongs to the connection it
+ * started on: nothing more is kept, and an upload (a `bootstrap --recover-from` snapshot)
+ * streams from its file with bounded memory.
  */
-function replayable<T>(input: AsyncIterable<T>): { attempt(): AsyncIterable<T>; settle(): void } {
+function oneMessageReplay(input: AsyncIterable<unknown>) {
   const source = input[Symbol.asyncIterator]();
-  let kept: T[] | undefined = [];
-  let current = 0;
+  let taken = 0; // messages taken from `source`
+  let kept: unknown[] = []; // the first one, while it may be sent again
+  let ended = false; // `source` is done
+  let current = 0; // the attempt that owns `source`
+  let settled = false;
   return {
-    attempt() {
+    /** True while a failed attempt may hand over to another one. */
+    replayable: () => taken <= 1,
+    attempt(): AsyncIterable<unknown> {
       const id = ++current;
       return (async function* () {
-        for (const m of kept ?? []) yield m;
-        for (;;) {
-          if (id !== current) return; // a later attempt took over the source
-          const r = await source.next();
-          if (r.done) return;
-          kept?.push(r.value);
-          yield r.value;
+        try {
+          for (let i = 0;; i++) {
+            if (id !== current) return; // a later attempt took over
+            if (i < kept.length) {
+              yield kept[i];
+              continue;
+            }
+            if (ended) return;
+            const r = await source.next();
+            if (r.done) {
+              ended = true;
+              return;
+            }
+            kept = ++taken === 1 && !settled ? [r.value] : [];
+            yield r.value;
+          }
+        } finally {
+          // Ended early (cancelled) once the call is established: let the input clean up.
+          if (settled && id === current && !ended) await source.return?.();
         }
       })();
     },
+    /** The call is established (or failed): nothing is sent again. */
     settle() {
-      kept = undefined;
+      settled = true;
+      kept = [];
+    },
+    /** The call failed: the input is not read any further. */
+    async close() {
+      current++;
+      if (!ended) await source.return?.();
     },
   };
 }

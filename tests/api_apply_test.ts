@@ -90,16 +90,22 @@ Deno.test("apply-config --mode: no-reboot, staged (persistent only), try (rolled
 
   const tried = changed(original, "tried.example.org");
   await Deno.writeTextFile(`${dir.path}/c.yaml`, tried);
-  const t = await run(["apply-config", ...args, "-m", "try", "--timeout", "300ms"]);
+  // Long enough to still see the tried config once the command returned on a loaded machine.
+  const sent = Date.now();
+  const t = await run(["apply-config", ...args, "-m", "try", "--timeout", "3s"]);
   assertEquals(
     t.stderr,
-    "Applied configuration without a reboot\nThe config is applied in 'try' mode and will be automatically reverted back in 300ms\n",
+    "Applied configuration without a reboot\nThe config is applied in 'try' mode and will be automatically reverted back in 3s\n",
   );
   assertEquals(t.code, 0);
   assertEquals(machineConfigOf(node), tried);
   assertEquals(machineConfigOf(node, "persistent"), staged1);
-  await new Promise((r) => setTimeout(r, 500));
+  // Then it is rolled back, not before the timeout.
+  while (machineConfigOf(node) === tried && Date.now() - sent < 60_000) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
   assertEquals(machineConfigOf(node), original);
+  assert(Date.now() - sent >= 2_900, "rolled back before its time");
 
   const kept = changed(original, "kept.example.org");
   await Deno.writeTextFile(`${dir.path}/c.yaml`, kept);

@@ -10,6 +10,7 @@ import {
   bootLines,
   lifecycleSetup,
   linesOf,
+  LOST_NODE_TIMEOUT,
   NODES3,
   phaseLines,
   rebootLines,
@@ -111,7 +112,7 @@ Deno.test("reboot: a node that never comes back fails the command, naming it and
     knobs: { "10.5.0.3": { neverReturns: true } },
   });
   await using _ = emu;
-  const r = await runFast(["reboot", "--timeout", "3s", "--talosconfig", cfg]);
+  const r = await runFast(["reboot", "--timeout", LOST_NODE_TIMEOUT, "--talosconfig", cfg]);
   assertEquals(r.code, 1);
   for (const a of ["10.5.0.2", "10.5.0.4"]) {
     assertEquals(linesOf(r.stderr, a).at(-1), "post check passed");
@@ -120,7 +121,11 @@ Deno.test("reboot: a node that never comes back fails the command, naming it and
   const last = linesOf(r.stderr, "10.5.0.3").at(-1)!;
   assertMatch(
     last,
-    /^timed out after 3s waiting for the node to reboot and become ready; last seen: task: reboot action: START, then unreachable \(rpc error: code = Unavailable desc = .+\)$/,
+    new RegExp(
+      `^timed out after ${LOST_NODE_TIMEOUT} waiting for the node to reboot and become ready; ` +
+        "last seen: task: reboot action: START, then unreachable " +
+        "\\(rpc error: code = Unavailable desc = .+\\)$",
+    ),
   );
   assert(r.stderr.endsWith(`"10.5.0.3": ${last}\n`));
 });
@@ -198,7 +203,7 @@ Deno.test("reboot --debug: the kernel log of a node that failed is printed at th
     "--debug",
     "--wait=false",
     "--timeout",
-    "1s",
+    LOST_NODE_TIMEOUT,
     "--talosconfig",
     cfg,
   ]);
@@ -393,14 +398,17 @@ Deno.test("reset --reboot: a node that never comes back times out, named", async
     "--system-labels-to-wipe",
     "EPHEMERAL",
     "--timeout",
-    "1s",
+    LOST_NODE_TIMEOUT,
     "--talosconfig",
     cfg,
   ]);
   assertEquals(r.code, 1);
   assertMatch(
     linesOf(r.stderr, "10.5.0.3").at(-1)!,
-    /^timed out after 1s waiting for the node to reset and come back; last seen: events check condition met, then unreachable \(.+\)$/,
+    new RegExp(
+      `^timed out after ${LOST_NODE_TIMEOUT} waiting for the node to reset and come back; ` +
+        "last seen: events check condition met, then unreachable \\(.+\\)$",
+    ),
   );
 });
 

@@ -4,49 +4,16 @@
 import { assert_, assertEquals } from "./assert.ts";
 import { tempDir } from "./harness.ts";
 import { putFile, simNode, startEmulator } from "./emulator/mod.ts";
+import { cliPeak, hasProc } from "./peak_rss.ts";
+
+/** The CLI with its stdout in a file. */
+const cli = (args: string[], stdoutFile: string) => cliPeak(args, { stdoutFile });
 
 const MiB = 1024 * 1024;
 // Holding the stream would grow the peak by the 56 MiB of difference at least; streaming grows
 // it only while the JavaScript heap warms up (it levels off near +25 MiB: 8, 64, 128 and 256 MiB
 // copies peak at about 90, 113, 117 and 118 MiB).
 const LIMIT = 40;
-const mainTs = new URL("../main.ts", import.meta.url).pathname;
-
-interface Outcome {
-  code: number;
-  stderr: string;
-  peak: number;
-}
-
-/** Runs the CLI with stdout going to `stdoutFile`; samples its peak RSS (VmHWM). */
-async function cli(args: string[], stdoutFile: string): Promise<Outcome> {
-  const out = await Deno.open(stdoutFile, { write: true, create: true, truncate: true });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", mainTs, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  let peak = 0;
-  let running = true;
-  const sampler = (async () => {
-    while (running) {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(await Deno.readTextFile(`/proc/${child.pid}/status`));
-        if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-      } catch { /* gone */ }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  const [, stderr, status] = await Promise.all([
-    child.stdout.pipeTo(out.writable),
-    new Response(child.stderr).text(),
-    child.status,
-  ]);
-  running = false;
-  await sampler;
-  return { code: status.code, stderr, peak };
-}
 
 /** Checks a file holds the emulator's pattern bytes, reading it in pieces. */
 async function checkPattern(path: string, size: number): Promise<void> {
@@ -66,15 +33,6 @@ async function checkPattern(path: string, size: number): Promise<void> {
     off += n;
   }
 }
-
-const hasProc = (() => {
-  try {
-    Deno.statSync("/proc/self/status");
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 Deno.test({
   name: "read and copy: 64 MiB streamed with the memory of 8 MiB",

@@ -9,50 +9,12 @@ import { patternByte, putFile, simNode, startEmulator } from "./emulator/mod.ts"
 import { adminKubeconfig, clusterOf } from "./emulator/kubeconfig_handlers.ts";
 import { startK8sDouble } from "./k8s_double/server.ts";
 import { populateCluster } from "./k8s_double/cluster.ts";
+import { cliPeak, hasProc } from "./peak_rss.ts";
+
+const cli = (args: string[], cwd: string) => cliPeak(args, { cwd });
 
 const MiB = 1024 * 1024;
 const LIMIT = 40;
-const mainTs = new URL("../main.ts", import.meta.url).pathname;
-
-const hasProc = (() => {
-  try {
-    Deno.statSync("/proc/self/status");
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** Runs the CLI as its own process and samples its peak RSS (VmHWM). */
-async function cli(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; stderr: string; peak: number }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", mainTs, ...args],
-    cwd,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  let peak = 0;
-  let running = true;
-  const sampler = (async () => {
-    while (running) {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(await Deno.readTextFile(`/proc/${child.pid}/status`));
-        if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-      } catch { /* gone */ }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  const [stderr, status] = await Promise.all([new Response(child.stderr).text(), child.status]);
-  running = false;
-  await sampler;
-  return { code: status.code, stderr, peak };
-}
-
 /** Checks that `unzip -p` gives the emulator's pattern bytes, reading them as they come. */
 async function checkEntry(zip: string, name: string, size: number): Promise<void> {
   const child = new Deno.Command("unzip", { args: ["-p", zip, name], stdout: "piped" }).spawn();

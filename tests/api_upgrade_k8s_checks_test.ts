@@ -409,3 +409,38 @@ Deno.test("upgrade-k8s: pre-flight checks: kubelet flags on every node, several 
   assertEquals(r.code, 1);
   c.untouched();
 });
+
+Deno.test("upgrade-k8s: without the admin role the cluster's kubeconfig cannot be had", async () => {
+  await using dir = await tempDir();
+  const c = await cluster(dir.path);
+  await using _e = c.emu;
+  await using _k = c.k8s;
+  await Deno.mkdir(`${dir.path}/operator`);
+  const reader = await c.emu.talosconfig(`${dir.path}/operator`, {
+    nodes: ["10.5.0.2"],
+    roles: ["os:operator"],
+  });
+  const detect = await run(["upgrade-k8s", "--talosconfig", reader, "--to", "1.31.0"]);
+  assertEquals(
+    detect.stderr,
+    skew("1.8.0") +
+      "error detecting the lowest Kubernetes version error building kubernetes client: " +
+      "rpc error: code = PermissionDenied desc = not authorized\n",
+  );
+  const given = await run([
+    "upgrade-k8s",
+    "--talosconfig",
+    reader,
+    "--from",
+    "1.30.0",
+    "--to",
+    "1.31.0",
+  ]);
+  assertEquals(
+    given.stderr,
+    skew("1.8.0") +
+      "error building kubernetes client: rpc error: code = PermissionDenied desc = not authorized\n",
+  );
+  assertEquals([detect.code, given.code, detect.stdout, given.stdout], [1, 1, "", ""]);
+  c.untouched();
+});

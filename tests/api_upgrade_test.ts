@@ -5,7 +5,14 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { tempDir } from "./harness.ts";
 import { lifeOf } from "./emulator/mod.ts";
-import { lifecycleSetup, linesOf, NODES3, runFast, until } from "./lifecycle_fixture.ts";
+import {
+  lifecycleSetup,
+  linesOf,
+  LOST_NODE_TIMEOUT,
+  NODES3,
+  runFast,
+  until,
+} from "./lifecycle_fixture.ts";
 
 const IMAGE = "ghcr.io/siderolabs/installer:v1.14.0";
 
@@ -93,14 +100,18 @@ Deno.test("upgrade: a node that never comes back times out, named with its last 
     IMAGE,
     "--drain=false",
     "--timeout",
-    "3s",
+    LOST_NODE_TIMEOUT,
     "--talosconfig",
     cfg,
   ]);
   assertEquals(r.code, 1);
   assertMatch(
     linesOf(r.stderr, "10.5.0.4").at(-1)!,
-    /^timed out after 3s waiting for the node to reboot into v1\.14\.0 and become ready; last seen: task: reboot action: START, then unreachable \(rpc error: code = Unavailable desc = .+\)$/,
+    new RegExp(
+      `^timed out after ${LOST_NODE_TIMEOUT} waiting for the node to reboot into v1\\.14\\.0 and ` +
+        "become ready; last seen: task: reboot action: START, then unreachable " +
+        "\\(rpc error: code = Unavailable desc = .+\\)$",
+    ),
   );
   for (const a of ["10.5.0.2", "10.5.0.3"]) {
     assertEquals(linesOf(r.stderr, a).at(-1), "post check passed");

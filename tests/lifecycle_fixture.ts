@@ -108,11 +108,22 @@ export function rebootLines(actor: string, services: string[]): string[] {
 
 export { phase as phaseLines };
 
-/** Waits (polling) until `cond` holds; for synchronising with the emulator, not for timing. */
+/**
+ * Waits (polling) until `cond` holds; for synchronising with the emulator, not for timing: the
+ * limit (60 s of wall time, however late the polls run on a loaded machine) only turns a hang
+ * into a failure.
+ */
 export async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (cond()) return;
+  const deadline = Date.now() + 60_000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`gave up waiting for ${what}`);
 }
+
+/**
+ * --timeout for tests where a node never comes back: the command waits all of it, and within it
+ * the other nodes must finish and the lost one reach its last state (a few hundred ms when idle):
+ * long enough for a loaded machine, short enough to wait out.
+ */
+export const LOST_NODE_TIMEOUT = "5s";

@@ -57,11 +57,13 @@ Deno.test("keepalive: a silently dead connection fails the open stream as Unavai
   const r = relay(emu.port);
   try {
     const cert = await emu.clientCert(["os:admin"]);
+    // Pings every 100 ms; an answer may take up to 1 s (the emulator shares this process's
+    // event loop, which a loaded machine can hold up for a few hundred ms).
     const client = newClient({
       contextName: "test",
       endpoints: [`127.0.0.1:${r.port}`],
       tls: { ca: emu.ca.cert, cert: cert.cert, key: cert.key },
-    }, { keepalive: { intervalMs: 100, timeoutMs: 100 } });
+    }, { keepalive: { intervalMs: 100, timeoutMs: 1000 } });
     const ctl = new AbortController();
     const it = client.machine.events({}, client.callOptions("10.5.0.2", { signal: ctl.signal }))[
       Symbol.asyncIterator

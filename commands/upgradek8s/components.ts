@@ -5,7 +5,7 @@
 
 import { errorText, goQuote } from "../kit.ts";
 import type { NodeTarget } from "../session.ts";
-import type { K8sClient, K8sObject } from "../../k8s/mod.ts";
+import { isRetryable, type K8sClient, type K8sObject } from "../../k8s/mod.ts";
 import { type CosiEvent, cosiGet, cosiWatch } from "../clustercheck/cosi.ts";
 import {
   type CommentChoice,
@@ -215,19 +215,33 @@ async function waitForPod(
     }
     return true;
   };
-  try {
-    const list = await k8s.list(path, selector, { signal: timeout });
-    for (const pod of list.items) if (await check(pod)) return;
-    for await (
-      const ev of k8s.watch(path, {
-        labelSelector: selector,
-        resourceVersion: list.metadata?.resourceVersion,
-      }, timeout)
-    ) {
-      if ((ev.type === "ADDED" || ev.type === "MODIFIED") && await check(ev.object)) return;
+  // As an informer does: list, then watch from there; a failed list or watch (the API server
+  // being the pod that restarts) is logged and both start over.
+  while (!timeout.aborted) {
+    try {
+      const list = await k8s.list(path, selector, { signal: timeout });
+      for (const pod of list.items) if (await check(pod)) return;
+      for await (
+        const ev of k8s.watch(path, {
+          labelSelector: selector,
+          resourceVersion: list.metadata?.resourceVersion,
+        }, timeout)
+      ) {
+        if ((ev.type === "ADDED" || ev.type === "MODIFIED") && await check(ev.object)) return;
+      }
+    } catch (e) {
+      if (timeout.aborted) break;
+      await log(`kubernetes endpoint watch error: ${errorText(e)}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, 1000);
+        function done() {
+          clearTimeout(t);
+          timeout.removeEventListener("abort", done);
+          resolve();
+        }
+        timeout.addEventListener("abort", done, { once: true });
+      });
     }
-  } catch (e) {
-    if (!timeout.aborted) throw e;
   }
   throw new Error(signal.aborted ? "context canceled" : "context deadline exceeded");
 }
@@ -306,7 +320,14 @@ async function nodeKubeletVersion(
   version: string,
   signal: AbortSignal,
 ): Promise<string | undefined> {
-  const nodes = await k8s.list("/api/v1/nodes", undefined, { signal });
+  let nodes;
+  try {
+    nodes = await k8s.list("/api/v1/nodes", undefined, { signal });
+  } catch (e) {
+    // Connection failures, timeouts and internal errors are waited out, as upstream does.
+    if (isRetryable(e)) return errorText(e);
+    throw e;
+  }
   const node = nodes.items.find((x) =>
     (x.status?.addresses ?? []).some((a: K8sObject) => a.address === n)
   );

@@ -67,7 +67,13 @@ export async function runUpgradeK8s(ctx: RunContext, o: UpgradeOptions): Promise
     let from = o.from;
     if (from === "") {
       try {
-        from = await detectLowestVersion(await k8s(), signal, log);
+        let client: K8sClient;
+        try {
+          client = await k8s();
+        } catch (e) {
+          throw new Error(`error building kubernetes client: ${errorText(e)}`);
+        }
+        from = await detectLowestVersion(client, signal, log);
       } catch (e) {
         throw new UserError(`error detecting the lowest Kubernetes version ${errorText(e)}`);
       }

@@ -72,6 +72,29 @@ function images(config: string): Record<string, string> {
   return out;
 }
 
+const pendingPods = new WeakMap<K8sDouble, Map<string, () => void>>();
+
+/** Static pod updates waiting for a watch on their k8s-app label. */
+function podUpdates(k8s: K8sDouble): Map<string, () => void> {
+  let m = pendingPods.get(k8s);
+  if (m) return m;
+  const pending = m = new Map();
+  pendingPods.set(k8s, pending);
+  const previous = k8s.intercept;
+  k8s.intercept = (req) => {
+    const selector = req.query.get("labelSelector") ?? "";
+    if (req.query.get("watch") && req.path.endsWith("/pods")) {
+      for (const [app, update] of pending) {
+        if (!new RegExp(`k8s-app\\s*=\\s*${app}$`).test(selector)) continue;
+        pending.delete(app);
+        setTimeout(update, 10);
+      }
+    }
+    return previous?.(req);
+  };
+  return pending;
+}
+
 /** Makes the nodes' controllers and the Kubernetes double follow machine config changes. */
 export function followConfigChanges(emu: TestEmulator, k8s: K8sDouble, delayMs = 50): void {
   for (const node of emu.nodes.values()) {
@@ -91,7 +114,9 @@ export function followConfigChanges(emu: TestEmulator, k8s: K8sDouble, delayMs =
             getResource(node, "controlplane", type, app)!.version,
         );
         const tag = after[app].split(":").pop()!.replace(/^v/, "");
-        setTimeout(() => k8s.put(staticPod(node, app, tag, version)), delayMs);
+        // The kubelet picks the new static pod up once the client watches for it, so the client
+        // always sees the old pod first (one "config version mismatch" line), then the new one.
+        podUpdates(k8s).set(app, () => k8s.put(staticPod(node, app, tag, version)));
       }
       if (after.kubelet && after.kubelet !== before.kubelet) {
         // The kubelet reports its own version: the image tag without the -fat/-slim flavour.

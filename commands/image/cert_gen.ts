@@ -1,0 +1,112 @@
+// The body of `image cache-cert-gen`: a self-signed ECDSA CA ("talos.dev Root CA") and a server
+// certificate it signs for the advertised addresses and names, for `image cache-serve
+// --tls-cert-file/--tls-key-file`; plus image-cache-patch.yaml, a TrustedRootsConfig document that
+// makes Talos trust the CA. The key is written 0600; existing files are kept unless --force.
+
+import type { RunContext } from "../spec.ts";
+import { UserError } from "../../errors.ts";
+
+export const CA_PATCH_FILE = "image-cache-patch.yaml";
+const YEAR_MS = 365 * 24 * 3600_000;
+
+/** pflag's IP parsing (net.ParseIP): dotted IPv4 or IPv6 text. */
+function checkIP(s: string): string {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (v4 && v4.slice(1).every((o) => Number(o) <= 255 && !/^0\d/.test(o))) return s;
+  if (s.includes(":") && /^[0-9a-fA-F:.]+$/.test(s)) {
+    try {
+      new URL(`http://[${s}]/`);
+      return s;
+    } catch {
+      // fall through
+    }
+  }
+  throw new UserError(
+    `invalid argument "${s}" for "--advertised-address" flag: invalid string being converted to IP address: ${s}`,
+  );
+}
+
+export async function cacheCertGenRun(ctx: RunContext): Promise<void> {
+  const ips = (ctx.flags["advertised-address"] as string[]).map(checkIP);
+  const names = ctx.flags["advertised-name"] as string[];
+  const { resolve } = await import("node:path");
+  const files = {
+    ca: resolve(ctx.deps.cwd, ctx.flags["tls-ca-file"] as string),
+    cert: resolve(ctx.deps.cwd, ctx.flags["tls-cert-file"] as string),
+    key: resolve(ctx.deps.cwd, ctx.flags["tls-key-file"] as string),
+    patch: resolve(ctx.deps.cwd, CA_PATCH_FILE),
+  };
+  if (!(ctx.flags.force as boolean)) {
+    for (const f of Object.values(files)) {
+      try {
+        await Deno.lstat(f);
+        throw new UserError(`${f} already exists, use --force to overwrite it`);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+  }
+  const { generateEcdsaP256, privateKeyPem } = await import("../../pki/keys.ts");
+  const { buildCertificate, newSerial, KeyUsage, EKU_SERVER_AUTH, EKU_CLIENT_AUTH } = await import(
+    "../../pki/x509_build.ts"
+  );
+  const { encodePem } = await import("../../pki/pem.ts");
+  const { issueCertificate } = await import("../../pki/client_cert.ts");
+  const random = ctx.deps.random;
+  const now = ctx.deps.now();
+  const caKey = await generateEcdsaP256(random);
+  const caDer = await buildCertificate(
+    {
+      serial: newSerial(random),
+      subject: { organizations: ["talos.dev"], commonName: "talos.dev Root CA" },
+      notBefore: now,
+      notAfter: new Date(now.getTime() + YEAR_MS),
+      spki: caKey.spki,
+      isCA: true,
+      keyUsage: KeyUsage.certSign | KeyUsage.digitalSignature,
+      extKeyUsage: [EKU_SERVER_AUTH, EKU_CLIENT_AUTH],
+      subjectKeyId: random(20),
+    },
+    caKey,
+    null,
+  );
+  const ca = { crt: encodePem("CERTIFICATE", caDer), key: privateKeyPem(caKey) };
+  const server = await issueCertificate(ca, {
+    subject: { organizations: ["talos.dev"], commonName: "server" },
+    notBefore: now,
+    notAfter: new Date(now.getTime() + YEAR_MS),
+    keyUsage: KeyUsage.digitalSignature | KeyUsage.keyEncipherment,
+    extKeyUsage: [EKU_SERVER_AUTH],
+    ipAddresses: ips,
+    dnsNames: names,
+    random,
+  });
+
+  const { emitDocument, mapping, scalar, TALOS_YAML } = await import("../../goyaml/mod.ts");
+  const patch = emitDocument(
+    mapping([
+      ["apiVersion", scalar("v1alpha1")],
+      ["kind", scalar("TrustedRootsConfig")],
+      ["name", scalar("image-cache-ca")],
+      ["certificates", scalar(ca.crt)],
+    ]),
+    TALOS_YAML,
+  );
+  const write = async (path: string, text: string, mode: number) => {
+    const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+    await Deno.writeTextFile(tmp, text, { mode });
+    await Deno.chmod(tmp, mode);
+    await Deno.rename(tmp, path);
+  };
+  const p = (n: number) => String(n).padStart(2, "0");
+  const t = ctx.deps.now();
+  await ctx.deps.io.stderr.write(
+    `${t.getFullYear()}/${p(t.getMonth() + 1)}/${p(t.getDate())} ${p(t.getHours())}:${
+      p(t.getMinutes())
+    }:${p(t.getSeconds())} writing config patch to ${CA_PATCH_FILE}\n`,
+  );
+  await write(files.patch, patch, 0o644);
+  await write(files.ca, ca.crt, 0o644);
+  await write(files.cert, server.crt, 0o644);
+  await write(files.key, server.key, 0o600);
+}
