@@ -14,6 +14,7 @@ import {
   type FlagSpec,
   type FlagValues,
   type GlobalArgs,
+  lazy,
   loadCommand,
 } from "./spec.ts";
 
@@ -67,6 +68,13 @@ export async function runCli(
   deps: Deps,
   state: CliState,
 ): Promise<void> {
+  if (argv[0] === "__complete" || argv[0] === "__completeNoDesc") {
+    const { complete } = await lazy<typeof import("./complete.ts")>(
+      import.meta.url,
+      "./complete.ts",
+    );
+    return await complete(argv, root, deps);
+  }
   const found = await findCommand(argv, root, loadCommand);
   const spec = found.path.at(-1)?.spec ?? root;
   const path = [root.name, ...found.path.map((p) => p.entry.name)].join(" ");

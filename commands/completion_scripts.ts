@@ -1,13 +1,15 @@
 // Static completion scripts for bash, zsh, fish and PowerShell. Each script embeds, per command
 // path, the subcommands and flags; it finds the path from the words typed so far (skipping flags
 // and their values), then offers subcommands, flags, context names (for --context, `config
-// context` and `config remove`, read by running `talosctl config contexts`) or file names.
+// context` and `config remove`, read by running `talosctl config contexts`), file names, or what
+// `talosctl __complete` answers for commands whose arguments only the node knows (paths, service
+// and container IDs: cobra's protocol, commands/complete.ts).
 
 import type { TreeNode } from "./tree.ts";
 import { allFlags } from "./tree.ts";
 
 type Shell = "bash" | "zsh" | "fish" | "powershell";
-type ArgKind = "none" | "contexts" | "files" | "commands";
+type ArgKind = "none" | "contexts" | "files" | "commands" | "dynamic";
 
 interface FlagInfo {
   names: string[]; // "--ca", "-y"
@@ -50,6 +52,8 @@ function collect(tree: TreeNode): PathInfo[] {
       ? "commands"
       : CONTEXT_ARGS.has(node.path)
       ? "contexts"
+      : node.spec.complete
+      ? "dynamic"
       : rule === "none"
       ? "none"
       : "files";
@@ -167,6 +171,25 @@ _talosctl() {
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       ;;
+    dynamic)
+      local -a out
+      local directive=1 c
+      mapfile -t out < <("\${__talosctl_words[0]:-talosctl}" __completeNoDesc "\${__talosctl_words[@]:1:cword-1}" "$cur" 2>/dev/null)
+      if ((\${#out[@]} > 0)) && [[ \${out[\${#out[@]}-1]} == :* ]]; then
+        directive=\${out[\${#out[@]}-1]#:}
+        unset 'out[\${#out[@]}-1]'
+      fi
+      ((directive & 1)) && return 0
+      for c in "\${out[@]}"; do
+        [[ $c == "$cur"* ]] && COMPREPLY+=("$c")
+      done
+      if ((\${#COMPREPLY[@]} == 1)) && [[ \${COMPREPLY[0]} == */ ]]; then
+        compopt -o nospace 2>/dev/null
+      elif ((\${#COMPREPLY[@]} == 0 && !(directive & 4))); then
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+      fi
+      ;;
   esac
   return 0
 }
@@ -243,6 +266,23 @@ _talosctl() {
       compadd -a items
       ;;
     files) _files ;;
+    dynamic)
+      local -a out
+      local directive=1
+      out=("\${(@f)$("\${words[1]}" __completeNoDesc "\${(@)words[2,CURRENT-1]}" "$cur" 2>/dev/null)}")
+      if ((\${#out} > 0)) && [[ \${out[-1]} == :* ]]; then
+        directive=\${out[-1]#:}
+        out=("\${(@)out[1,-2]}")
+      fi
+      ((directive & 1)) && return
+      out=("\${(@)out:#}")
+      if ((\${#out} > 0)); then
+        compadd -Q -S '' -- \${(M)out:#*/}
+        compadd -Q -- \${out:#*/}
+      elif ! ((directive & 4)); then
+        _files
+      fi
+      ;;
   esac
 }
 
@@ -286,6 +326,8 @@ function fish(paths: PathInfo[], descriptions: boolean): string {
       }
       if (p.args === "contexts") {
         lines += `complete -c talosctl -f ${c} -a '(__talosctl_contexts)'\n`;
+      } else if (p.args === "dynamic") {
+        lines += `complete -c talosctl -f ${c} -a '(__talosctl_dynamic)'\n`;
       } else if (p.args === "files") lines += `complete -c talosctl ${c} -F\n`;
     }
   }
@@ -328,6 +370,15 @@ function __talosctl_contexts
         end
     end
     $words[1] config contexts $tc 2>/dev/null | awk 'NR > 1 { if ($1 == "*") print $2; else print $1 }'
+end
+
+function __talosctl_dynamic
+    set -l words (commandline -opc)
+    set -l out ($words[1] __completeNoDesc $words[2..-1] (commandline -ct) 2>/dev/null)
+    if test (count $out) -gt 0; and string match -q -- ':*' $out[-1]
+        set -e out[-1]
+    end
+    printf '%s\n' $out
 end
 
 complete -c talosctl -f
@@ -391,6 +442,12 @@ Register-ArgumentCompleter -Native -CommandName 'talosctl' -ScriptBlock {
     } elseif ($__talosctlArgs[$path] -eq 'commands') {
         $items = $__talosctlSubs[$path]
         $kind = 'Command'
+    } elseif ($__talosctlArgs[$path] -eq 'dynamic') {
+        $rest = @()
+        if ($count -gt 1) { $rest = $words[1..($count - 1)] }
+        $out = @(& $words[0] __completeNoDesc @rest "$wordToComplete" 2>$null)
+        $items = @($out | Select-Object -SkipLast 1 | ForEach-Object { ,@($_, $_) })
+        $kind = 'ParameterValue'
     }
     foreach ($item in $items) {
         if ($item[0] -like "$wordToComplete*") {

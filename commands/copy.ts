@@ -5,6 +5,11 @@ import { type CommandSpec, exactArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 
 export const spec: CommandSpec = {
+  async complete(ctx, toComplete) {
+    const { nodePaths, tooMany } = await import("./complete_node.ts");
+    if (ctx.args.length === 0) return await nodePaths(ctx, toComplete);
+    return ctx.args.length === 1 ? { items: [], directive: 0 } : tooMany();
+  },
   use: "<src-path> -|<local-path>",
   long: `Asks the node to pack <src-path> (a file or a directory tree) into a .tar.gz archive and
 streams it back.

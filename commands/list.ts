@@ -6,6 +6,10 @@ import { globalFlags } from "./global.ts";
 export const spec: CommandSpec = {
   use: "[path]",
   args: maxArgs(1),
+  async complete(ctx, toComplete) {
+    const { nodePaths, tooMany } = await import("./complete_node.ts");
+    return ctx.args.length !== 0 ? tooMany() : await nodePaths(ctx, toComplete);
+  },
   persistentFlags: globalFlags,
   flags: [
     { name: "long", short: "l", kind: "bool", usage: "show mode, owner, size, time and label" },

@@ -7,6 +7,17 @@ import { insecureFlags } from "./api_flags.ts";
 export const spec: CommandSpec = {
   use: "<service name>",
   args: exactArgs(1),
+  async complete(ctx) {
+    const { containerIds, merged, serviceIds, tooMany } = await import("./complete_node.ts");
+    if (ctx.args.length !== 0) return tooMany();
+    if (ctx.flags.kubernetes === true) {
+      return { items: await containerIds(ctx, true), directive: 4 };
+    }
+    return {
+      items: merged(await serviceIds(ctx), await containerIds(ctx, false)),
+      directive: 4,
+    };
+  },
   persistentFlags: globalFlags,
   flags: [
     {

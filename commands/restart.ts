@@ -7,6 +7,11 @@ import { kubernetesFlags } from "./system_format.ts";
 export const spec: CommandSpec = {
   use: "<id>",
   args: exactArgs(1),
+  async complete(ctx) {
+    const { containerIds, tooMany } = await import("./complete_node.ts");
+    if (ctx.args.length !== 0) return tooMany();
+    return { items: await containerIds(ctx, ctx.flags.kubernetes === true), directive: 4 };
+  },
   persistentFlags: globalFlags,
   flags: kubernetesFlags,
   async run(ctx) {

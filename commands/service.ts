@@ -10,6 +10,14 @@ export const spec: CommandSpec = {
 With a service ID, shows that service in detail (the 'status' action, which is the default);
 the actions 'start', 'stop' and 'restart' change its state.`,
   args: maxArgs(2),
+  async complete(ctx) {
+    const { serviceIds, tooMany } = await import("./complete_node.ts");
+    if (ctx.args.length === 0) return { items: await serviceIds(ctx), directive: 4 };
+    if (ctx.args.length === 1) {
+      return { items: ["start", "stop", "restart", "status"], directive: 4 };
+    }
+    return tooMany();
+  },
   persistentFlags: globalFlags,
   flags: insecureFlags,
   async run(ctx) {

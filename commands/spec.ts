@@ -92,9 +92,20 @@ export interface CommandSpec {
   /** Flags inherited by every subcommand (cobra persistent flags). */
   persistentFlags?: FlagSpec[];
   run?: (ctx: RunContext) => Promise<void>;
+  /**
+   * Dynamic completion of the next argument (cobra's ValidArgsFunction), for `talosctl
+   * __complete`: `ctx.args` holds the arguments before the one being completed.
+   */
+  complete?: (ctx: RunContext, toComplete: string) => Promise<Completion>;
   subcommands?: CommandEntry[];
   /** Help group titles, in order, for the subcommand listing. */
   groups?: { id: string; title: string }[];
+}
+
+/** Candidates and cobra's ShellCompDirective bits (Error 1, NoSpace 2, NoFileComp 4). */
+export interface Completion {
+  items: string[];
+  directive: number;
 }
 
 /** A command as seen by its parent: enough to list and route it without loading it. */

@@ -4,6 +4,10 @@ import type { CommandSpec } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 
 export const spec: CommandSpec = {
+  async complete(ctx, toComplete) {
+    const { nodePaths, tooMany } = await import("./complete_node.ts");
+    return ctx.args.length !== 0 ? tooMany() : await nodePaths(ctx, toComplete, true);
+  },
   use: "[path1] [path2] ... [pathN]",
   persistentFlags: globalFlags,
   flags: [
