@@ -21,6 +21,7 @@ export {
   isDialFailure,
   NodeError,
   RpcError,
+  streamBytes,
   streamChunkError,
   toRpcError,
 } from "../rpc/mod.ts";

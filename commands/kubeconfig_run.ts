@@ -7,13 +7,7 @@
 import type { RunContext } from "./spec.ts";
 import { UserError } from "../errors.ts";
 import { goQuote } from "../gofmt/mod.ts";
-import {
-  errorText,
-  isDialFailure,
-  openSession,
-  streamChunkError,
-  type TalosClient,
-} from "./kit.ts";
+import { errorText, isDialFailure, openSession, streamBytes, type TalosClient } from "./kit.ts";
 import type { CallOptions } from "@connectrpc/connect";
 import { extractFileFromTarGz } from "../archive/file.ts";
 import { encodeKubeconfig, parseKubeconfig } from "../clientconfig/kubeconfig.ts";
@@ -41,15 +35,9 @@ export async function receiveArchive(
   const parts: Uint8Array[] = [];
   let received = 0;
   try {
-    for await (const m of client.machine.kubeconfig({}, options)) {
-      if (m.bytes.length > 0) {
-        parts.push(m.bytes);
-        received += m.bytes.length;
-      }
-      // In-band errors as talosctl's ReadStream reads them (a cancellation ends the stream).
-      const inband = streamChunkError(m);
-      if (inband.error) throw inband.error;
-      if (inband.end) break;
+    for await (const b of streamBytes(client.machine.kubeconfig({}, options))) {
+      parts.push(b);
+      received += b.length;
     }
   } catch (err) {
     const text = errorText(err);

@@ -88,3 +88,19 @@ export function streamChunkError(m: WithMetadata): { end: boolean; error?: Error
   }
   return { end: true, error: new RpcError(md.status.code as Code, md.status.message) };
 }
+
+/**
+ * The bytes of a Data stream (Read, Copy, Kubeconfig) as talosctl's ReadStream gives them: up
+ * to the end the metadata marks; an in-band error is thrown after the bytes of its message,
+ * a failed call or stream as it failed.
+ */
+export async function* streamBytes(
+  messages: AsyncIterable<WithMetadata & { bytes: Uint8Array }>,
+): AsyncGenerator<Uint8Array> {
+  for await (const m of messages) {
+    if (m.bytes.length > 0) yield m.bytes;
+    const inband = streamChunkError(m);
+    if (inband.error) throw inband.error;
+    if (inband.end) return;
+  }
+}

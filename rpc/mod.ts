@@ -6,7 +6,14 @@
 
 export { newClient } from "./client.ts";
 export type { ClientConfig, TalosClient } from "./client.ts";
-export { attribute, envelopeError, filterMessages, nodeOf, streamChunkError } from "./fanout.ts";
+export {
+  attribute,
+  envelopeError,
+  filterMessages,
+  nodeOf,
+  streamBytes,
+  streamChunkError,
+} from "./fanout.ts";
 export { unaryNodes } from "./unary.ts";
 export type { Attributed, WithMetadata } from "./fanout.ts";
 export {

@@ -4,15 +4,7 @@
 
 import type { RunContext } from "../spec.ts";
 import { bool, str } from "../spec.ts";
-import {
-  errorText,
-  isDialFailure,
-  openSession,
-  streamChunkError,
-  tabwrite,
-  type TalosClient,
-  UserError,
-} from "../kit.ts";
+import { errorText, openSession, tabwrite, type TalosClient, UserError } from "../kit.ts";
 import type { CallOptions } from "@connectrpc/connect";
 import { resolvePath } from "../files.ts";
 import { PRESET_NAMES, PRESETS } from "./presets.ts";
@@ -21,6 +13,7 @@ import { printNode, Schema } from "./printer.ts";
 import { type CgNode, treeFromEntries } from "./tree.ts";
 import { tarEntries } from "../../archive/tar.ts";
 import { gunzipStream } from "../../archive/gzip.ts";
+import { copyBytes } from "../files/copy_run.ts";
 
 async function loadSchema(ctx: RunContext): Promise<Column[]> {
   const file = str(ctx, "schema-file");
@@ -63,22 +56,6 @@ async function loadSchema(ctx: RunContext): Promise<Column[]> {
     return PRESETS[preset];
   }
   throw new UserError("either schema file or preset must be specified");
-}
-
-/** The Copy stream of `path` as bytes; failures worded as talosctl prints them. */
-async function* copyBytes(client: TalosClient, options: CallOptions, path: string) {
-  try {
-    for await (const m of client.machine.copy({ rootPath: path }, options)) {
-      if (m.bytes.length > 0) yield m.bytes;
-      const inband = streamChunkError(m);
-      if (inband.error) throw inband.error;
-      if (inband.end) return;
-    }
-  } catch (e) {
-    const err = new Error(errorText(e));
-    (err as { dial?: boolean }).dial = isDialFailure(e);
-    throw err;
-  }
 }
 
 async function warn(ctx: RunContext, text: string): Promise<void> {

@@ -2,7 +2,15 @@
 // into a local directory as it arrives (see extract.ts for what is refused).
 
 import type { RunContext } from "../spec.ts";
-import { errorText, isDialFailure, openSession, streamChunkError, UserError } from "../kit.ts";
+import {
+  errorText,
+  isDialFailure,
+  openSession,
+  streamBytes,
+  type TalosClient,
+  UserError,
+} from "../kit.ts";
+import type { CallOptions } from "@connectrpc/connect";
 import { goQuote } from "../../gofmt/mod.ts";
 import { resolvePath } from "../files.ts";
 
@@ -21,17 +29,14 @@ function goClean(p: string): string {
   return abs ? "/" + j : j === "" ? "." : j;
 }
 
-/** The stream's bytes; failures come out as Errors worded as talosctl prints them. */
-async function* streamBytes(
-  messages: AsyncIterable<{ bytes: Uint8Array; metadata?: unknown }>,
+/** The Copy stream of `path` as bytes; failures worded as talosctl prints them. */
+export async function* copyBytes(
+  client: TalosClient,
+  options: CallOptions,
+  path: string,
 ): AsyncGenerator<Uint8Array> {
   try {
-    for await (const m of messages) {
-      if (m.bytes.length > 0) yield m.bytes;
-      const inband = streamChunkError(m as Parameters<typeof streamChunkError>[0]);
-      if (inband.error) throw inband.error;
-      if (inband.end) return;
-    }
+    yield* streamBytes(client.machine.copy({ rootPath: path }, options));
   } catch (e) {
     const err = new Error(errorText(e));
     (err as { dial?: boolean }).dial = isDialFailure(e);
@@ -45,7 +50,7 @@ export async function runCopy(ctx: RunContext): Promise<void> {
   const node = session.single("copy");
   const { client, options } = session.forNode(node);
   const out = ctx.deps.io.stdout;
-  const bytes = () => streamBytes(client.machine.copy({ rootPath: src }, options));
+  const bytes = () => copyBytes(client, options, src);
 
   if (dest === "-") {
     try {

@@ -2,7 +2,7 @@
 // 256 KiB (each awaited, so memory stays bounded whatever the file's size).
 
 import type { RunContext } from "../spec.ts";
-import { errorText, isDialFailure, openSession, streamChunkError, UserError } from "../kit.ts";
+import { errorText, isDialFailure, openSession, streamBytes, UserError } from "../kit.ts";
 
 const FLUSH_AT = 256 * 1024;
 
@@ -19,16 +19,13 @@ export async function runRead(ctx: RunContext): Promise<void> {
     used = 0;
   };
   try {
-    for await (const m of client.machine.read({ path: ctx.args[0] }, options)) {
-      if (used + m.bytes.length > buf.length) await flush();
-      if (m.bytes.length > buf.length) await out.write(m.bytes);
+    for await (const b of streamBytes(client.machine.read({ path: ctx.args[0] }, options))) {
+      if (used + b.length > buf.length) await flush();
+      if (b.length > buf.length) await out.write(b);
       else {
-        buf.set(m.bytes, used);
-        used += m.bytes.length;
+        buf.set(b, used);
+        used += b.length;
       }
-      const inband = streamChunkError(m);
-      if (inband.error) throw inband.error;
-      if (inband.end) break;
     }
   } catch (e) {
     await flush();

@@ -8,7 +8,7 @@
 import type { CallOptions } from "@connectrpc/connect";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type { TalosClient } from "../../rpc/client.ts";
-import { errorCode, errorText, filterMessages, streamChunkError } from "../../rpc/mod.ts";
+import { errorCode, errorText, filterMessages, streamBytes } from "../../rpc/mod.ts";
 import { Code } from "@connectrpc/connect";
 import { ContainerDriver } from "../../gen/common/common_pb.ts";
 import { goDurationSeconds, goFixed, humanizeBytes, tabwrite } from "../../gofmt/mod.ts";
@@ -116,11 +116,9 @@ function devices(a: NodeAccess) {
     // talosctl's ReadStream: bytes until the end, an in-band error ends it (a cancelled or
     // timed-out stream as if complete).
     try {
-      for await (const m of a.client.machine.read({ path: "/proc/bus/pci/devices" }, a.options)) {
-        await out.write(m.bytes);
-        const { end, error } = streamChunkError(m);
-        if (error) throw error;
-        if (end) break;
+      const path = "/proc/bus/pci/devices";
+      for await (const b of streamBytes(a.client.machine.read({ path }, a.options))) {
+        await out.write(b);
       }
     } catch (e) {
       throw new Error(errorText(e), { cause: e });
