@@ -56,17 +56,13 @@ export class KubernetesAccess {
     if (this.#kubeconfig !== undefined) return this.#kubeconfig;
     const { extractFileFromTarGz } = await import("../../archive/file.ts");
     const t = this.talos();
-    const parts: Uint8Array[] = [];
-    for await (const m of t.client.machine.kubeconfig({}, { ...t.options, signal })) {
-      if (m.bytes.length > 0) parts.push(m.bytes);
-    }
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let off = 0;
-    for (const p of parts) {
-      all.set(p, off);
-      off += p.length;
-    }
-    const file = await extractFileFromTarGz("kubeconfig", all);
+    const messages = t.client.machine.kubeconfig({}, { ...t.options, signal });
+    const file = await extractFileFromTarGz(
+      "kubeconfig",
+      (async function* () {
+        for await (const m of messages) if (m.bytes.length > 0) yield m.bytes;
+      })(),
+    );
     this.#kubeconfig = new TextDecoder().decode(file);
     return this.#kubeconfig;
   }
