@@ -111,6 +111,8 @@ export const spec: CommandSpec = {
       comments: { docs: f["with-docs"] !== false, examples: f["with-examples"] !== false },
       inventoryPolicy: String(f["manifests-inventory-policy"]),
       reconcileTimeoutMs: Number(f["manifests-reconcile-timeout"] ?? 0),
+      forceManifests: f["manifests-force"] === true,
+      noPrune: f["manifests-no-prune"] === true,
     });
   },
 };

@@ -4,6 +4,7 @@
 
 export { goQuote, goQuoteByte, goQuoteBytes } from "./quote.ts";
 export { formatErrors } from "./multierror.ts";
+export { textDiff, textDiffWithPaths } from "./textdiff.ts";
 export {
   goDuration,
   goDurationSeconds,

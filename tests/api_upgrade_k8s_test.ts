@@ -3,6 +3,8 @@
 
 import { assertEquals } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { MachineService } from "../gen/machine/machine_pb.ts";
 import { decodeConfig } from "../machineconfig/patch/mod.ts";
 import { machineConfigSchema } from "../machineconfig/registry.ts";
 import { encodeConfig } from "../machineconfig/encode.ts";
@@ -11,6 +13,7 @@ import {
   followConfigChanges,
   K8S_TYPES,
   machineConfigOf,
+  type NodeCall,
   pulls,
   putSpec,
   resourceStore,
@@ -379,4 +382,66 @@ Deno.test("upgrade-k8s: a kubelet that is not healthy stops the kubelet upgrade 
     "",
   ]);
   assertEquals(machineConfigOf(nodes[1]), workerConfig);
+});
+
+Deno.test("upgrade-k8s: pre-pulls a node cannot do are skipped; a failed pull or apply stops the run", async () => {
+  await using dir = await tempDir();
+  const { emu, k8s, nodes, cfg } = await cluster(dir.path);
+  await using _e = emu;
+  await using _k = k8s;
+  followConfigChanges(emu, k8s);
+  // The worker's Talos has no ImagePull; the control plane refuses the scheduler image.
+  emu.handle(MachineService.method.imagePull, (req, call: NodeCall) => {
+    if (call.node === nodes[1]) throw new ConnectError("not implemented", Code.Unimplemented);
+    if (req.reference.includes("kube-scheduler")) {
+      throw new ConnectError("no space left on device", Code.Internal);
+    }
+    return { messages: [{}] };
+  });
+  const argv = ["upgrade-k8s", "--talosconfig", cfg, "--to", "1.31.0"];
+  const failed = await run(argv);
+  assertEquals(
+    failed.stderr,
+    SKEW +
+      "failed pre-pulling images: error pre-pulling registry.k8s.io/kube-scheduler:v1.31.0 on " +
+      "10.5.0.2: rpc error: code = Internal desc = no space left on device\n",
+  );
+  assertEquals(failed.stdout.split("\n").slice(-3), [
+    ' > "10.5.0.2": pre-pulling registry.k8s.io/kube-controller-manager:v1.31.0',
+    ' > "10.5.0.2": pre-pulling registry.k8s.io/kube-scheduler:v1.31.0',
+    "",
+  ]);
+  assertEquals(failed.code, 1);
+
+  const upgrades = await run([...argv, "--scheduler-image", "registry.k8s.io/scheduler"]);
+  assertEquals(upgrades.code, 0);
+  const lines = upgrades.stdout.split("\n");
+  const kubeletPulls = lines.indexOf(
+    ' > "10.5.0.2": pre-pulling ghcr.io/siderolabs/kubelet:v1.31.0',
+  );
+  assertEquals(lines.slice(kubeletPulls, kubeletPulls + 4), [
+    ' > "10.5.0.2": pre-pulling ghcr.io/siderolabs/kubelet:v1.31.0',
+    ' > "10.5.0.3": pre-pulling ghcr.io/siderolabs/kubelet:v1.31.0',
+    ' < "10.5.0.3": not implemented, skipping',
+    'updating "kube-apiserver" to version "1.31.0"',
+  ]);
+
+  // The node rejects the config: the patch step says so, nothing after it runs.
+  emu.handle(MachineService.method.applyConfiguration, () => {
+    throw new ConnectError("config rejected", Code.InvalidArgument);
+  });
+  const rejected = await run([...argv, "--to", "1.31.1", "--pre-pull-images=false"]);
+  assertEquals(
+    rejected.stderr,
+    SKEW +
+      'failed updating service "kube-apiserver": error updating node "10.5.0.2": error patching ' +
+      "node config: error applying config: rpc error: code = InvalidArgument desc = config rejected\n",
+  );
+  assertEquals(rejected.stdout.split("\n").slice(-4), [
+    'updating "kube-apiserver" to version "1.31.1"',
+    ' > "10.5.0.2": starting update',
+    " > update kube-apiserver: 1.31.0 -> 1.31.1",
+    "",
+  ]);
+  assertEquals(rejected.code, 1);
 });

@@ -422,3 +422,57 @@ Deno.test("image cache-create: stdin list, layer cache reuse, verification, retr
     "layers",
   ]);
 });
+
+Deno.test("image cache-create: docker login credentials for the token; plain HTTP on loopback", async () => {
+  await using dir = await tempDir();
+  const { ca, caFile } = await registryCA(dir.path);
+  const user = { username: "robot", password: "s3cret" };
+  await using reg = await startRegistry({ ca, user });
+  reg.image("private/app", "1", { index: false, platforms: ["linux/amd64"] });
+  const src = `${reg.host}/private/app:1`;
+  const args = [
+    "image",
+    "cache-create",
+    "--layout=flat",
+    `--images=${src}`,
+    "--cosign-signatures=false",
+  ];
+  const denied = await run([...args, "--image-cache-path=a"], {
+    env: { SSL_CERT_FILE: caFile },
+    cwd: dir.path,
+  });
+  assertEquals(denied.code, 1);
+  assertStringIncludes(
+    denied.stderr,
+    `error generating cache: failed to process image: fetching manifest "${src}": GET https://${reg.host}/token?service=registry.test&scope=repository%3Aprivate%2Fapp%3Apull: UNAUTHORIZED: bad credentials\n`,
+  );
+  await Deno.mkdir(`${dir.path}/docker`);
+  await Deno.writeTextFile(
+    `${dir.path}/docker/config.json`,
+    JSON.stringify({ auths: { [reg.host]: { auth: btoa("robot:s3cret") } } }),
+  );
+  const ok = await run([...args, "--image-cache-path=a"], {
+    env: { SSL_CERT_FILE: caFile, DOCKER_CONFIG: `${dir.path}/docker` },
+    cwd: dir.path,
+  });
+  assertEquals(ok.code, 0, ok.stderr);
+  assert_(
+    reg.log.some((l) =>
+      l.path.startsWith("/token") && l.authorization === "Basic " + btoa("robot:s3cret")
+    ),
+  );
+
+  // a plain-HTTP registry on loopback: https is tried first, then http (as go-containerregistry)
+  await using plain = await startRegistry({ ca, plain: true });
+  plain.image("pause", "3.10", { index: false, platforms: ["linux/amd64"] });
+  const viaHttp = await run([
+    "image",
+    "cache-create",
+    "--layout=flat",
+    `--images=${plain.host}/pause:3.10`,
+    "--cosign-signatures=false",
+    "--image-cache-path=b",
+  ], { cwd: dir.path });
+  assertEquals(viaHttp.code, 0, viaHttp.stderr);
+  assertEquals((await tree(`${dir.path}/b`)).filter((p) => p.startsWith("blob/")).length, 3);
+});

@@ -9,7 +9,6 @@ import { errorText, goQuote, openSession, UserError } from "../kit.ts";
 import type { NodeTarget } from "../session.ts";
 import type { K8sClient, K8sObject } from "../../k8s/mod.ts";
 import { quoteList } from "../clustercheck/cluster.ts";
-import { cosiList } from "../clustercheck/cosi.ts";
 import { KubernetesAccess } from "../clustercheck/k8s_access.ts";
 import { UpgradePath, versionFromImageRef } from "./versions.ts";
 import {
@@ -21,7 +20,9 @@ import {
 import type { CommentChoice, Component } from "./patch.ts";
 import { preflight } from "./preflight.ts";
 import { invalidImage } from "./images.ts";
-import { type NodeVersion, verifyVersionCompatibility } from "./compat.ts";
+import { type NodeVersion, supportsSSAManifestSync, verifyVersionCompatibility } from "./compat.ts";
+import { performManifestsSync } from "./sync.ts";
+import { parseGoDuration } from "../flag_values.ts";
 import { prePullImages, upgradeKubelet, upgradeKubeProxy, upgradeStaticPod } from "./components.ts";
 
 export interface UpgradeOptions {
@@ -36,6 +37,11 @@ export interface UpgradeOptions {
   comments: CommentChoice;
   inventoryPolicy: string;
   reconcileTimeoutMs: number;
+  /** --manifests-force / --manifests-no-prune (manifest sync, see sync.ts). */
+  forceManifests?: boolean;
+  noPrune?: boolean;
+  /** TALOSCTL_RETRY_INTERVAL: the manifest sync's poll and retry interval (tests). */
+  retryIntervalMs?: number;
   /**
    * Filled by the run once the nodes are checked: every node's Talos version and the lowest one
    * (Talos 1.13+ everywhere: server-side apply manifest sync, see supportsSSAManifestSync).
@@ -47,6 +53,8 @@ export interface UpgradeOptions {
 export async function runUpgradeK8s(ctx: RunContext, o: UpgradeOptions): Promise<void> {
   const out = ctx.deps.io.stdout;
   const log = (line: string) => out.write(line + "\n");
+  const interval = ctx.deps.env.TALOSCTL_RETRY_INTERVAL;
+  o.retryIntervalMs ??= (interval ? parseGoDuration(interval) : null) ?? undefined;
   const session = await openSession(ctx);
   const { clientVersionCheck } = await import("../version_check.ts");
   await clientVersionCheck(session, ctx.deps);
@@ -78,7 +86,11 @@ export async function runUpgradeK8s(ctx: RunContext, o: UpgradeOptions): Promise
       throw new UserError(`error creating upgrade path ${(e as Error).message}`);
     }
     if (!["MustMatch", "AdoptIfNoInventory", "AdoptAll"].includes(o.inventoryPolicy)) {
-      throw new UserError(`invalid inventory policy: ${goQuote(o.inventoryPolicy)}`);
+      throw new UserError(
+        `invalid inventory policy ${
+          goQuote(o.inventoryPolicy)
+        }: must be one of MustMatch, AdoptIfNoInventory, or AdoptAll`,
+      );
     }
     const bad = invalidImage(o.images);
     if (bad) throw new UserError(`invalid upgrade options: ${bad}`);
@@ -223,70 +235,20 @@ async function upgrade(
       }
     }
   }
-  await syncManifests(o, talos(cp[0]), k8s, signal, log);
-}
-
-/** The bootstrap manifests (Manifest resources) applied one by one, created or updated. */
-async function syncManifests(
-  o: UpgradeOptions,
-  t: NodeTarget,
-  k8s: K8sClient,
-  signal: AbortSignal,
-  log: (l: string) => Promise<void>,
-): Promise<void> {
-  const manifests = await cosiList(t, signal, "controlplane", "Manifests.kubernetes.talos.dev");
-  const objects: K8sObject[] = manifests.flatMap((m) =>
-    (m.spec?.items ?? []).map((i: K8sObject) => i.object ?? i)
+  const useSSA = o.minTalosVersion !== undefined && supportsSSAManifestSync(o.minTalosVersion);
+  await performManifestsSync(
+    talos(cp[0]),
+    k8s,
+    useSSA,
+    {
+      dryRun: o.dryRun,
+      force: o.forceManifests === true,
+      noPrune: o.noPrune === true,
+      inventoryPolicy: o.inventoryPolicy,
+      reconcileTimeoutMs: o.reconcileTimeoutMs,
+      intervalMs: o.retryIntervalMs,
+    },
+    signal,
+    log,
   );
-  await log("updating manifests");
-  for (const obj of objects) {
-    const [group, version] = String(obj.apiVersion).includes("/")
-      ? String(obj.apiVersion).split("/")
-      : ["", String(obj.apiVersion)];
-    const gv = group ? `${group}/${version}` : version;
-    const ns = obj.metadata?.namespace;
-    const name = obj.metadata?.name;
-    await log(` > processing manifest ${gv}.${obj.kind}/${ns ? ns + "/" : ""}${name}`);
-    const resource = `${String(obj.kind).toLowerCase()}s`;
-    const base = `${group ? `/apis/${gv}` : "/api/v1"}${ns ? `/namespaces/${ns}` : ""}/${resource}`;
-    let current: K8sObject | undefined;
-    try {
-      current = await k8s.get(`${base}/${name}`, { signal });
-    } catch (e) {
-      if ((e as { status?: number }).status !== 404) throw e;
-    }
-    const same = current !== undefined &&
-      JSON.stringify(stripServerFields(current)) === JSON.stringify(stripServerFields(obj));
-    if (same) {
-      await log(" < no changes");
-      continue;
-    }
-    if (o.dryRun) {
-      await log(" < dry run, change skipped");
-      continue;
-    }
-    if (current) {
-      await k8s.request("PUT", `${base}/${name}`, {
-        body: {
-          ...obj,
-          metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion },
-        },
-        signal,
-      });
-    } else {
-      await k8s.request("POST", base, { body: obj, signal });
-    }
-    await log(" < applied successfully");
-  }
-  if (o.dryRun) return;
-  await log("waiting for all manifests to be applied");
-}
-
-function stripServerFields(o: K8sObject): K8sObject {
-  const c = structuredClone(o);
-  for (const k of ["uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"]) {
-    delete c.metadata?.[k];
-  }
-  delete c.status;
-  return c;
 }

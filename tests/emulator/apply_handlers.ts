@@ -22,7 +22,7 @@ import type { SimNode } from "./node.ts";
 import { machineConfigOf, setMachineConfig } from "./resources.ts";
 import { putMember, putSpec, setMachineStatus, T } from "./cosi_seed.ts";
 import { issueServer, type TestCA } from "./certs.ts";
-import { textDiff } from "./textdiff.ts";
+import { textDiff } from "../../gofmt/textdiff.ts";
 
 /** What machined keeps about applies and recovery, per node. */
 interface ApplyState {

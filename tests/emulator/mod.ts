@@ -33,7 +33,7 @@ export type {
   UnaryHandler,
 } from "./server.ts";
 export { applyState } from "./apply_handlers.ts";
-export { textDiff } from "./textdiff.ts";
+export { textDiff } from "../../gofmt/textdiff.ts";
 export { appendDmesg, appendLog, simNode } from "./node.ts";
 export { diskStatRow, nodeDiskStats } from "./diskstats_handlers.ts";
 export type { EtcdMemberInfo, LifecycleKnobs, SimDiskStat, SimNode, SimService } from "./node.ts";

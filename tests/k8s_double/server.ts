@@ -128,6 +128,8 @@ export class K8sDouble {
   #sockets = new Set<Socket>();
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #watchers = new Set<{ rt: ResourceType; ns?: string; fn: Watcher }>();
+  /** Recent changes, replayed to a watch that starts from an older resourceVersion. */
+  #history: { rv: number; rt: ResourceType; type: string; obj: Obj }[] = [];
 
   constructor(readonly options: K8sDoubleOptions) {
     this.gitVersion = options.gitVersion ?? "v1.30.0";
@@ -267,6 +269,9 @@ export class K8sDouble {
   }
 
   #notify(rt: ResourceType, type: string, obj: Obj) {
+    const rv = type === "DELETED" ? ++this.#rv : Number(obj.metadata.resourceVersion);
+    this.#history.push({ rv, rt, type, obj });
+    if (this.#history.length > 2000) this.#history.shift();
     for (const w of this.#watchers) {
       if (w.rt === rt && (w.ns === undefined || w.ns === obj.metadata.namespace)) w.fn(type, obj);
     }
@@ -537,6 +542,13 @@ export class K8sDouble {
       res.write(JSON.stringify({ type, object: obj }) + "\n");
     };
     if (!from) { for (const o of this.list(rt, ns)) write("ADDED", o); }
+    else {
+      for (const h of this.#history) {
+        if (h.rv > from && h.rt === rt && (ns === undefined || h.obj.metadata.namespace === ns)) {
+          write(h.type, h.obj);
+        }
+      }
+    }
     const w = { rt, ns, fn: write };
     this.#watchers.add(w);
     const stop = () => this.#watchers.delete(w);

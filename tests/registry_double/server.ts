@@ -48,6 +48,8 @@ export interface RegistryOptions {
   user?: { username: string; password: string };
   /** Extra DNS names of the serving certificate. */
   dnsNames?: string[];
+  /** Plain HTTP instead of TLS (a registry only reachable with --insecure or on loopback). */
+  plain?: boolean;
 }
 
 export interface LoggedRequest {
@@ -92,7 +94,7 @@ export class RegistryDouble {
   readonly corrupt = new Set<string>();
   readonly failNext = new Map<string, number>();
   port = 0;
-  #server?: https.Server;
+  #server?: http.Server;
   #sockets = new Set<Socket>();
   #tokens = new Set<string>();
 
@@ -113,10 +115,10 @@ export class RegistryDouble {
       ipAddresses: ["127.0.0.1"],
       dnsNames: ["localhost", ...(this.options.dnsNames ?? [])],
     });
-    const server = https.createServer(
-      { cert: serving.crt, key: serving.key },
-      (req, res) => void this.#serve(req, res),
-    );
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.#serve(req, res);
+    const server = this.options.plain
+      ? http.createServer(handler)
+      : https.createServer({ cert: serving.crt, key: serving.key }, handler);
     server.on("connection", (s: Socket) => {
       this.#sockets.add(s);
       s.on("close", () => this.#sockets.delete(s));
@@ -246,7 +248,10 @@ export class RegistryDouble {
     }
     if (got.startsWith("Bearer ") && this.#tokens.has(got.slice(7))) return true;
     res.writeHead(401, {
-      "WWW-Authenticate": `Bearer realm="https://${this.host}/token",service="registry.test"` +
+      "WWW-Authenticate":
+        `Bearer realm="${
+          this.options.plain ? "http" : "https"
+        }://${this.host}/token",service="registry.test"` +
         (scope ? `,scope="${scope}"` : ""),
       "Content-Type": "application/json",
     });

@@ -1,5 +1,5 @@
-// Unified diffs of two texts in the shape Talos prints for `apply-config --dry-run` (its textdiff
-// package over a Myers differ): `--- a` / `+++ b` headers, hunks with three lines of context,
+// Unified diffs of two texts in the shape Talos's textdiff package prints (`apply-config
+// --dry-run`, the emulator, upgrade-k8s manifest diffs with their own paths; a Myers differ): `--- a` / `+++ b` headers, hunks with three lines of context,
 // changes at most six edit lines apart sharing a hunk, and `@@ -start,len +start,len @@` headers
 // that always carry the length (an empty side starts one line earlier). Equal texts give "".
 
@@ -97,4 +97,14 @@ export function textDiff(a: string, b: string): string {
     out += `@@ -${from},${aLen} +${to},${bLen} @@\n${body}`;
   }
   return out;
+}
+
+/**
+ * textDiff with `--- <aPath>` / `+++ <bPath>` headers (Talos's DiffWithCustomPaths); "" when
+ * the texts are equal.
+ */
+export function textDiffWithPaths(a: string, b: string, aPath: string, bPath: string): string {
+  const d = textDiff(a, b);
+  if (d === "") return "";
+  return `--- ${aPath}\n+++ ${bPath}\n` + d.slice("--- a\n+++ b\n".length);
 }

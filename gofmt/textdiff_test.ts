@@ -1,7 +1,7 @@
 // The emulator's unified diff against the cases Talos's configdiff tests pin down.
 
-import { assertEquals } from "../assert.ts";
-import { textDiff } from "./textdiff.ts";
+import { assertEquals } from "../tests/assert.ts";
+import { textDiff, textDiffWithPaths } from "./textdiff.ts";
 
 const base = "version: v1alpha1\nmachine:\n    type: controlplane\n    token: foo\n" +
   "    certSANs: []\ncluster: null\n";
@@ -43,4 +43,18 @@ Deno.test("textdiff: empty sides start a line earlier; far changes get their own
   // Changes six edit lines apart or closer share a hunk.
   const c = lines.map((l, i) => (i === 1 || i === 7 ? l + "!" : l)).join("\n") + "\n";
   assertEquals(textDiff(a, c).match(/^@@/gm)?.length, 1);
+});
+
+Deno.test("textdiff: custom paths replace the a/b headers; a created text starts at -0,0", () => {
+  assertEquals(
+    textDiffWithPaths(
+      "",
+      "kind: Namespace\nmetadata:\n  name: foo\n",
+      "a/v1.Namespace/foo",
+      "b/v1.Namespace/foo",
+    ),
+    "--- a/v1.Namespace/foo\n+++ b/v1.Namespace/foo\n@@ -0,0 +1,3 @@\n" +
+      "+kind: Namespace\n+metadata:\n+  name: foo\n",
+  );
+  assertEquals(textDiffWithPaths("x\n", "x\n", "a/p", "b/p"), "");
 });
