@@ -56,13 +56,13 @@ export class KubernetesAccess {
     if (this.#kubeconfig !== undefined) return this.#kubeconfig;
     const { extractFileFromTarGz } = await import("../../archive/file.ts");
     const t = this.talos();
-    const messages = t.client.machine.kubeconfig({}, { ...t.options, signal });
-    const file = await extractFileFromTarGz(
-      "kubeconfig",
-      (async function* () {
-        for await (const m of messages) if (m.bytes.length > 0) yield m.bytes;
-      })(),
-    );
+    const { concat } = await import("../../pki/der.ts");
+    // The whole stream first: its failure is the error, not the archive's.
+    const parts: Uint8Array[] = [];
+    for await (const m of t.client.machine.kubeconfig({}, { ...t.options, signal })) {
+      parts.push(m.bytes);
+    }
+    const file = await extractFileFromTarGz("kubeconfig", concat(parts));
     this.#kubeconfig = new TextDecoder().decode(file);
     return this.#kubeconfig;
   }
