@@ -1,5 +1,8 @@
 // k8s: a small Kubernetes API client (HTTPS with the kubeconfig's TLS material, JSON, label
 // selectors, watches). It knows nothing of kubeconfig files: callers pass PEM material.
+// Heavier parts are imported from their own files by the commands that need them: restmapper.ts
+// (discovery), ssa.ts (server-side apply with an inventory; inventory.ts, ssa_wait.ts,
+// kstatus.ts), objects.ts (names and manifest diffs), retry.ts (go-retry's constant loop).
 
 export {
   isConflict,

@@ -129,6 +129,23 @@ const withoutManagedFields = (o: K8sObject) => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** fluxcd's SanitizeUnstructuredData: a Secret's values never reach a configured diff. */
+function maskSecretData(before: K8sObject, after: K8sObject): void {
+  const a = before.data, b = after.data;
+  for (const k of Object.keys(a ?? {})) {
+    if (b && Object.hasOwn(b, k)) {
+      if (a[k] !== b[k]) {
+        a[k] = "*** (before)";
+        b[k] = "*** (after)";
+        continue;
+      }
+      b[k] = "***";
+    }
+    a[k] = "***";
+  }
+  for (const k of Object.keys(b ?? {})) if (!a || !Object.hasOwn(a, k)) b[k] = "***";
+}
+
 export class SsaManager {
   constructor(
     readonly client: K8sClient,
@@ -204,11 +221,9 @@ export class SsaManager {
     }
     if (!dry.metadata?.resourceVersion) return { action: "created" as const, live, dry };
     if (hasDrifted(live, dry)) {
-      return {
-        action: "configured" as const,
-        live: withoutManagedFields(live!),
-        dry: withoutManagedFields(dry),
-      };
+      const a = withoutManagedFields(live!), b = withoutManagedFields(dry);
+      if (String(b.kind).toLowerCase() === "secret" && b.apiVersion === "v1") maskSecretData(a, b);
+      return { action: "configured" as const, live: a, dry: b };
     }
     return { action: "unchanged" as const, live, dry };
   }

@@ -341,3 +341,92 @@ Deno.test("upgrade-k8s SSA sync: a Deployment that never rolls out times out, na
   assertEquals(skip.code, 0);
   assertEquals(c.k8s.get("apps/v1", "Deployment", "sync-test", "kube-system")!.spec.replicas, 2);
 });
+
+Deno.test("upgrade-k8s SSA sync: CRD and Namespace first, then Secrets, then the custom resource; Secret values masked in diffs", async () => {
+  await using dir = await tempDir();
+  await using c = await syncCluster(dir.path, TALOS);
+  const secret = (token: string) => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "sync-secret", namespace: "kube-system" },
+    data: { token, same: "eA==" },
+  });
+  setManifests(c.node, {
+    "10-test": [
+      { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w", namespace: "demo" } },
+      secret("YQ=="),
+    ],
+    "05-crd": [
+      {
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name: "widgets.example.com" },
+        spec: {
+          group: "example.com",
+          names: { kind: "Widget", plural: "widgets" },
+          scope: "Namespaced",
+          versions: [{ name: "v1", served: true, storage: true }],
+        },
+      },
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: "demo" } },
+    ],
+  });
+  const r = await upgrade(c);
+  assertEquals(r.stderr, "");
+  assertEquals(
+    r.lines.filter((l) => l.startsWith(" <") || !l.startsWith(" ") && !/^[-+@]/.test(l)),
+    [
+      "updating manifests",
+      " < created CustomResourceDefinition/widgets.example.com",
+      "",
+      " < created Namespace/demo",
+      "",
+      " < created Secret/kube-system/sync-secret",
+      "",
+      " < created Widget/demo/w",
+      "",
+      "waiting for kubernetes objects to be fully reconciled",
+      "done",
+      "",
+    ],
+  );
+  assertEquals(r.code, 0);
+  assertEquals(c.k8s.get("example.com/v1", "Widget", "w", "demo")?.metadata.annotations, {
+    "config.k8s.io/owning-inventory": INVENTORY,
+  });
+  assertEquals(inventoryKeys(c.k8s), [
+    "_demo__Namespace",
+    "_widgets.example.com_apiextensions.k8s.io_CustomResourceDefinition",
+    "demo_w_example.com_Widget",
+    "kube-system_sync-secret__Secret",
+  ]);
+
+  // Manifest "05-crd" stays (and comes first: the manifests are listed by resource id).
+  setManifests(c.node, {
+    "10-test": [
+      { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w", namespace: "demo" } },
+      secret("Yg=="),
+    ],
+  });
+  const s = await upgrade(c, "--dry-run");
+  assertEquals(s.lines, [
+    "updating manifests (dry run)",
+    " < unchanged CustomResourceDefinition/widgets.example.com",
+    " < unchanged Namespace/demo",
+    " < unchanged Widget/demo/w",
+    " < configured Secret/kube-system/sync-secret",
+    ...diffLines("v1.Secret/kube-system/sync-secret", [
+      "@@ -1,7 +1,7 @@",
+      " apiVersion: v1",
+      " data:",
+      "   same: '***'",
+      "-  token: '*** (before)'",
+      "+  token: '*** (after)'",
+      " kind: Secret",
+      " metadata:",
+      "   annotations:",
+    ]),
+    "",
+  ]);
+  assertEquals(s.code, 0);
+});

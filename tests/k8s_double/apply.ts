@@ -27,7 +27,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
-// ---- field sets: paths to leaves (scalars, lists and empty maps) ----
+// ---- field sets: paths to leaves (scalars and lists) ----
 
 type Path = string[];
 const IDENTITY = new Set(["apiVersion", "kind", "status"]);
@@ -41,11 +41,12 @@ const META_IDENTITY = new Set([
   "managedFields",
 ]);
 
-/** The leaf paths an applied configuration sets. */
+/** The leaf paths (scalars and lists) an applied configuration sets. */
 export function fieldPaths(cfg: Obj): Path[] {
   const out: Path[] = [];
   const walk = (v: unknown, p: Path) => {
-    if (isMap(v) && Object.keys(v).length > 0) {
+    if (isMap(v)) {
+      // An empty map sets nothing: it owns no field (and clashes with none).
       for (const [k, c] of Object.entries(v)) {
         if (p.length === 0 && IDENTITY.has(k)) continue;
         if (p.length === 1 && p[0] === "metadata" && META_IDENTITY.has(k)) continue;

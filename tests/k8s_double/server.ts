@@ -493,7 +493,14 @@ export class K8sDouble {
     if (STATUS_KINDS.has(rt.kind)) {
       if (live?.status !== undefined) next.status = structuredClone(live.status);
       else if (rt.kind === "Namespace") next.status = { phase: "Active" };
-      else delete next.status;
+      else if (rt.kind === "CustomResourceDefinition") {
+        next.status = {
+          conditions: [
+            { type: "NamesAccepted", status: "True", reason: "NoConflicts" },
+            { type: "Established", status: "True", reason: "InitialNamesAccepted" },
+          ],
+        };
+      } else delete next.status;
     }
     if (!next.metadata.managedFields?.length) delete next.metadata.managedFields;
     checkImmutable(live, next, rt.group);
