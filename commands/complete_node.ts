@@ -85,6 +85,21 @@ export async function containerIds(ctx: RunContext, kubernetes: boolean): Promis
   return ids;
 }
 
+/** IDs of the logs every node keeps (LogsContainers). */
+export async function logIds(ctx: RunContext): Promise<string[]> {
+  const s = await session(ctx);
+  if (!s) return [];
+  const ids: string[] = [];
+  const errors = await s.unary(
+    async ({ client, options }) => await client.machine.logsContainers({}, options),
+    (_node, messages) => {
+      for (const m of messages) ids.push(...m.ids);
+    },
+  );
+  for (const e of errors) await compError(ctx, e.message);
+  return ids;
+}
+
 /** slices.Sort + slices.Compact. */
 export function merged(...lists: string[][]): string[] {
   const all = lists.flat().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

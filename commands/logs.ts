@@ -8,13 +8,15 @@ export const spec: CommandSpec = {
   use: "<service name>",
   args: exactArgs(1),
   async complete(ctx) {
-    const { containerIds, merged, serviceIds, tooMany } = await import("./complete_node.ts");
+    const { containerIds, logIds, merged, serviceIds, tooMany } = await import(
+      "./complete_node.ts"
+    );
     if (ctx.args.length !== 0) return tooMany();
     if (ctx.flags.kubernetes === true) {
       return { items: await containerIds(ctx, true), directive: 4 };
     }
     return {
-      items: merged(await serviceIds(ctx), await containerIds(ctx, false)),
+      items: merged(await serviceIds(ctx), await containerIds(ctx, false), await logIds(ctx)),
       directive: 4,
     };
   },

@@ -48,6 +48,13 @@ Deno.test("__complete: node paths, services, containers, flags, subcommands, dir
     const r = await c(...words);
     assertEquals([r.code, r.stdout, r.stderr], [0, stdout, stderr ?? END4], words.join(" "));
   }
+  // logs: services, system containers and the node's other logs (LogsContainers), merged
+  emu.nodes.get("10.5.0.2")!.logs.set("dashboard", "");
+  const logs = await c("logs", "");
+  assertEquals(
+    logs.stdout,
+    "apid\ncontainerd\ncri\ndashboard\netcd\nkubelet\nmachined\ntrustd\nudevd\n:4\n",
+  );
   // containers of every node: -k lists the Kubernetes ones (pods' sandboxes left out)
   const k = await c("-n", "10.5.0.2,10.5.0.3", "restart", "-k", "");
   assertEquals(

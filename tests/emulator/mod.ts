@@ -22,6 +22,7 @@ import { registerHealthHandlers } from "./health_handlers.ts";
 import { registerUpgradeK8sHandlers } from "./upgrade_k8s_handlers.ts";
 import { registerMetricsHandlers } from "./metrics_handlers.ts";
 import { registerDebugHandlers } from "./debug_handlers.ts";
+import { registerLogsContainersHandlers } from "./logs_containers_handlers.ts";
 import type { SimNode } from "./node.ts";
 
 export { Emulator } from "./server.ts";
@@ -141,6 +142,7 @@ export async function startEmulator(opts: StartOptions): Promise<TestEmulator> {
   const server = await issueServer(ca, { ips: ["127.0.0.1", "::1"], dns: ["localhost"] });
   const emu = new TestEmulator(opts.nodes, ca, server, opts.alpn, opts.maintenance);
   registerDefaults(emu);
+  registerLogsContainersHandlers(emu);
   registerKubeconfigHandlers(emu, { osCA: { crt: ca.cert, key: ca.key } });
   registerFilesHandlers(emu);
   registerSystemHandlers(emu);
