@@ -2,6 +2,7 @@
 
 import { ArchiveError, collect, tarEntries } from "./tar.ts";
 import { chunksOf, gunzipStream } from "./gzip.ts";
+import { goPathClean } from "../gofmt/path.ts";
 
 /**
  * safepath.CleanPath: "." and ".." resolved, a relative path never climbs above the root, an
@@ -9,15 +10,8 @@ import { chunksOf, gunzipStream } from "./gzip.ts";
  */
 export function cleanEntryPath(p: string): string {
   if (p === "") return "";
-  const parts: string[] = [];
-  for (const seg of p.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") parts.pop();
-    else parts.push(seg);
-  }
-  const joined = parts.join("/");
-  if (p.startsWith("/")) return "/" + joined;
-  return joined === "" ? "." : joined;
+  if (p.startsWith("/")) return goPathClean(p);
+  return goPathClean("/" + p).slice(1) || ".";
 }
 
 /** The data of the regular file `name` in a .tar.gz archive (a buffer or a stream of chunks). */

@@ -6,9 +6,9 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { errorText, openSession, UserError } from "./kit.ts";
 import {
   type ClusterInfo,
-  discoveredClusterInfo,
   explicitClusterInfo,
   ipsToNodeInfos,
+  membersClusterInfo,
 } from "./clustercheck/cluster.ts";
 
 export const E2E_REFUSED =
@@ -75,19 +75,12 @@ async function healthOnClient(ctx: RunContext, o: HealthOptions): Promise<void> 
   const { defaultClusterChecks } = await import("./clustercheck/checks.ts");
   const { ConsoleReporter } = await import("./clustercheck/reporter.ts");
   const { KubernetesAccess } = await import("./clustercheck/k8s_access.ts");
-  const { cosiList } = await import("./clustercheck/cosi.ts");
   let info: ClusterInfo;
   if (o.controlPlane.length > 0 || o.workers.length > 0) {
     info = explicitClusterInfo(o.init ? [o.init] : [], o.controlPlane, o.workers);
   } else {
     try {
-      const members = await cosiList(
-        session.forNode(node),
-        ctx.deps.signal,
-        "cluster",
-        "Members.cluster.talos.dev",
-      );
-      info = discoveredClusterInfo(members.map((m) => ({ id: m.id, ...m.spec })));
+      info = await membersClusterInfo(session.forNode(node), ctx.deps.signal);
     } catch (e) {
       throw new UserError(errorText(e));
     }

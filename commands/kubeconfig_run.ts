@@ -10,6 +10,7 @@ import { goQuote } from "../gofmt/mod.ts";
 import { errorText, isDialFailure, openSession, streamBytes, type TalosClient } from "./kit.ts";
 import type { CallOptions } from "@connectrpc/connect";
 import { extractFileFromTarGz } from "../archive/file.ts";
+import { concat } from "../pki/der.ts";
 import { encodeKubeconfig, parseKubeconfig } from "../clientconfig/kubeconfig.ts";
 import { type Decision, mergeKubeconfig } from "../clientconfig/kubeconfig_merge.ts";
 import {
@@ -47,13 +48,7 @@ export async function receiveArchive(
     if (received < GZIP_HEADER) throw new UserError(`error initializing gzip: ${text}`);
     throw new UserError(text);
   }
-  const out = new Uint8Array(received);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 async function ask(ctx: RunContext, prompt: string): Promise<Decision> {

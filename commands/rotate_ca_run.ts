@@ -231,15 +231,8 @@ export async function rotateCA(ctx: RunContext, o: RotateOptions): Promise<void>
   if (o.controlPlaneNodes.length > 0 || o.workerNodes.length > 0) {
     info = explicit;
   } else {
-    const { cosiList } = await import("./clustercheck/cosi.ts");
     try {
-      const members = await cosiList(
-        session.forNode(node),
-        ctx.deps.signal,
-        "cluster",
-        "Members.cluster.talos.dev",
-      );
-      info = cluster.discoveredClusterInfo(members.map((m) => ({ id: m.id, ...m.spec })));
+      info = await cluster.membersClusterInfo(session.forNode(node), ctx.deps.signal);
     } catch (e) {
       throw new UserError(errorText(e));
     }

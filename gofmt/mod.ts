@@ -16,3 +16,4 @@ export {
 export { goParseUint, NumError } from "./strconv.ts";
 export { fileModeString, GO_MODE, goDurationNs, humanizeTime, lsTimestamp } from "./humanize.ts";
 export { goTimeString, timestampValid } from "./time.ts";
+export { goPathClean } from "./path.ts";

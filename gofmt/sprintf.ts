@@ -9,17 +9,21 @@ export interface GoStringer {
   String(): string;
 }
 
-/** A Go type name for %!verb(type=value) errors and %T; the JavaScript kind when unknown. */
-function typeName(v: unknown): string {
+/**
+ * A Go type name for %!verb(type=value) errors, %T and templates: a value's own `goType`, else
+ * the Go type its JavaScript kind decodes to.
+ */
+export function typeName(v: unknown): string {
   if (v === null || v === undefined) return "<nil>";
+  const n = (v as { goType?: string }).goType;
+  if (n) return n;
   if (typeof v === "bigint") return "int";
   if (typeof v === "number") return "float64";
   if (typeof v === "string") return "string";
   if (typeof v === "boolean") return "bool";
   if (Array.isArray(v)) return "[]interface {}";
   if (v instanceof Map) return "map[string]interface {}";
-  const n = (v as { goType?: string }).goType;
-  return n ?? "struct";
+  return "struct";
 }
 
 interface Spec {

@@ -9,7 +9,7 @@
 // Map (maps), GoMap (a map whose missing keys read as a zero value), and objects (structs;
 // their methods are Go methods).
 
-import { goSprint, goSprintf, goSprintln } from "./sprintf.ts";
+import { goSprint, goSprintf, goSprintln, typeName } from "./sprintf.ts";
 
 /** A Go map whose lookups of missing keys give `zero()`, as indexing a Go map does. */
 export class GoMap<V> extends Map<string, V> {
@@ -430,19 +430,6 @@ export function goTruth(v: unknown): boolean {
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Map) return v.size > 0;
   return true;
-}
-
-function typeName(v: unknown): string {
-  if (v === null || v === undefined) return "<nil>";
-  const n = (v as { goType?: string }).goType;
-  if (n) return n;
-  if (typeof v === "bigint") return "int";
-  if (typeof v === "number") return "float64";
-  if (typeof v === "string") return "string";
-  if (typeof v === "boolean") return "bool";
-  if (Array.isArray(v)) return "[]interface {}";
-  if (v instanceof Map) return "map[string]interface {}";
-  return "struct";
 }
 
 function cmp(a: unknown, b: unknown): number {

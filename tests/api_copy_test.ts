@@ -16,6 +16,7 @@ import { gzip } from "./emulator/kubeconfig_archive.ts";
 import { MachineService } from "../gen/machine/machine_pb.ts";
 import { collect, tarEntries } from "../archive/tar.ts";
 import { chunksOf, gunzipStream } from "../archive/gzip.ts";
+import { concat } from "../pki/der.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -198,15 +199,7 @@ function entry(h: Partial<TarHeader> & { name: string }, data = ""): Uint8Array[
 }
 
 async function hostile(parts: Uint8Array[][]): Promise<Uint8Array> {
-  const all = [...parts.flat(), new Uint8Array(1024)];
-  const total = all.reduce((n, p) => n + p.length, 0);
-  const buf = new Uint8Array(total);
-  let off = 0;
-  for (const p of all) {
-    buf.set(p, off);
-    off += p.length;
-  }
-  return await gzip(buf);
+  return await gzip(concat([...parts.flat(), new Uint8Array(1024)]));
 }
 
 /** Every path under `root` (relative), sorted, with "/" after directories and "@" on links. */

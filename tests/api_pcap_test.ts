@@ -7,6 +7,7 @@ import { run, tempDir } from "./harness.ts";
 import { captureLog, netState, simNode, startEmulator } from "./emulator/mod.ts";
 import { arpRequest, ping4, rawUdp4, stamped, tcp4, udp4 } from "./emulator/packets.ts";
 import { haveTcpdump, tcpdump } from "./tcpdump.ts";
+import { concat } from "../pki/der.ts";
 import { mainTs, spawnEmulator, timeProcess } from "../bench/emulator_process.ts";
 
 const T0 = 1_717_243_200_000_000n; // 2024-06-01T12:00:00Z in µs
@@ -52,13 +53,7 @@ function expectedPcap(list: Uint8Array[], linkType = 1): Uint8Array {
     r.set(f, 16);
     parts.push(r);
   });
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 Deno.test("pcap -o FILE / -o -: the node's pcap stream byte for byte; tcpdump reads it", async () => {

@@ -47,17 +47,54 @@ const DEPLOYMENT_YAML = [
   "        name: app",
 ];
 
+const DAEMONSET = {
+  apiVersion: "apps/v1",
+  kind: "DaemonSet",
+  metadata: { name: "sync-test-ds", namespace: "kube-system" },
+  spec: {
+    selector: { matchLabels: { app: "ds" } },
+    template: {
+      metadata: { labels: { app: "ds" } },
+      spec: { containers: [{ name: "c", image: "registry.k8s.io/pause:3.10" }] },
+    },
+  },
+};
+
+const DAEMONSET_YAML = [
+  "apiVersion: apps/v1",
+  "kind: DaemonSet",
+  "metadata:",
+  "  name: sync-test-ds",
+  "  namespace: kube-system",
+  "spec:",
+  "  selector:",
+  "    matchLabels:",
+  "      app: ds",
+  "  template:",
+  "    metadata:",
+  "      labels:",
+  "        app: ds",
+  "    spec:",
+  "      containers:",
+  "      - image: registry.k8s.io/pause:3.10",
+  "        name: c",
+];
+
 Deno.test("upgrade-k8s legacy sync (Talos 1.12): create with diffs, rollout wait, then no changes", async () => {
   await using dir = await tempDir();
   await using c = await syncCluster(dir.path, "v1.12.0");
   c.k8s.rolloutDelayMs = 100;
   setManifests(c.node, {
-    "10-test": [configMap("sync-test-cfg", { a: "1" }), deployment("sync-test")],
+    "10-test": [DAEMONSET, configMap("sync-test-cfg", { a: "1" }), deployment("sync-test")],
   });
   const r = await upgrade(c);
   assertEquals(r.stderr, WARNING);
+  // Deployments are waited for before DaemonSets, whatever the manifest order.
   assertEquals(r.lines, [
     "updating manifests",
+    " > processing manifest apps/v1.DaemonSet/kube-system/sync-test-ds",
+    ...created("apps/v1.DaemonSet/kube-system/sync-test-ds", DAEMONSET_YAML),
+    " < applied successfully",
     " > processing manifest v1.ConfigMap/kube-system/sync-test-cfg",
     ...created("v1.ConfigMap/kube-system/sync-test-cfg", CFG_YAML("1")),
     " < applied successfully",
@@ -66,6 +103,7 @@ Deno.test("upgrade-k8s legacy sync (Talos 1.12): create with diffs, rollout wait
     " < applied successfully",
     "waiting for all manifests to be applied",
     " > waiting for apps/v1.Deployment/kube-system/sync-test",
+    " > waiting for apps/v1.DaemonSet/kube-system/sync-test-ds",
     "",
   ]);
   assertEquals(r.code, 0);
@@ -89,9 +127,14 @@ Deno.test("upgrade-k8s legacy sync (Talos 1.12): create with diffs, rollout wait
     undefined,
   );
 
+  const ds = c.k8s.get("apps/v1", "DaemonSet", "sync-test-ds", "kube-system")!;
+  assertEquals([ds.status.observedGeneration, ds.status.numberReady], [1, 1]);
+
   const again = await upgrade(c);
   assertEquals(again.lines, [
     "updating manifests",
+    " > processing manifest apps/v1.DaemonSet/kube-system/sync-test-ds",
+    " < no changes",
     " > processing manifest v1.ConfigMap/kube-system/sync-test-cfg",
     " < no changes",
     " > processing manifest apps/v1.Deployment/kube-system/sync-test",

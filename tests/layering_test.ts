@@ -10,7 +10,8 @@ const FLOORS: string[][] = [
   ["commands"],
   ["machineconfig", "rpc", "k8s"],
   ["clientconfig", "pki", "etcd"],
-  ["gen", "goyaml", "gofmt", "contract", "archive"],
+  ["archive"],
+  ["gen", "goyaml", "gofmt", "contract"],
   ["errors.ts"],
 ];
 

@@ -1,55 +1,21 @@
 // Runs the real openssl for PKI interop tests. Without openssl the calling test is skipped with
-// a warning, except under CI=true, where a missing openssl fails loudly.
+// a warning, except under CI=true, where a missing openssl fails loudly (extern_tools.ts).
 
-export interface OpensslResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { haveTool, runTool, type ToolResult } from "./extern_tools.ts";
 
-let available: boolean | undefined;
+export type OpensslResult = ToolResult;
 
-export async function haveOpenssl(): Promise<boolean> {
-  if (available !== undefined) return available;
-  try {
-    available = (await new Deno.Command("openssl", { args: ["version"], stdout: "null" }).output())
-      .success;
-  } catch {
-    available = false;
-  }
-  if (!available) {
-    if (Deno.env.get("CI") === "true") throw new Error("openssl is required by the PKI tests");
-    console.warn("WARNING: openssl not found, PKI interop checks skipped");
-  }
-  return available;
+/** True when openssl runs here; throws under CI when it does not. */
+export function haveOpenssl(): Promise<boolean> {
+  return haveTool("openssl", ["version"]);
 }
 
 /** Runs `openssl args...` in `cwd`; throws with stderr when it fails (unless `allowFail`). */
-export async function openssl(
+export function openssl(
   args: string[],
   opts: { cwd?: string; stdin?: Uint8Array | string; allowFail?: boolean } = {},
 ): Promise<OpensslResult> {
-  const child = new Deno.Command("openssl", {
-    args,
-    cwd: opts.cwd,
-    stdin: opts.stdin !== undefined ? "piped" : "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (opts.stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(
-      typeof opts.stdin === "string" ? new TextEncoder().encode(opts.stdin) : opts.stdin,
-    );
-    await w.close();
-  }
-  const out = await child.output();
-  const dec = new TextDecoder();
-  const r = { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-  if (r.code !== 0 && !opts.allowFail) {
-    throw new Error(`openssl ${args.join(" ")} failed (${r.code}):\n${r.stderr}`);
-  }
-  return r;
+  return runTool("openssl", args, opts);
 }
 
 /** Go labels Ed25519 PKCS#8 keys `ED25519 PRIVATE KEY`; openssl only reads `PRIVATE KEY`. */

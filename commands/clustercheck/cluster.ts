@@ -2,6 +2,7 @@
 // from the Members resources), the Talos API per node, and the Kubernetes API.
 
 import { goQuote } from "../../gofmt/mod.ts";
+import type { NodeTarget } from "../session.ts";
 
 export type MachineType = "init" | "controlplane" | "worker";
 
@@ -117,4 +118,11 @@ export function compareAddr(a: string, b: string): number {
   };
   const ka = key(a), kb = key(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** Cluster info from the Members resources node `t` sees (talosctl's discovery). */
+export async function membersClusterInfo(t: NodeTarget, signal: AbortSignal): Promise<ClusterInfo> {
+  const { cosiList } = await import("./cosi.ts");
+  const members = await cosiList(t, signal, "cluster", "Members.cluster.talos.dev");
+  return discoveredClusterInfo(members.map((m) => ({ id: m.id, ...m.spec })));
 }

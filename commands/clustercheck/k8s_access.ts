@@ -56,17 +56,13 @@ export class KubernetesAccess {
     if (this.#kubeconfig !== undefined) return this.#kubeconfig;
     const { extractFileFromTarGz } = await import("../../archive/file.ts");
     const t = this.talos();
+    const { concat } = await import("../../pki/der.ts");
+    // The whole stream first: its failure is the error, not the archive's.
     const parts: Uint8Array[] = [];
     for await (const m of t.client.machine.kubeconfig({}, { ...t.options, signal })) {
-      if (m.bytes.length > 0) parts.push(m.bytes);
+      parts.push(m.bytes);
     }
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let off = 0;
-    for (const p of parts) {
-      all.set(p, off);
-      off += p.length;
-    }
-    const file = await extractFileFromTarGz("kubeconfig", all);
+    const file = await extractFileFromTarGz("kubeconfig", concat(parts));
     this.#kubeconfig = new TextDecoder().decode(file);
     return this.#kubeconfig;
   }

@@ -11,23 +11,8 @@ import {
   UserError,
 } from "../kit.ts";
 import type { CallOptions } from "@connectrpc/connect";
-import { goQuote } from "../../gofmt/mod.ts";
+import { goPathClean, goQuote } from "../../gofmt/mod.ts";
 import { resolvePath } from "../files.ts";
-
-/** Go's filepath.Clean. */
-function goClean(p: string): string {
-  const abs = p.startsWith("/");
-  const out: string[] = [];
-  for (const s of p.split("/")) {
-    if (s === "" || s === ".") continue;
-    if (s === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!abs) out.push("..");
-    } else out.push(s);
-  }
-  const j = out.join("/");
-  return abs ? "/" + j : j === "" ? "." : j;
-}
 
 /** The Copy stream of `path` as bytes; failures worded as talosctl prints them. */
 export async function* copyBytes(
@@ -62,7 +47,7 @@ export async function runCopy(ctx: RunContext): Promise<void> {
     return;
   }
 
-  const shown = goClean(dest);
+  const shown = goPathClean(dest);
   const abs = resolvePath(ctx.deps, shown);
   let info: Deno.FileInfo | undefined;
   try {

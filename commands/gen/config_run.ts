@@ -3,6 +3,7 @@
 // Every check that can fail runs before the first file is written.
 
 import { UserError } from "../../errors.ts";
+import { goPathClean } from "../../gofmt/path.ts";
 import { type FlagValue, lazy, type RunContext } from "../spec.ts";
 import { ensureWritable, type OutputFile, readInputFile, writeOutputSet } from "../files.ts";
 import { genConfigFlags, INSTALLER_REPOSITORY, OUTPUT_TYPES } from "./config.ts";
@@ -36,14 +37,7 @@ function goMultiError(errs: string[]): string {
 
 /** Go's filepath.Join + Clean for the paths we build. */
 function joinPath(dir: string, name: string): string {
-  const abs = dir.startsWith("/");
-  const parts: string[] = [];
-  for (const p of `${dir}/${name}`.split("/")) {
-    if (p === "" || p === ".") continue;
-    if (p === ".." && parts.length > 0 && parts[parts.length - 1] !== "..") parts.pop();
-    else if (!(p === ".." && abs)) parts.push(p);
-  }
-  return (abs ? "/" : "") + parts.join("/") || ".";
+  return goPathClean(`${dir}/${name}`);
 }
 
 interface OutputPaths {

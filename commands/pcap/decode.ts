@@ -6,6 +6,7 @@
 // decoding error.
 
 import { TCP_PORTS, UDP_PORTS } from "./iana_ports.ts";
+import { ipv6Text } from "../../gofmt/ip.ts";
 
 export interface CaptureInfo {
   /** Seconds and nanoseconds since the epoch (UTC). */
@@ -53,23 +54,7 @@ export function ipString(b: Uint8Array): string {
   if (b.length !== 16) return "?" + [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
   const mapped = b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
   if (mapped) return [...b.subarray(12)].join(".");
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((b[i] << 8) | b[i + 1]);
-  let bestStart = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) [bestStart, bestLen] = [i, j - i];
-    i = j;
-  }
-  if (bestLen < 2) return groups.map((g) => g.toString(16)).join(":");
-  const head = groups.slice(0, bestStart).map((g) => g.toString(16)).join(":");
-  const tail = groups.slice(bestStart + bestLen).map((g) => g.toString(16)).join(":");
-  return `${head}::${tail}`;
+  return ipv6Text(b);
 }
 
 function fields(list: [string, string][]): string {

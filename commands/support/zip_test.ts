@@ -4,6 +4,7 @@
 import { assert, assertEquals } from "../../tests/assert.ts";
 import { haveTool, runTool } from "../../tests/extern_tools.ts";
 import { crc32, type ZipOptions, ZipWriter } from "./zip.ts";
+import { concat } from "../../pki/der.ts";
 
 async function* once(b: Uint8Array): AsyncGenerator<Uint8Array> {
   yield b;
@@ -26,13 +27,7 @@ async function* pieces(total: number, seed: number): AsyncGenerator<Uint8Array> 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const p of it) parts.push(p);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 async function writeZip(path: string, opts: Partial<ZipOptions> = {}) {

@@ -2,6 +2,7 @@
 // String() forms (RFC 5952 IPv6, "::ffff:a.b.c.d" for IPv4-mapped), masking and containment.
 
 import { parseAddr, type ParsedAddr } from "./netip.ts";
+import { ipv6Text } from "../../gofmt/ip.ts";
 
 export interface Prefix {
   addr: ParsedAddr;
@@ -16,21 +17,7 @@ export function addrString(a: ParsedAddr): string {
   if (b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) {
     return `::ffff:${b.slice(12).join(".")}${zone}`;
   }
-  const groups = Array.from({ length: 8 }, (_, i) => (b[2 * i] << 8) | b[2 * i + 1]);
-  let bestStart = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) [bestStart, bestLen] = [i, j - i];
-    i = j;
-  }
-  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(":");
-  if (bestStart < 0) return hex(groups) + zone;
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}${zone}`;
+  return ipv6Text(b) + zone;
 }
 
 /** Parses "addr/bits" already known to be valid (decoding checked it); null otherwise. */

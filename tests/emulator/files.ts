@@ -5,6 +5,7 @@
 
 import type { SimNode } from "./node.ts";
 import { cgroupFiles } from "./cgroups.ts";
+import { goPathClean } from "../../gofmt/path.ts";
 
 export interface SimFile {
   type: "file" | "dir" | "symlink" | "socket";
@@ -136,14 +137,9 @@ export class FsError extends Error {
   }
 }
 
+/** The absolute path `p` names, relative ones taken from "/". */
 function clean(p: string): string {
-  const parts: string[] = [];
-  for (const s of p.split("/")) {
-    if (s === "" || s === ".") continue;
-    if (s === "..") parts.pop();
-    else parts.push(s);
-  }
-  return "/" + parts.join("/");
+  return goPathClean("/" + p);
 }
 
 function dirname(p: string): string {

@@ -4,7 +4,7 @@
 
 import { Code, ConnectError } from "@connectrpc/connect";
 import { MachineService } from "../../gen/machine/machine_pb.ts";
-import { formatErrors, goQuote } from "../../gofmt/mod.ts";
+import { formatErrors, goPathClean, goQuote } from "../../gofmt/mod.ts";
 import type { Emulator } from "./server.ts";
 import {
   contentChunks,
@@ -35,23 +35,8 @@ function fsError(e: unknown): ConnectError {
   return ConnectError.from(e);
 }
 
-/** Go's filepath.Clean for absolute and relative paths. */
-function goClean(p: string): string {
-  const abs = p.startsWith("/");
-  const out: string[] = [];
-  for (const s of p.split("/")) {
-    if (s === "" || s === ".") continue;
-    if (s === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (!abs) out.push("..");
-    } else out.push(s);
-  }
-  const j = out.join("/");
-  return abs ? "/" + j : j === "" ? "." : j;
-}
-
 function goDir(p: string): string {
-  return goClean(p.slice(0, p.lastIndexOf("/") + 1));
+  return goPathClean(p.slice(0, p.lastIndexOf("/") + 1));
 }
 
 const slashes = (s: string) => s.split("/").length - 1;
@@ -112,7 +97,7 @@ export function registerFilesHandlers(emu: Emulator): void {
   });
 
   emu.handle(M.copy, async function* (req, call) {
-    const path = goClean(req.rootPath);
+    const path = goPathClean(req.rootPath);
     if (!path.startsWith("/")) {
       throw new ConnectError(`path is not absolute ${path}`, Code.Unknown);
     }
