@@ -197,6 +197,17 @@ Deno.test("health: refusals (denied role, worker node, several nodes, bad IP, --
   assertEquals(many.stderr.split("\n")[0], 'command "health" requires exactly one node (got 2)');
   const bad = await run(["health", "--talosconfig", cfg, "--worker-nodes", "10.5.0.300"]);
   assertEquals(bad.stderr, 'ParseAddr("10.5.0.300"): IPv4 field has value >255\n');
+  // Go's netip.ParseAddr texts, whatever is wrong with the address.
+  for (
+    const [ip, why] of [
+      ["1.2.3", "IPv4 address too short"],
+      ["10.05.0.1", "IPv4 field has octet with leading zero"],
+      ["node-1", "unable to parse IP"],
+    ]
+  ) {
+    const r = await run(["health", "--talosconfig", cfg, "--init-node", ip]);
+    assertEquals([r.code, r.stderr], [1, `ParseAddr("${ip}"): ${why}\n`]);
+  }
   const e2e = await run(["health", "--talosconfig", cfg, "--run-e2e"]);
   assertEquals(e2e.stderr, E2E_REFUSED + "\n");
   for (const r of [worker, many, bad, e2e]) assertEquals(r.code, 1);
