@@ -7,7 +7,13 @@
 import type { Deps } from "./deps.ts";
 import { zeroValue } from "./flag_values.ts";
 import { commandFlags, findCommand, helpFlag, parseFlags } from "./pflag.ts";
-import { type Command, type Completion, type FlagValues, loadCommand } from "./spec.ts";
+import {
+  type Command,
+  type Completion,
+  type FlagSpec,
+  type FlagValues,
+  loadCommand,
+} from "./spec.ts";
 
 export const DIRECTIVE = { error: 1, noSpace: 2, noFileComp: 4 } as const;
 
@@ -28,6 +34,16 @@ interface Candidate {
   desc?: string;
 }
 
+const byName = (a: FlagSpec, b: FlagSpec) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** cobra's getFlagNameCompletions: "--name" and "-s" that start with what is typed. */
+function flagNames(f: FlagSpec, toComplete: string): Candidate[] {
+  if (f.hidden) return [];
+  const desc = f.usage.replace(/`/g, "");
+  const names = [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])];
+  return names.filter((n) => n.startsWith(toComplete)).map((n) => ({ name: n, desc }));
+}
+
 /** A completion function's item: "value" or "value\tdescription". */
 function candidate(item: string): Candidate {
   const tab = item.indexOf("\t");
@@ -45,19 +61,26 @@ async function candidates(
   const name = found.path.at(-1)?.entry.name ?? root.name;
   const all = [...commandFlags(spec, found.inherited), helpFlag(name)];
   const path = [root.name, ...found.path.map((p) => p.entry.name)].join(" ");
+  // cobra visits the inherited flags, then the command's own, each set in name order
+  const own = all.filter((f) => !found.inherited.includes(f)).sort(byName);
+  const ordered = [...all.filter((f) => found.inherited.includes(f)).sort(byName), ...own];
+  const unset = (changed: Set<string>) => ordered.filter((f) => !changed.has(f.name));
+  const requiredNames = (changed: Set<string>) =>
+    unset(changed).filter((f) => f.required).flatMap((f) => flagNames(f, toComplete));
 
   if (toComplete.startsWith("-") && !toComplete.includes("=")) {
-    const items: Candidate[] = [];
-    for (const f of all.filter((f) => !f.hidden)) {
-      items.push({ name: `--${f.name}`, desc: f.usage.replace(/`/g, "") });
-      if (f.short && !toComplete.startsWith("--")) {
-        items.push({ name: `-${f.short}`, desc: f.usage.replace(/`/g, "") });
-      }
+    let given: Set<string>;
+    try {
+      given = new Set(parseFlags(found.args, all).values.keys());
+    } catch {
+      return { items: [], directive: DIRECTIVE.error };
     }
-    return {
-      items: items.filter((c) => c.name.startsWith(toComplete)),
-      directive: DIRECTIVE.noFileComp,
-    };
+    // required flags not given yet come alone; else every flag not given (lists may repeat)
+    const required = requiredNames(given);
+    const items = required.length > 0 ? required : ordered
+      .filter((f) => !given.has(f.name) || f.kind === "strings" || f.kind === "stringArray")
+      .flatMap((f) => flagNames(f, toComplete));
+    return { items, directive: DIRECTIVE.noFileComp };
   }
 
   // the value of a flag: the last word is a flag that takes one, or --flag=<value>
@@ -114,11 +137,13 @@ async function candidates(
     }
   }
 
+  // as cobra: required flags not given yet are offered along with the arguments
+  const items = requiredNames(changed);
   if (spec.complete) {
     const c: Completion = await spec.complete(ctx, toComplete);
-    return { items: c.items.map(candidate), directive: c.directive };
+    return { items: [...items, ...c.items.map(candidate)], directive: c.directive };
   }
-  return { items: [], directive: 0 };
+  return { items, directive: 0 };
 }
 
 /** Runs the __complete protocol for argv (its first word is "__complete" or "__completeNoDesc"). */

@@ -33,6 +33,11 @@ export interface FlagSpec {
    */
   check?: (value: string) => string | undefined;
   /**
+   * cobra's MarkFlagRequired, for completion (offered until given); the command itself checks
+   * that it was given (gen/required.ts).
+   */
+  required?: boolean;
+  /**
    * Dynamic completion of the flag's value (cobra's RegisterFlagCompletionFunc), for `talosctl
    * __complete`; the scripts of `talosctl completion` ask it for the value of this flag.
    */

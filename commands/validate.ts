@@ -12,6 +12,7 @@ export const spec: CommandSpec = {
     { name: "config", short: "c", kind: "string", usage: "machine config file to check" },
     {
       name: "mode",
+      required: true,
       short: "m",
       kind: "string",
       usage: "platform mode to check against: metal, cloud or container",

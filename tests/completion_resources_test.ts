@@ -294,3 +294,63 @@ source ${d}/c.zsh
     );
   }
 });
+
+Deno.test("__complete: flag names in cobra's order, given ones left out, required ones first", async () => {
+  const cases: [string[], string][] = [
+    // inherited flags, then the command's own, each by name; a set flag is not offered again
+    // unless it takes a list (-n)
+    [
+      ["get", "-n", "x", "-o", "json", "-w", "-"],
+      "--cert-fingerprint\n--cluster\n-c\n--context\n--endpoints\n-e\n--help\n-h\n--insecure\n-i\n" +
+      "--namespace\n--nodes\n-n\n--siderov1-keys-dir\n--talosconfig\n:4\n",
+    ],
+    [["config", "add", "--c"], "--cluster\n--context\n--ca\n--crt\n:4\n"],
+    // required flags not given yet: alone when a flag is being typed, else with the arguments
+    [["gen", "crt", "-"], "--ca\n--csr\n--name\n:4\n"],
+    [["gen", "crt", "--name", "x", ""], "--ca\n--csr\n:0\n"],
+    [["gen", "csr", "--ip", "10.0.0.1", "--"], "--key\n:4\n"],
+    [["gen", "csr", "--ip", "10.0.0.1", "--key", "k", "--"], "--force\n--help\n--roles\n:4\n"],
+    [["image", "cache-create", "--images", "a", "-"], "--image-cache-path\n:4\n"],
+  ];
+  for (const [words, stdout] of cases) {
+    const r = await run(["__completeNoDesc", ...words]);
+    assertEquals([r.code, r.stdout], [0, stdout], words.join(" "));
+  }
+});
+
+// cobra's MarkFlagRequired marks (upstream's list) and the commands' own checks agree
+Deno.test("flags marked required are the ones each command refuses to run without", async () => {
+  const { root } = await import("../commands/mod.ts");
+  const { allFlags, loadTree } = await import("../commands/tree.ts");
+  type Node = Awaited<ReturnType<typeof loadTree>>;
+  const marked: [string, string[]][] = [];
+  const visit = (n: Node) => {
+    const names = allFlags(n).filter((f) => f.required).map((f) => f.name).sort();
+    if (names.length > 0) marked.push([n.path, names]);
+    n.children.forEach(visit);
+  };
+  visit(await loadTree(root));
+  assertEquals(
+    marked.map(([p]) => p),
+    [
+      "talosctl gen ca",
+      "talosctl gen crt",
+      "talosctl gen csr",
+      "talosctl gen key",
+      "talosctl gen keypair",
+      "talosctl image cache-create",
+      "talosctl image cache-serve",
+      "talosctl image integration",
+      "talosctl validate",
+    ],
+  );
+  await using dir = await tempDir();
+  for (const [path, names] of marked) {
+    const r = await run(path.split(" ").slice(1), { cwd: dir.path, stdinIsTTY: false });
+    assertEquals(
+      [r.code, r.stderr.includes(`required flag(s) "${names.join('", "')}" not set`)],
+      [1, true],
+      `${path}: ${r.stderr}`,
+    );
+  }
+});

@@ -11,6 +11,7 @@ export const spec: CommandSpec = {
   flags: [
     {
       name: "organization",
+      required: true,
       kind: "string",
       usage: "organization (O) of the CA's subject; also the base name of the output files",
     },

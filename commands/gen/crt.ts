@@ -15,13 +15,24 @@ const wrap = (prefix: string) => (e: unknown): never => {
 export const spec: CommandSpec = {
   args: noArgs,
   flags: [
-    { name: "name", kind: "string", usage: "base name of the output file (written as <name>.crt)" },
+    {
+      name: "name",
+      kind: "string",
+      required: true,
+      usage: "base name of the output file (written as <name>.crt)",
+    },
     {
       name: "ca",
+      required: true,
       kind: "string",
       usage: "base name of the signing CA: <ca>.crt and <ca>.key are read",
     },
-    { name: "csr", kind: "string", usage: "PEM file holding the certificate signing request" },
+    {
+      name: "csr",
+      kind: "string",
+      required: true,
+      usage: "PEM file holding the certificate signing request",
+    },
     {
       name: "hours",
       kind: "int",

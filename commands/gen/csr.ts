@@ -11,11 +11,13 @@ export const spec: CommandSpec = {
   flags: [
     {
       name: "key",
+      required: true,
       kind: "string",
       usage: "PEM private key file; the request is written beside it as .csr",
     },
     {
       name: "ip",
+      required: true,
       kind: "string",
       usage: "IP address to put in the request's subject alternative names",
     },

@@ -8,6 +8,7 @@ export const spec: CommandSpec = {
   args: noArgs,
   flags: [{
     name: "name",
+    required: true,
     kind: "string",
     usage: "base name of the output file (written as <name>.key)",
   }],

@@ -19,6 +19,7 @@ export const spec: CommandSpec = {
     },
     {
       name: "organization",
+      required: true,
       kind: "string",
       usage:
         "organization (O) of the certificate's subject; also the base name of the output files",

@@ -68,10 +68,11 @@ export const talosBundle: CommandSpec = {
 export const integration: CommandSpec = {
   args: noArgs,
   persistentFlags: [
-    { name: "installer-tag", kind: "string", usage: "tag of the installer image" },
+    { name: "installer-tag", kind: "string", required: true, usage: "tag of the installer image" },
     { name: "talos-tag", kind: "string", default: TALOS_VERSION, usage: "tag of the talos image" },
     {
       name: "registry-and-user",
+      required: true,
       kind: "string",
       usage: "registry and user prefix of the installer and talos images",
     },

@@ -18,6 +18,7 @@ talosctl images default | talosctl images cache-create --image-cache-path=/tmp/t
   persistentFlags: [
     {
       name: "image-cache-path",
+      required: true,
       kind: "string",
       usage: "directory to write the image cache to (OCI format)",
     },
@@ -41,7 +42,7 @@ talosctl images default | talosctl images cache-create --image-cache-path=/tmp/t
       usage:
         'platforms to cache (e.g. linux/amd64,linux/arm64), or "all" for every platform of each image index',
     },
-    { name: "images", kind: "strings", usage: "images to cache" },
+    { name: "images", kind: "strings", required: true, usage: "images to cache" },
     { name: "insecure", kind: "bool", usage: "allow plain HTTP registries" },
     { name: "force", kind: "bool", usage: "replace an existing image cache" },
     {
@@ -64,6 +65,7 @@ export const cacheServe: CommandSpec = {
   persistentFlags: [
     {
       name: "image-cache-path",
+      required: true,
       kind: "string",
       usage: "image cache directory to serve (flat layout)",
     },
