@@ -5,6 +5,7 @@
 
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
+import { goLogTime } from "../../gofmt/time.ts";
 
 export const CA_PATCH_FILE = "image-cache-patch.yaml";
 const YEAR_MS = 365 * 24 * 3600_000;
@@ -98,12 +99,8 @@ export async function cacheCertGenRun(ctx: RunContext): Promise<void> {
     await Deno.chmod(tmp, mode);
     await Deno.rename(tmp, path);
   };
-  const p = (n: number) => String(n).padStart(2, "0");
-  const t = ctx.deps.now();
   await ctx.deps.io.stderr.write(
-    `${t.getFullYear()}/${p(t.getMonth() + 1)}/${p(t.getDate())} ${p(t.getHours())}:${
-      p(t.getMinutes())
-    }:${p(t.getSeconds())} writing config patch to ${CA_PATCH_FILE}\n`,
+    `${goLogTime(ctx.deps.now())} writing config patch to ${CA_PATCH_FILE}\n`,
   );
   await write(files.patch, patch, 0o644);
   await write(files.ca, ca.crt, 0o644);

@@ -24,7 +24,7 @@ import { type DecodedEvent, decodeEvent, goBool, machineStage, phaseAction } fro
 import { sequenceAction, talosCode, taskAction } from "./events.ts";
 import type { Reporter, Status, Update } from "./reporter.ts";
 import { compareSemver, parseTolerant } from "../version_check.ts";
-import { sleepOrThrow } from "../retry.ts";
+import { sleepOrThrow } from "../../wait/mod.ts";
 
 export const BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id";
 const UNAUTHORIZED = "(unauthorized)";
