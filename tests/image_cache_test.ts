@@ -11,7 +11,7 @@ import {
   startRegistry,
 } from "./registry_double/server.ts";
 import { registryCA } from "./registry_double/ca.ts";
-import { readTar } from "../commands/image/tar.ts";
+import { collect, tarEntries } from "../archive/tar.ts";
 
 const dec = new TextDecoder();
 const enc = new TextEncoder();
@@ -237,11 +237,9 @@ Deno.test("image cache-create: the default OCI layout holds the cache tree as on
   assertEquals(config.rootfs.diff_ids, [
     "sha256:" + Array.from(new Uint8Array(diff), (b) => b.toString(16).padStart(2, "0")).join(""),
   ]);
-  await readTar(
-    tar,
-    (h, body) => entries.push([h.name, h.type, body ? dec.decode(body) : ""]),
-    () => true,
-  );
+  for await (const e of tarEntries(tar.getReader())) {
+    entries.push([e.name, e.type, dec.decode(await collect(e.data))]);
+  }
   const regDir = `127.0.0.1_${reg.port}_`;
   const names = entries.map((e) => e[0]);
   assertEquals(names, [...names].sort());
