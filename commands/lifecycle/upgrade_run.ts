@@ -26,7 +26,8 @@ import { durationMs } from "@bufbuild/protobuf/wkt";
 import { actAndWait, actorOf, TRACKING, waiting } from "./common.ts";
 import { type Reporter, reporterFor } from "./reporter.ts";
 import { rebootMode, rebootNodes } from "./actions_run.ts";
-import { clientVersionCheck, parseTolerant, talosVersionCheck } from "../version_check.ts";
+import { clientVersionCheck, talosVersionCheck } from "../version_check.ts";
+import { parseTolerant } from "../semver.ts";
 import { drainAround } from "./drain.ts";
 import { goDuration } from "../../gofmt/text.ts";
 

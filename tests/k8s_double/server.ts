@@ -18,6 +18,7 @@ import { parse as parseYaml } from "yaml";
 import { issueCertificate } from "../../pki/client_cert.ts";
 import { EKU_SERVER_AUTH, KeyUsage } from "../../pki/x509_build.ts";
 import type { PemCertAndKey } from "../../pki/secrets_types.ts";
+import { concat } from "../../pki/der.ts";
 import { matchesFields, matchesSelector } from "./selector.ts";
 import {
   ApiFault,
@@ -584,16 +585,6 @@ export function status(code: number, reason: string, message: string): Obj {
     reason,
     code,
   };
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
 }
 
 export async function startK8sDouble(opts: K8sDoubleOptions): Promise<K8sDouble> {
