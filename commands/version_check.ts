@@ -7,23 +7,34 @@ import { TALOS_VERSION } from "./version_info.ts";
 import { errorText, NodeError, UserError } from "./kit.ts";
 import { compareSemver, inRange, parseTolerant, type SemVer, semverString } from "./semver.ts";
 
-/** The Talos version of every node (Version per node), in arrival order, and the failures. */
+/**
+ * The Talos version of every node (Version per node), parsed, in arrival order; the failures:
+ * the calls', then the versions that do not parse.
+ */
 async function nodeVersions(session: Session): Promise<{
-  versions: { node: string; tag: string }[];
+  versions: { node: string; v: SemVer }[];
   errors: string[];
 }> {
-  const versions: { node: string; tag: string }[] = [];
+  const tags: { node: string; tag: string }[] = [];
   const errors: string[] = [];
   const failed = await session.unary(
     ({ client, options }) => client.machine.version({}, options),
     (node, messages) => {
-      for (const m of messages) versions.push({ node, tag: m.version?.tag ?? "" });
+      for (const m of messages) tags.push({ node, tag: m.version?.tag ?? "" });
     },
   );
   for (const e of failed) {
     if (e instanceof NodeError) {
       errors.push(`${e.node}: error getting server version: ${errorText(e.cause)}`);
     } else errors.push(e.message);
+  }
+  const versions: { node: string; v: SemVer }[] = [];
+  for (const { node, tag } of tags) {
+    try {
+      versions.push({ node, v: parseTolerant(tag) });
+    } catch (e) {
+      errors.push(`${node}: error parsing server version: ${errorText(e)}`);
+    }
   }
   return { versions, errors };
 }
@@ -36,14 +47,7 @@ export async function clientVersionCheck(session: Session, deps: Deps): Promise<
   const { versions, errors } = await nodeVersions(session);
   const client = parseTolerant(TALOS_VERSION);
   const warnings: string[] = [];
-  for (const { node, tag } of versions) {
-    let v: SemVer;
-    try {
-      v = parseTolerant(tag);
-    } catch (e) {
-      errors.push(`${node}: error parsing server version: ${errorText(e)}`);
-      continue;
-    }
+  for (const { node, v } of versions) {
     if (compareSemver(v, client) < 0) {
       warnings.push(
         `${node}: server version ${semverString(v)} is older than client version ${
@@ -66,14 +70,7 @@ export async function talosVersionCheck(
 ): Promise<{ outside: string[]; errors: string[] }> {
   const { versions, errors } = await nodeVersions(session);
   const outside: string[] = [];
-  for (const { node, tag } of versions) {
-    let v: SemVer;
-    try {
-      v = parseTolerant(tag);
-    } catch (e) {
-      errors.push(`${node}: error parsing server version: ${errorText(e)}`);
-      continue;
-    }
+  for (const { node, v } of versions) {
     if (!inRange(v, range)) {
       outside.push(`${node}: server version ${semverString(v)} is outside the desired range`);
     }
