@@ -13,6 +13,7 @@ import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
 import { goLogTime } from "../../gofmt/time.ts";
 import { sleepOrThrow } from "../../wait/mod.ts";
+import { exists } from "../files.ts";
 import {
   BadNameError,
   cacheRegistryName,
@@ -50,16 +51,6 @@ function parseDoc(m: Manifest): ManifestDoc {
 }
 
 const fileName = (digest: string) => digest.replace("sha256:", "sha256-");
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
 
 /** Writes `data` to `path` through a temporary file and a rename. */
 async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
