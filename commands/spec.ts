@@ -23,6 +23,11 @@ export interface FlagSpec {
   /** How the default is shown in help when it differs from the value's plain rendering. */
   defaultText?: string;
   hidden?: boolean;
+  /**
+   * Deprecated (pflag MarkDeprecated): each time the flag is set, `Flag --<name> has been
+   * deprecated, <this>` goes to stderr once the command line parsed. Hide it in help as well.
+   */
+  deprecated?: string;
   /** For "int": the Go integer size (pflag Int32 = 32); default 64. */
   bits?: 32 | 64;
   /** The value type shown in help, for flags of a custom pflag Value type (e.g. an enum). */
@@ -32,6 +37,11 @@ export interface FlagSpec {
    * (reported as pflag's `invalid argument "v" for "-m, --mode" flag: <why>`), or undefined.
    */
   check?: (value: string) => string | undefined;
+  /**
+   * Dynamic completion of the flag's value (cobra's RegisterFlagCompletionFunc), for `talosctl
+   * __complete`; the scripts of `talosctl completion` ask it for the value of this flag.
+   */
+  complete?: (ctx: RunContext, toComplete: string) => Promise<Completion>;
 }
 
 export type ArgsRule =
@@ -104,6 +114,7 @@ export interface CommandSpec {
 
 /** Candidates and cobra's ShellCompDirective bits (Error 1, NoSpace 2, NoFileComp 4). */
 export interface Completion {
+  /** Each a value, or "value\tdescription" (cobra's CompletionWithDesc). */
   items: string[];
   directive: number;
 }

@@ -117,6 +117,11 @@ Deno.test("flag audit: evaluates Go default expressions it can, and only those",
   assertEquals(evalExpr('[]string{"a", "b"}', "talos", consts), ["a", "b"]);
   assertEquals(evalExpr("`raw`", "talos", consts), "raw");
   assertEquals(evalExpr("helpers.DefaultImage()", "talos", consts), undefined);
+  consts.set("gendata", new Map([["ArtifactsPath", '"_out"']]));
+  consts.set("helpers", new Map([["ArtifactsPath", "gendata.ArtifactsPath"]]));
+  consts.get("constants")!.set("Asset", '"key.pem"');
+  assertEquals(evalExpr("helpers.ArtifactsPath", "gen", consts), "_out");
+  assertEquals(evalExpr("helpers.ArtifactPath(constants.Asset)", "gen", consts), "_out/key.pem");
 });
 
 Deno.test("flag audit: reports missing commands, aliases, flags and mismatches", () => {
