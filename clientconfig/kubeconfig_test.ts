@@ -2,12 +2,7 @@ import { assertEquals, assertRejects } from "../tests/assert.ts";
 import { tempDir } from "../tests/harness.ts";
 import { kubectl } from "../tests/kubeconfig_kubectl.ts";
 import { talosKubeconfig } from "../tests/kubeconfig_fixture.ts";
-import {
-  emptyKubeconfig,
-  encodeKubeconfig,
-  entriesEqual,
-  parseKubeconfig,
-} from "./kubeconfig.ts";
+import { emptyKubeconfig, encodeKubeconfig, entriesEqual, parseKubeconfig } from "./kubeconfig.ts";
 
 const b64 = (s: string) => btoa(s);
 

@@ -13,7 +13,7 @@ import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
 import { goLogTime } from "../../gofmt/time.ts";
 import { sleepOrThrow } from "../../wait/mod.ts";
-import { exists } from "../files.ts";
+import { exists, replaceFile } from "../files.ts";
 import {
   BadNameError,
   cacheRegistryName,
@@ -51,13 +51,6 @@ function parseDoc(m: Manifest): ManifestDoc {
 }
 
 const fileName = (digest: string) => digest.replace("sha256:", "sha256-");
-
-/** Writes `data` to `path` through a temporary file and a rename. */
-async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
-  const tmp = `${path}.part`;
-  await Deno.writeFile(tmp, data, { mode: 0o644 });
-  await Deno.rename(tmp, path);
-}
 
 /** Pipes a stream into a new file (0644) through a temporary name. */
 async function streamToFile(stream: ReadableStream<Uint8Array>, path: string): Promise<void> {
@@ -119,8 +112,8 @@ class CacheBuilder {
     } catch (e) {
       throw wrap(`fetching manifest ${JSON.stringify(src)}`, e);
     }
-    await writeAtomic(`${dirs.reference}/${ref.tag || "latest"}`, top.bytes);
-    await writeAtomic(`${dirs.digest}/${fileName(top.digest)}`, top.bytes);
+    await replaceFile(`${dirs.reference}/${ref.tag || "latest"}`, top.bytes, 0o644);
+    await replaceFile(`${dirs.digest}/${fileName(top.digest)}`, top.bytes, 0o644);
     if (cosign) await this.#cosign(src, ref, top.digest);
     let image = top;
     if (isIndex(top)) {
@@ -184,8 +177,8 @@ class CacheBuilder {
         throw wrap(`fetching cosign manifest ${JSON.stringify(sigName)}`, e);
       }
       const dirs = this.#dirs(ref, src);
-      await writeAtomic(`${dirs.reference}/${sigTag}`, sig.bytes);
-      await writeAtomic(`${dirs.digest}/${fileName(sig.digest)}`, sig.bytes);
+      await replaceFile(`${dirs.reference}/${sigTag}`, sig.bytes, 0o644);
+      await replaceFile(`${dirs.digest}/${fileName(sig.digest)}`, sig.bytes, 0o644);
       if (isIndex(sig)) {
         for (const child of parseDoc(sig).manifests ?? []) {
           await this.#cacheImage(ref, await this.#client.manifest(ref, child.digest), dirs.digest);
@@ -199,7 +192,7 @@ class CacheBuilder {
 
   /** An image manifest by digest, its config, and its layers (those not cached yet). */
   async #cacheImage(ref: Reference, image: Manifest, digestDir: string): Promise<void> {
-    await writeAtomic(`${digestDir}/${fileName(image.digest)}`, image.bytes);
+    await replaceFile(`${digestDir}/${fileName(image.digest)}`, image.bytes, 0o644);
     const doc = parseDoc(image);
     if (!doc.config) {
       throw new Error(`getting image config: manifest ${image.digest} has no config`);

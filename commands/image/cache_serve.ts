@@ -8,6 +8,7 @@
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
 import { goLogTime } from "../../gofmt/time.ts";
+import { replaceFile } from "../files.ts";
 
 const NAME =
   /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$/;
@@ -279,9 +280,7 @@ export async function writeOwnFile(path: string, text: string, mode = 0o644): Pr
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  await Deno.writeTextFile(tmp, text, { mode });
-  await Deno.rename(tmp, path);
+  await replaceFile(path, text, mode);
 }
 
 export async function cacheServeRun(ctx: RunContext): Promise<void> {

@@ -6,6 +6,7 @@
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
 import { goLogTime } from "../../gofmt/time.ts";
+import { exists, replaceFile } from "../files.ts";
 
 export const CA_PATCH_FILE = "image-cache-patch.yaml";
 const YEAR_MS = 365 * 24 * 3600_000;
@@ -39,12 +40,7 @@ export async function cacheCertGenRun(ctx: RunContext): Promise<void> {
   };
   if (!(ctx.flags.force as boolean)) {
     for (const f of Object.values(files)) {
-      try {
-        await Deno.lstat(f);
-        throw new UserError(`${f} already exists, use --force to overwrite it`);
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      }
+      if (await exists(f)) throw new UserError(`${f} already exists, use --force to overwrite it`);
     }
   }
   const { generateEcdsaP256, privateKeyPem } = await import("../../pki/keys.ts");
@@ -93,17 +89,11 @@ export async function cacheCertGenRun(ctx: RunContext): Promise<void> {
     ]),
     TALOS_YAML,
   );
-  const write = async (path: string, text: string, mode: number) => {
-    const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-    await Deno.writeTextFile(tmp, text, { mode });
-    await Deno.chmod(tmp, mode);
-    await Deno.rename(tmp, path);
-  };
   await ctx.deps.io.stderr.write(
     `${goLogTime(ctx.deps.now())} writing config patch to ${CA_PATCH_FILE}\n`,
   );
-  await write(files.patch, patch, 0o644);
-  await write(files.ca, ca.crt, 0o644);
-  await write(files.cert, server.crt, 0o644);
-  await write(files.key, server.key, 0o600);
+  await replaceFile(files.patch, patch, 0o644);
+  await replaceFile(files.ca, ca.crt, 0o644);
+  await replaceFile(files.cert, server.crt, 0o644);
+  await replaceFile(files.key, server.key, 0o600);
 }
