@@ -137,6 +137,12 @@ const entries: CommandEntry[] = [
     load: () => loadSpec(import.meta.url, "./image.ts"),
   },
   {
+    name: "inject",
+    short: "Add Talos API resources to Kubernetes manifests",
+    group: "mgmt",
+    load: () => loadSpec(import.meta.url, "./inject/mod.ts"),
+  },
+  {
     name: "inspect",
     short: "Look inside Talos: the controller runtime's dependency graph",
     group: "talos",
