@@ -7,11 +7,11 @@ import { type CommandSpec, list, noArgs, str } from "../spec.ts";
 
 export const spec: CommandSpec = {
   use: "[--roles='<ROLE_1>,<ROLE_2>'] -f <manifest.yaml>",
-  example: `  # Add a ServiceAccount with the os:admin role to the workloads of a file
-  talosctl inject serviceaccount --roles="os:admin" -f deployment.yaml > deployment-injected.yaml
+  example: `  # Give the workloads of app.yaml a Talos ServiceAccount with the os:operator role
+  talosctl inject serviceaccount -r os:operator -f app.yaml > app-with-talos.yaml
 
-  # Read the manifests from stdin instead
-  cat deployment.yaml | talosctl inject serviceaccount --roles="os:admin" -f - > deployment-injected.yaml`,
+  # The same for manifests read from a pipe
+  kubectl kustomize ./app | talosctl inject tsa -f - > app-with-talos.yaml`,
   args: noArgs,
   flags: [
     {
