@@ -29,6 +29,10 @@ example '{{ .MemoryCurrent.HumanizeIBytes }}'; '.Parent' is the parent cgroup, n
       name: "preset",
       kind: "string",
       usage: "columns to print: one of [cpu cpuset io memory process psi swap]",
+      async complete() {
+        const { PRESET_NAMES } = await import("./cgroups/presets.ts");
+        return { items: PRESET_NAMES, directive: 4 };
+      },
     },
     {
       name: "skip-cri-resolve",

@@ -1,12 +1,13 @@
 // `talosctl __complete <words...> <word being completed>` (and `__completeNoDesc`): cobra's
 // completion protocol, which shell scripts call for candidates they cannot know statically (node
-// file paths, service and container IDs). Candidates one a line ("name\tdescription" unless
+// file paths, service, container and pod IDs, resource types and IDs, cluster members for
+// --nodes: the commands' and flags' `complete`). Candidates one a line ("name\tdescription" unless
 // NoDesc), then ":<directive>" (cobra's ShellCompDirective bits); a note on stderr.
 
 import type { Deps } from "./deps.ts";
 import { zeroValue } from "./flag_values.ts";
 import { commandFlags, findCommand, helpFlag, parseFlags } from "./pflag.ts";
-import { type Command, type Completion, type FlagValues, lazy, loadCommand } from "./spec.ts";
+import { type Command, type Completion, type FlagValues, loadCommand } from "./spec.ts";
 
 export const DIRECTIVE = { error: 1, noSpace: 2, noFileComp: 4 } as const;
 
@@ -27,19 +28,10 @@ interface Candidate {
   desc?: string;
 }
 
-async function contexts(deps: Deps, flags: FlagValues): Promise<string[]> {
-  try {
-    const tc = await lazy<typeof import("../clientconfig/talosconfig.ts")>(
-      import.meta.url,
-      "../clientconfig/talosconfig.ts",
-    );
-    const opened = await tc.openTalosconfig(deps, {
-      talosconfig: (flags.talosconfig as string | undefined) ?? "",
-    });
-    return Object.keys(opened.cfg.contexts ?? {}).sort();
-  } catch {
-    return [];
-  }
+/** A completion function's item: "value" or "value\tdescription". */
+function candidate(item: string): Candidate {
+  const tab = item.indexOf("\t");
+  return tab < 0 ? { name: item } : { name: item.slice(0, tab), desc: item.slice(tab + 1) };
 }
 
 async function candidates(
@@ -92,17 +84,23 @@ async function candidates(
     flags[f.name] = v ?? zeroValue(f);
     if (v !== undefined) changed.add(f.name);
   }
+  const global = {
+    talosconfig: (flags.talosconfig as string | undefined) ?? "",
+    context: (flags.context as string | undefined) ?? "",
+    nodes: (flags.nodes as string[] | undefined) ?? [],
+    endpoints: (flags.endpoints as string[] | undefined) ?? [],
+    cluster: (flags.cluster as string | undefined) ?? "",
+  };
+  const ctx = { args: parsed.args, flags, changed, global, deps, path };
   if (flag) {
-    if (flag.name === "context") {
-      const prefix = toComplete.includes("=")
-        ? toComplete.slice(0, toComplete.indexOf("=") + 1)
-        : "";
-      return {
-        items: (await contexts(deps, flags)).map((c) => ({ name: prefix + c })),
-        directive: DIRECTIVE.noFileComp,
-      };
-    }
-    return { items: [], directive: 0 };
+    // as cobra: the function gets the value alone (after "--flag="), and its candidates are
+    // values; a flag without one leaves the shell to complete file names
+    if (!flag.complete) return { items: [], directive: 0 };
+    const value = toComplete.startsWith("--")
+      ? toComplete.slice(toComplete.indexOf("=") + 1)
+      : toComplete;
+    const c = await flag.complete(ctx, value);
+    return { items: c.items.map(candidate), directive: c.directive };
   }
 
   if ((spec.subcommands ?? []).length > 0 && (!spec.run || parsed.args.length === 0)) {
@@ -117,18 +115,8 @@ async function candidates(
   }
 
   if (spec.complete) {
-    const global = {
-      talosconfig: (flags.talosconfig as string | undefined) ?? "",
-      context: (flags.context as string | undefined) ?? "",
-      nodes: (flags.nodes as string[] | undefined) ?? [],
-      endpoints: (flags.endpoints as string[] | undefined) ?? [],
-      cluster: (flags.cluster as string | undefined) ?? "",
-    };
-    const c: Completion = await spec.complete(
-      { args: parsed.args, flags, changed, global, deps, path },
-      toComplete,
-    );
-    return { items: c.items.map((name) => ({ name })), directive: c.directive };
+    const c: Completion = await spec.complete(ctx, toComplete);
+    return { items: c.items.map(candidate), directive: c.directive };
   }
   return { items: [], directive: 0 };
 }
@@ -142,7 +130,7 @@ export async function complete(argv: string[], root: Command, deps: Deps): Promi
   try {
     result = await candidates(words, toComplete, root, deps);
   } catch (e) {
-    await deps.io.stderr.write(`[Error] ${(e as Error).message}\n`);
+    await deps.io.stderr.write(`[Debug] [Error] ${(e as Error).message}`);
     result = { items: [], directive: DIRECTIVE.error };
   }
   let out = "";

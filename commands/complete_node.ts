@@ -1,22 +1,25 @@
 // Completion candidates read from the node (cobra ValidArgsFunctions of talosctl): paths under
-// the directory being typed (the first node's `list`), service IDs, container IDs. Problems go
-// to stderr as "[Error] ..." and leave the candidates empty, as cobra.CompError does.
+// the directory being typed (the first node's `list`), service IDs, container IDs, pods with a
+// network namespace, talosconfig context names. Problems go to stderr as cobra.CompError
+// writes them ("[Debug] [Error] ...", no newline) and leave the candidates empty.
 
-import type { Completion, RunContext } from "./spec.ts";
+import { type Completion, lazy, type RunContext } from "./spec.ts";
 
-const NO_FILE_COMP = 4;
-const ERROR = 1;
+export const NO_FILE_COMP = 4;
+export const ERROR = 1;
 /** talosctl gives up (no candidates) past this many entries. */
 const PATH_LIMIT = 500;
 
-async function compError(ctx: RunContext, text: string): Promise<void> {
-  await ctx.deps.io.stderr.write(`[Error] ${text}\n`);
+/** cobra.CompError: the message on stderr, prefixed, without a newline. */
+export async function compError(ctx: Pick<RunContext, "deps">, text: string): Promise<void> {
+  await ctx.deps.io.stderr.write(`[Debug] [Error] ${text}`);
 }
 
-async function session(ctx: RunContext) {
+/** The client factory of a completion, or undefined after reporting why it cannot be built. */
+export async function session(ctx: RunContext, opts: { insecure?: boolean } = {}) {
   const { openSession } = await import("./kit.ts");
   try {
-    return await openSession(ctx, { warnExpiry: false, dialTimeoutMs: 5000 });
+    return await openSession(ctx, { warnExpiry: false, dialTimeoutMs: 5000, ...opts });
   } catch (e) {
     await compError(ctx, `error creating client factory: ${(e as Error).message}`);
     return undefined;
@@ -98,6 +101,41 @@ export async function logIds(ctx: RunContext): Promise<string[]> {
   );
   for (const e of errors) await compError(ctx, e.message);
   return ids;
+}
+
+/** Pods ("namespace/pod") with their own network namespace, of every node (`netstat`). */
+export async function podIds(ctx: RunContext): Promise<Completion> {
+  const s = await session(ctx);
+  if (!s) return { items: [], directive: ERROR | NO_FILE_COMP };
+  const { podNetNs } = await lazy<typeof import("./netstat_run.ts")>(
+    import.meta.url,
+    "./netstat_run.ts",
+  );
+  let pods;
+  try {
+    pods = await podNetNs(s);
+  } catch (e) {
+    await compError(ctx, `error getting pod network namespaces: ${(e as Error).message}`);
+    return { items: [], directive: ERROR | NO_FILE_COMP };
+  }
+  return { items: [...pods.values()].flatMap((m) => [...m.values()]), directive: NO_FILE_COMP };
+}
+
+/** Context names of the talosconfig, sorted (`--context`, `config context`, `config remove`). */
+export async function contextNames(ctx: RunContext): Promise<Completion> {
+  const { openTalosconfig } = await lazy<typeof import("../clientconfig/talosconfig.ts")>(
+    import.meta.url,
+    "../clientconfig/talosconfig.ts",
+  );
+  let names: string[];
+  try {
+    const opened = await openTalosconfig(ctx.deps, ctx.global);
+    names = Object.keys(opened.cfg.contexts ?? {});
+  } catch (e) {
+    await compError(ctx, `error reading config: ${(e as Error).message}`);
+    return { items: [], directive: ERROR };
+  }
+  return { items: merged(names), directive: NO_FILE_COMP };
 }
 
 /** slices.Sort + slices.Compact. */

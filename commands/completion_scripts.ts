@@ -2,8 +2,9 @@
 // path, the subcommands and flags; it finds the path from the words typed so far (skipping flags
 // and their values), then offers subcommands, flags, context names (for --context, `config
 // context` and `config remove`, read by running `talosctl config contexts`), file names, or what
-// `talosctl __complete` answers for commands whose arguments only the node knows (paths, service
-// and container IDs: cobra's protocol, commands/complete.ts).
+// `talosctl __complete` answers for arguments and flag values only the node knows (paths,
+// service, container and pod IDs, resource types and IDs, --nodes, --preset, get's --output:
+// cobra's protocol, commands/complete.ts).
 
 import type { TreeNode } from "./tree.ts";
 import { allFlags } from "./tree.ts";
@@ -16,7 +17,7 @@ interface FlagInfo {
   long: string;
   short?: string;
   desc: string;
-  value: "" | "files" | "contexts";
+  value: "" | "files" | "contexts" | "dynamic";
 }
 
 interface PathInfo {
@@ -43,7 +44,13 @@ function collect(tree: TreeNode): PathInfo[] {
       long: f.name,
       short: f.short,
       desc: f.usage.replace(/`/g, ""),
-      value: f.kind === "bool" ? "" : f.name === "context" ? "contexts" : "files",
+      value: f.kind === "bool"
+        ? ""
+        : f.name === "context"
+        ? "contexts"
+        : f.complete
+        ? "dynamic"
+        : "files",
     }));
     const visible = node.children.filter((c) => !c.entry.hidden)
       .sort((a, b) => (a.entry.name < b.entry.name ? -1 : 1));
@@ -98,6 +105,11 @@ function commonShellFunctions(paths: PathInfo[], first: number): string {
       paths,
       (p) => words(p.flags.filter((f) => f.value !== "").flatMap((f) => f.names)),
     ) +
+    caseFn(
+      "__talosctl_dynamic_flags",
+      paths,
+      (p) => words(p.flags.filter((f) => f.value === "dynamic").flatMap((f) => f.names)),
+    ) +
     caseFn("__talosctl_args", paths, (p) => `echo ${p.args}`) +
     `__talosctl_contexts() {
   local -a tc
@@ -120,6 +132,28 @@ function bash(paths: PathInfo[]): string {
 ${commonShellFunctions(paths, 0)}${
     caseFn("__talosctl_subs", paths, (p) => words(p.subs.map((s) => s.name)))
   }${caseFn("__talosctl_flags", paths, (p) => words(p.flags.flatMap((f) => f.names)))}
+# Candidates from \`talosctl __completeNoDesc <words...>\` that start with $cur, into COMPREPLY;
+# file names when it has none and its directive allows them.
+__talosctl_ask() {
+  local -a out
+  local directive=1 c
+  mapfile -t out < <("\${__talosctl_words[0]:-talosctl}" __completeNoDesc "$@" 2>/dev/null)
+  if ((\${#out[@]} > 0)) && [[ \${out[\${#out[@]}-1]} == :* ]]; then
+    directive=\${out[\${#out[@]}-1]#:}
+    unset 'out[\${#out[@]}-1]'
+  fi
+  ((directive & 1)) && return 0
+  for c in "\${out[@]}"; do
+    [[ $c == "$cur"* ]] && COMPREPLY+=("$c")
+  done
+  if ((\${#COMPREPLY[@]} == 1)) && [[ \${COMPREPLY[0]} == */ ]]; then
+    compopt -o nospace 2>/dev/null
+  elif ((\${#COMPREPLY[@]} == 0 && !(directive & 4))); then
+    compopt -o filenames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+  fi
+}
+
 _talosctl() {
   local cur prev cword
   local -a __talosctl_words
@@ -144,9 +178,10 @@ _talosctl() {
     fi
   done
   COMPREPLY=()
-  local flag=""
+  local flag="" inline=""
   if [[ $cur == --*=* ]]; then
     flag=\${cur%%=*}
+    inline=$flag
     cur=\${cur#*=}
   elif ((cword > 1)) && [[ $prev == -* && $prev != *=* ]]; then
     flag=$prev
@@ -154,6 +189,8 @@ _talosctl() {
   if [[ -n $flag && " $(__talosctl_value_flags "$cmdpath") " == *" $flag "* ]]; then
     if [[ $flag == --context ]]; then
       mapfile -t COMPREPLY < <(compgen -W "$(__talosctl_contexts)" -- "$cur")
+    elif [[ " $(__talosctl_dynamic_flags "$cmdpath") " == *" $flag "* ]]; then
+      __talosctl_ask "\${__talosctl_words[@]:1:cword-1}" \${inline:+"$inline"} "$cur"
     else
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -171,25 +208,7 @@ _talosctl() {
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       ;;
-    dynamic)
-      local -a out
-      local directive=1 c
-      mapfile -t out < <("\${__talosctl_words[0]:-talosctl}" __completeNoDesc "\${__talosctl_words[@]:1:cword-1}" "$cur" 2>/dev/null)
-      if ((\${#out[@]} > 0)) && [[ \${out[\${#out[@]}-1]} == :* ]]; then
-        directive=\${out[\${#out[@]}-1]#:}
-        unset 'out[\${#out[@]}-1]'
-      fi
-      ((directive & 1)) && return 0
-      for c in "\${out[@]}"; do
-        [[ $c == "$cur"* ]] && COMPREPLY+=("$c")
-      done
-      if ((\${#COMPREPLY[@]} == 1)) && [[ \${COMPREPLY[0]} == */ ]]; then
-        compopt -o nospace 2>/dev/null
-      elif ((\${#COMPREPLY[@]} == 0 && !(directive & 4))); then
-        compopt -o filenames 2>/dev/null
-        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-      fi
-      ;;
+    dynamic) __talosctl_ask "\${__talosctl_words[@]:1:cword-1}" "$cur" ;;
   esac
   return 0
 }
@@ -220,6 +239,26 @@ ${commonShellFunctions(paths, 1)}${
         descriptions,
       ))
   }
+# Candidates from \`talosctl __completeNoDesc <words...>\` (zsh filters them); file names when it
+# has none and its directive allows them.
+__talosctl_ask() {
+  local -a out
+  local directive=1
+  out=("\${(@f)$("\${words[1]}" __completeNoDesc "$@" 2>/dev/null)}")
+  if ((\${#out} > 0)) && [[ \${out[-1]} == :* ]]; then
+    directive=\${out[-1]#:}
+    out=("\${(@)out[1,-2]}")
+  fi
+  ((directive & 1)) && return
+  out=("\${(@)out:#}")
+  if ((\${#out} > 0)); then
+    compadd -Q -S '' -- \${(M)out:#*/}
+    compadd -Q -- \${out:#*/}
+  elif ! ((directive & 4)); then
+    _files
+  fi
+}
+
 _talosctl() {
   local -a __talosctl_words
   __talosctl_words=("\${(@)words}")
@@ -246,8 +285,12 @@ _talosctl() {
     if [[ $flag == --context ]]; then
       items=("\${(@f)$(__talosctl_contexts)}")
       compadd -a items
-    else
+    elif [[ " $(__talosctl_dynamic_flags "$cmdpath") " != *" $flag "* ]]; then
       _files
+    elif [[ $cur == --*=* ]]; then
+      __talosctl_ask "\${(@)words[2,CURRENT-1]}" "$flag" "\${cur#*=}"
+    else
+      __talosctl_ask "\${(@)words[2,CURRENT-1]}" "$cur"
     fi
     return
   fi
@@ -266,23 +309,7 @@ _talosctl() {
       compadd -a items
       ;;
     files) _files ;;
-    dynamic)
-      local -a out
-      local directive=1
-      out=("\${(@f)$("\${words[1]}" __completeNoDesc "\${(@)words[2,CURRENT-1]}" "$cur" 2>/dev/null)}")
-      if ((\${#out} > 0)) && [[ \${out[-1]} == :* ]]; then
-        directive=\${out[-1]#:}
-        out=("\${(@)out[1,-2]}")
-      fi
-      ((directive & 1)) && return
-      out=("\${(@)out:#}")
-      if ((\${#out} > 0)); then
-        compadd -Q -S '' -- \${(M)out:#*/}
-        compadd -Q -- \${out:#*/}
-      elif ! ((directive & 4)); then
-        _files
-      fi
-      ;;
+    dynamic) __talosctl_ask "\${(@)words[2,CURRENT-1]}" "$cur" ;;
   esac
 }
 
@@ -319,6 +346,8 @@ function fish(paths: PathInfo[], descriptions: boolean): string {
         const opt = `${f.short ? ` -s ${f.short}` : ""} -l ${f.long}`;
         const val = f.value === "contexts"
           ? " -x -a '(__talosctl_contexts)'"
+          : f.value === "dynamic"
+          ? " -x -a '(__talosctl_dynamic)'"
           : f.value === "files"
           ? " -r -F"
           : "";

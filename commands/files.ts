@@ -138,10 +138,16 @@ export async function writeOutputSet(
 
 /** Reads a text file named on the command line; errors read as Go's `open x: ...`. */
 export async function readInputFile(deps: Pick<Deps, "cwd">, path: string): Promise<string> {
+  // Keeps a byte order mark, as Deno.readTextFile did.
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(await readInputBytes(deps, path));
+}
+
+/** Reads a file named on the command line as bytes; errors read as Go's `open x: ...`. */
+export async function readInputBytes(deps: Pick<Deps, "cwd">, path: string): Promise<Uint8Array> {
   // os.ReadFile("") fails to open; resolving "" would name the working directory instead.
   if (path === "") throw new UserError("open : no such file or directory");
   try {
-    return await Deno.readTextFile(resolvePath(deps, path));
+    return await Deno.readFile(resolvePath(deps, path));
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new UserError(`open ${path}: no such file or directory`);

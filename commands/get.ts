@@ -10,6 +10,14 @@ export const spec: CommandSpec = {
 or the one with the given ID. The type may be given by its full name or any of its aliases, in
 any case; 'talosctl get rd' lists the types a node knows.`,
   args: rangeArgs(1, 2),
+  async complete(ctx, toComplete) {
+    const c = await import("./complete_cosi.ts");
+    if (ctx.args.length === 0) return await c.resourceTypes(ctx, toComplete !== "");
+    if (ctx.args.length === 1) {
+      return await c.resourceIds(ctx, ctx.args[0], ctx.flags.namespace as string);
+    }
+    return { items: [], directive: 5 };
+  },
   persistentFlags: globalFlags,
   flags: [
     {
@@ -23,6 +31,8 @@ any case; 'talosctl get rd' lists the types a node knows.`,
       kind: "string",
       default: "table",
       usage: "how to print resources: table, yaml, json or jsonpath=<template>",
+      complete: () =>
+        Promise.resolve({ items: ["json", "table", "yaml", "jsonpath"], directive: 4 }),
     },
     { name: "watch", short: "w", kind: "bool", usage: "keep running and print every change" },
     ...insecureFlags,

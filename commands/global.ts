@@ -1,6 +1,10 @@
 // The persistent flags every command that talks to a cluster (or reads talosconfig) carries.
 
-import type { FlagSpec } from "./spec.ts";
+import { type FlagSpec, lazy } from "./spec.ts";
+
+// Completion helpers load only when a shell asks, not with every command that starts.
+const cosi = () => lazy<typeof import("./complete_cosi.ts")>(import.meta.url, "./complete_cosi.ts");
+const node = () => lazy<typeof import("./complete_node.ts")>(import.meta.url, "./complete_node.ts");
 
 export const globalFlags: FlagSpec[] = [
   {
@@ -9,7 +13,13 @@ export const globalFlags: FlagSpec[] = [
     usage:
       "path of the Talos client configuration file (when unset: $TALOSCONFIG, then '$HOME/.talos/config', then '/var/run/secrets/talos.dev/config')",
   },
-  { name: "nodes", short: "n", kind: "strings", usage: "nodes the command acts on" },
+  {
+    name: "nodes",
+    short: "n",
+    kind: "strings",
+    usage: "nodes the command acts on",
+    complete: async (ctx) => (await cosi()).clusterNodes(ctx),
+  },
   {
     name: "endpoints",
     short: "e",
@@ -22,7 +32,12 @@ export const globalFlags: FlagSpec[] = [
     kind: "string",
     usage: "cluster name to send to a proxying endpoint (e.g. Omni)",
   },
-  { name: "context", kind: "string", usage: "talosconfig context to use for this command" },
+  {
+    name: "context",
+    kind: "string",
+    usage: "talosconfig context to use for this command",
+    complete: async (ctx) => (await node()).contextNames(ctx),
+  },
   {
     // Only contexts with SideroV1 (PGP-signed) auth read it; this client speaks mTLS only, so
     // the flag is accepted for scripts written for talosctl and has no effect.

@@ -74,6 +74,7 @@ async function healthOnClient(ctx: RunContext, o: HealthOptions): Promise<void> 
   const { waitChecks, withTimeout } = await import("./clustercheck/conditions.ts");
   const { defaultClusterChecks } = await import("./clustercheck/checks.ts");
   const { ConsoleReporter } = await import("./clustercheck/reporter.ts");
+  const { reporterFor } = await import("./lifecycle/reporter.ts");
   const { KubernetesAccess } = await import("./clustercheck/k8s_access.ts");
   let info: ClusterInfo;
   if (o.controlPlane.length > 0 || o.workers.length > 0) {
@@ -87,7 +88,6 @@ async function healthOnClient(ctx: RunContext, o: HealthOptions): Promise<void> 
   }
   using signal = withTimeout(ctx.deps.signal, o.waitMs);
   const k8s = new KubernetesAccess(() => session.forNode(node), o.endpoint, signal);
-  const columns = Number(ctx.deps.env.COLUMNS ?? "") || 80;
   try {
     await waitChecks(
       signal,
@@ -97,7 +97,7 @@ async function healthOnClient(ctx: RunContext, o: HealthOptions): Promise<void> 
         k8s: (s: AbortSignal) => k8s.client(s),
       },
       defaultClusterChecks(),
-      new ConsoleReporter(ctx.deps.io.stderr, columns),
+      new ConsoleReporter(reporterFor(ctx.deps)),
     );
   } catch (e) {
     throw new UserError((e as Error).message);

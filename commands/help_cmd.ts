@@ -7,6 +7,19 @@ export const spec: CommandSpec = {
   use: "[command]",
   long: `Shows the help of any command.
 Type talosctl help [path to command], e.g. "talosctl help config add", for the details.`,
+  async complete(ctx, toComplete) {
+    // as cobra's help command: the subcommands of the command named so far (nothing after an
+    // unknown command of the root)
+    const { root } = await import("./mod.ts");
+    const { resolvePath } = await import("./tree.ts");
+    const { node, rest } = await resolvePath(root, ctx.args);
+    if (rest.length > 0 && node.path === "talosctl") return { items: [], directive: 4 };
+    const items = (node.spec.subcommands ?? [])
+      .filter((e) => !e.hidden && e.name.startsWith(toComplete))
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((e) => `${e.name}\t${e.short}`);
+    return { items, directive: 4 };
+  },
   async run(ctx) {
     const { root } = await import("./mod.ts");
     const { resolvePath } = await import("./tree.ts");

@@ -19,6 +19,10 @@ By default the host network of each node is shown. Give a pod as "namespace/pod"
 pod's sockets instead (only pods with their own network namespace qualify), or use --pods to
 see the sockets of every pod next to the host's.`,
   args: maxArgs(1),
+  async complete(ctx) {
+    const { podIds, tooMany } = await import("./complete_node.ts");
+    return ctx.args.length > 0 ? tooMany() : await podIds(ctx);
+  },
   persistentFlags: globalFlags,
   flags: [
     flag("verbose", "v", "include every transport protocol the node supports"),

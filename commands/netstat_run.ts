@@ -151,7 +151,7 @@ export async function runNetstat(ctx: RunContext): Promise<void> {
 }
 
 /** Per node: pod network namespace -> pod ID ("namespace/pod"), from the CRI containers. */
-async function podNetNs(
+export async function podNetNs(
   session: import("./kit.ts").Session,
 ): Promise<Map<string, Map<string, string>>> {
   const { throwJoined } = await import("./kit.ts");

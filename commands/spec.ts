@@ -32,6 +32,11 @@ export interface FlagSpec {
    * (reported as pflag's `invalid argument "v" for "-m, --mode" flag: <why>`), or undefined.
    */
   check?: (value: string) => string | undefined;
+  /**
+   * Dynamic completion of the flag's value (cobra's RegisterFlagCompletionFunc), for `talosctl
+   * __complete`; the scripts of `talosctl completion` ask it for the value of this flag.
+   */
+  complete?: (ctx: RunContext, toComplete: string) => Promise<Completion>;
 }
 
 export type ArgsRule =
@@ -104,6 +109,7 @@ export interface CommandSpec {
 
 /** Candidates and cobra's ShellCompDirective bits (Error 1, NoSpace 2, NoFileComp 4). */
 export interface Completion {
+  /** Each a value, or "value\tdescription" (cobra's CompletionWithDesc). */
   items: string[];
   directive: number;
 }

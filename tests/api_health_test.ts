@@ -1,7 +1,7 @@
 // `health` against the emulator and the Kubernetes API double over mutual TLS: server-side
 // (ClusterService/HealthCheck) and client-side (--server=false) checks, as talosctl prints them.
 
-import { assertEquals } from "./assert.ts";
+import { assert, assertEquals } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
 import { setMemory, simNode, startEmulator, startKubernetes } from "./emulator/mod.ts";
 import { clusterOf } from "./emulator/kubeconfig_handlers.ts";
@@ -46,6 +46,33 @@ Deno.test("health --server=false: one node, every check as talosctl reports it",
   const r = await run(["health", "--talosconfig", cfg, "--server=false"]);
   assertEquals(r.stderr, healthyLines().join("\n") + "\n");
   assertEquals(r.code, 0);
+});
+
+Deno.test("health --server=false on a terminal: redrawn; coloured only when stdout is a terminal too", async () => {
+  await using dir = await tempDir();
+  const { emu, k8s, cfg } = await cluster(dir.path, ["10.5.0.2"]);
+  await using _e = emu;
+  await using _k = k8s;
+  const last = "waiting for all k8s nodes to report schedulable: OK\n";
+  // As fatih/color: no colours when stdout is not a terminal (e.g. `talosctl health | tee`).
+  const r = await run(["health", "--talosconfig", cfg, "--server=false"], { stderrIsTTY: true });
+  assertEquals(r.code, 0);
+  assert(r.stderr.startsWith("◰ waiting for etcd to be healthy: ...\n"), r.stderr.slice(0, 200));
+  assert(r.stderr.includes("\x1b[A\x1b[K"), "redrawn in place");
+  assert(!r.stderr.includes("\x1b[3"), "no colours");
+  assert(r.stderr.endsWith(last), r.stderr.slice(-200));
+  const c = await run(["health", "--talosconfig", cfg, "--server=false"], {
+    stderrIsTTY: true,
+    stdoutIsTTY: true,
+  });
+  assertEquals(c.code, 0);
+  assert(c.stderr.endsWith(`\x1b[32m${last.trimEnd()}\x1b[0m\n`), c.stderr.slice(-200));
+  const n = await run(["health", "--talosconfig", cfg, "--server=false"], {
+    stderrIsTTY: true,
+    stdoutIsTTY: true,
+    env: { NO_COLOR: "1" },
+  });
+  assert(!n.stderr.includes("\x1b[3"), "NO_COLOR: no colours");
 });
 
 Deno.test("health (server side, the default): discovered nodes, then the node's progress lines", async () => {
@@ -170,6 +197,17 @@ Deno.test("health: refusals (denied role, worker node, several nodes, bad IP, --
   assertEquals(many.stderr.split("\n")[0], 'command "health" requires exactly one node (got 2)');
   const bad = await run(["health", "--talosconfig", cfg, "--worker-nodes", "10.5.0.300"]);
   assertEquals(bad.stderr, 'ParseAddr("10.5.0.300"): IPv4 field has value >255\n');
+  // Go's netip.ParseAddr texts, whatever is wrong with the address.
+  for (
+    const [ip, why] of [
+      ["1.2.3", "IPv4 address too short"],
+      ["10.05.0.1", "IPv4 field has octet with leading zero"],
+      ["node-1", "unable to parse IP"],
+    ]
+  ) {
+    const r = await run(["health", "--talosconfig", cfg, "--init-node", ip]);
+    assertEquals([r.code, r.stderr], [1, `ParseAddr("${ip}"): ${why}\n`]);
+  }
   const e2e = await run(["health", "--talosconfig", cfg, "--run-e2e"]);
   assertEquals(e2e.stderr, E2E_REFUSED + "\n");
   for (const r of [worker, many, bad, e2e]) assertEquals(r.code, 1);

@@ -63,6 +63,11 @@ Deno.test("compile: binaries per target and sha256sum.txt in sha256sum's format"
   for (const m of ["commands/gen/config_run.ts", "pki/secrets_parse.ts", "commands/kit.ts"]) {
     assertEquals(binary.includes(m), true, `${m} embedded`);
   }
+  // So are the data files of gen secureboot database.
+  const msCa = await Deno.readFile(
+    new URL("../pki/uefi_certs/db/microsoft-uefi-ca-2023.der", import.meta.url),
+  );
+  assertEquals(binary.includes(new TextDecoder("latin1").decode(msCa)), true, "UEFI CA embedded");
   const sums = await Deno.readTextFile(`${out}/sha256sum.txt`);
   assertEquals(sums, lines.join(""));
   // The system's sha256sum accepts the file as its own.

@@ -4,18 +4,11 @@
 
 import { assertEquals } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
+import { haveTool } from "./extern_tools.ts";
+import { bashProbe, talosctlOnPath } from "./completion_shells.ts";
 import { simNode, startEmulator } from "./emulator/mod.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const END4 = "Completion ended with directive: ShellCompDirectiveNoFileComp\n";
-
-async function have(cmd: string): Promise<boolean> {
-  try {
-    return (await new Deno.Command(cmd, { args: ["-c", "exit 0"] }).output()).success;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("__complete: node paths, services, containers, flags, subcommands, directives", async () => {
   await using dir = await tempDir();
@@ -72,7 +65,11 @@ Deno.test("__complete: node paths, services, containers, flags, subcommands, dir
   emu.nodes.get("10.5.0.3")!.faults.down = true;
   const half = await c("-n", "10.5.0.2,10.5.0.3", "service", "");
   assertEquals(half.stdout, "apid\ncontainerd\ncri\netcd\nkubelet\nmachined\ntrustd\nudevd\n:4\n");
-  assertEquals(half.stderr.startsWith("[Error] error from node 10.5.0.3: "), true, half.stderr);
+  assertEquals(
+    half.stderr.startsWith("[Debug] [Error] error from node 10.5.0.3: "),
+    true,
+    half.stderr,
+  );
   // subcommands with descriptions, or without (__completeNoDesc)
   const subs = await run(["__complete", "image", "cache-"]);
   assertEquals(
@@ -84,7 +81,7 @@ Deno.test("__complete: node paths, services, containers, flags, subcommands, dir
   // no talosconfig: nothing to offer, the reason on stderr
   const none = await run(["__complete", "--talosconfig", `${dir.path}/missing`, "ls", "/"]);
   assertEquals(none.stdout, ":4\n");
-  assertEquals(none.stderr.startsWith("[Error] error creating client factory: "), true);
+  assertEquals(none.stderr.startsWith("[Debug] [Error] error creating client factory: "), true);
 });
 
 Deno.test("bash and fish scripts complete node paths and service IDs through __complete", async () => {
@@ -92,20 +89,11 @@ Deno.test("bash and fish scripts complete node paths and service IDs through __c
   const d = tmp.path;
   await using emu = await startEmulator({ nodes: [simNode("10.5.0.2")] });
   const cfg = await emu.talosconfig(d, { roles: ["os:admin"], nodes: ["10.5.0.2"] });
-  await Deno.mkdir(`${d}/bin`);
-  await Deno.writeTextFile(
-    `${d}/bin/talosctl`,
-    `#!/bin/sh\nexec "${Deno.execPath()}" run -A "${MAIN}" "$@"\n`,
-    { mode: 0o755 },
-  );
-  const env = { PATH: `${d}/bin:${Deno.env.get("PATH")}`, TALOSCONFIG: cfg, HOME: d };
+  const env = { PATH: await talosctlOnPath(d), TALOSCONFIG: cfg, HOME: d };
   const dec = new TextDecoder();
-  if (await have("bash")) {
+  if (await haveTool("bash")) {
     const script = await run(["completion", "bash"]);
     await Deno.writeTextFile(`${d}/c.bash`, script.stdout);
-    const probe = (words: string[]) =>
-      `COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; ` +
-      `COMPREPLY=(); _talosctl; echo "\${COMPREPLY[*]}"`;
     const lines = [
       ["talosctl", "ls", "/var/lo"],
       ["talosctl", "read", "/var/log/"],
@@ -114,7 +102,7 @@ Deno.test("bash and fish scripts complete node paths and service IDs through __c
       ["talosctl", "read", "/etc/hostname", ""],
     ];
     const out = await new Deno.Command("bash", {
-      args: ["-c", `source ${d}/c.bash\n${lines.map(probe).join("\n")}`],
+      args: ["-c", `source ${d}/c.bash\n${lines.map(bashProbe).join("\n")}`],
       env,
     }).output();
     assertEquals(dec.decode(out.stderr), "");
@@ -127,7 +115,7 @@ Deno.test("bash and fish scripts complete node paths and service IDs through __c
       "",
     ]);
   }
-  if (await have("fish")) {
+  if (await haveTool("fish")) {
     const script = await run(["completion", "fish"]);
     await Deno.writeTextFile(`${d}/c.fish`, script.stdout);
     const out = await new Deno.Command("fish", {

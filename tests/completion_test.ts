@@ -4,16 +4,8 @@
 
 import { assertEquals, assertStringIncludes } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
-
-async function have(cmd: string): Promise<boolean> {
-  try {
-    return (await new Deno.Command(cmd, { args: ["-c", "exit 0"] }).output()).success;
-  } catch {
-    return false;
-  }
-}
+import { haveTool } from "./extern_tools.ts";
+import { bashProbe, talosctlOnPath } from "./completion_shells.ts";
 
 async function sh(cmd: string, script: string, env: Record<string, string> = {}) {
   const out = await new Deno.Command(cmd, {
@@ -27,25 +19,16 @@ async function sh(cmd: string, script: string, env: Record<string, string> = {})
 }
 
 Deno.test("bash completion: subcommands, aliases, flags and context names", async () => {
-  if (!(await have("bash"))) return;
+  if (!(await haveTool("bash"))) return;
   await using tmp = await tempDir();
   const d = tmp.path;
   const script = await run(["completion", "bash"]);
   assertEquals(script.code, 0);
   await Deno.writeTextFile(`${d}/talosctl.bash`, script.stdout);
-  await Deno.mkdir(`${d}/bin`);
-  await Deno.writeTextFile(
-    `${d}/bin/talosctl`,
-    `#!/bin/sh\nexec "${Deno.execPath()}" run -A "${MAIN}" "$@"\n`,
-    { mode: 0o755 },
-  );
   const tc = `${d}/tc`;
   for (const name of ["alpha", "beta"]) {
     assertEquals((await run(["config", "add", name, "--talosconfig", tc])).code, 0);
   }
-  const probe = (words: string[]) =>
-    `COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; ` +
-    `_talosctl; echo "\${COMPREPLY[*]}"`;
   const lines = [
     ["talosctl", ""],
     ["talosctl", "conf"],
@@ -57,8 +40,8 @@ Deno.test("bash completion: subcommands, aliases, flags and context names", asyn
   ];
   const r = await sh(
     "bash",
-    `source ${d}/talosctl.bash\n${lines.map(probe).join("\n")}`,
-    { PATH: `${d}/bin:${Deno.env.get("PATH")}`, TALOSCONFIG: tc, HOME: Deno.env.get("HOME") ?? d },
+    `source ${d}/talosctl.bash\n${lines.map(bashProbe).join("\n")}`,
+    { PATH: await talosctlOnPath(d), TALOSCONFIG: tc, HOME: Deno.env.get("HOME") ?? d },
   );
   assertEquals(r.stderr, "");
   const got = r.stdout.split("\n");
@@ -78,7 +61,7 @@ Deno.test("bash completion: subcommands, aliases, flags and context names", asyn
 Deno.test("zsh and fish scripts parse; --no-descriptions drops descriptions", async () => {
   await using tmp = await tempDir();
   for (const shell of ["zsh", "fish"]) {
-    if (!(await have(shell))) continue;
+    if (!(await haveTool(shell))) continue;
     const s = await run(["completion", shell]);
     assertEquals(s.code, 0);
     await Deno.writeTextFile(`${tmp.path}/c.${shell}`, s.stdout);

@@ -126,6 +126,11 @@ Deno.test("flag audit: evaluates Go default expressions it can, and only those",
   assertEquals(evalExpr('fmt.Sprintf("%[1]s-%[1]s", "a")', "x", names), "a-a");
   assertEquals(evalExpr("fmt.Sprintf(x, y)", "x", names), undefined);
   assertEquals(evalExpr("net.IPv4(10, 5, 0, 2)", "debug", names), "10.5.0.2");
+  consts.set("gendata", new Map([["ArtifactsPath", '"_out"']]));
+  consts.set("helpers", new Map([["ArtifactsPath", "gendata.ArtifactsPath"]]));
+  consts.get("constants")!.set("Asset", '"key.pem"');
+  assertEquals(evalExpr("helpers.ArtifactsPath", "gen", consts), "_out");
+  assertEquals(evalExpr("helpers.ArtifactPath(constants.Asset)", "gen", consts), "_out/key.pem");
 });
 
 Deno.test("flag audit: reports missing commands, aliases, flags and mismatches", () => {

@@ -88,22 +88,60 @@ export function bootLines(services: string[]): string[] {
   ];
 }
 
-/** A whole reboot (default mode) as the tracker shows it for one node. */
+const SEQ_DONE = "error: reboot sequence completed";
+const STOP_DONE = "error: stopAllServices task completed";
+const AWAY = "unavailable, retrying...";
+
+/**
+ * A whole reboot (default mode) as the tracker shows it for one node, when the node is still up
+ * each time the tracker dials again: after the reboot sequence starts and after each
+ * stopAllServices event the stream is closed (an "error" line) and dialled again.
+ */
 export function rebootLines(actor: string, services: string[]): string[] {
+  const stops = stopAllLines(true).flatMap((l) =>
+    l.startsWith("task: stopAllServices ") ? [l, STOP_DONE] : [l]
+  );
   return [
     "waiting for actor ID",
     `actor ID: ${actor}`,
     "sequence: reboot action: START",
+    SEQ_DONE,
     ...phase("cleanup", "stopAllPods"),
     ...phase("dbus", "stopDBus"),
-    ...stopAllLines(true),
+    ...stops,
     "phase: reboot action: START",
     "task: reboot action: START",
-    "unavailable, retrying...",
+    AWAY,
     ...bootLines(services),
     "events check condition met",
     "post check passed",
   ];
+}
+
+/**
+ * Checks a node's reboot lines against rebootLines: repeated retries count once, the events
+ * after a stopAllServices line may be missing (the node can be gone before the tracker dials
+ * again) as long as what is shown is their beginning, and the node may even be back already
+ * (no "unavailable" line).
+ */
+export function assertRebootLines(lines: string[], actor: string, services: string[]): void {
+  const got = lines.filter((l, i) => l !== AWAY || lines[i - 1] !== AWAY);
+  const want = rebootLines(actor, services);
+  const wantCut = want.indexOf(STOP_DONE) + 1;
+  const wantBoot = want.indexOf(AWAY) + 1;
+  const cut = got.indexOf(STOP_DONE) + 1;
+  const boot = got.indexOf(want[wantBoot], cut);
+  let middle = got.slice(cut, boot);
+  if (middle.at(-1) === AWAY) middle = middle.slice(0, -1);
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  if (
+    cut === 0 || boot < 0 || !same(got.slice(0, cut), want.slice(0, wantCut)) ||
+    wantCut + middle.length >= wantBoot ||
+    !same(middle, want.slice(wantCut, wantCut + middle.length)) ||
+    !same(got.slice(boot), want.slice(wantBoot))
+  ) {
+    throw new Error(`reboot lines differ:\n${got.join("\n")}\n--- want ---\n${want.join("\n")}`);
+  }
 }
 
 export { phase as phaseLines };

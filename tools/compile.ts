@@ -89,6 +89,9 @@ async function runtimes(targets: Target[]): Promise<Map<Target, string> | undefi
   return out;
 }
 
+/** Data files read at run time (relative to import.meta.url), embedded beside the modules. */
+const DATA_DIRS = ["pki/uefi_certs"];
+
 /** Source rooms whose modules the program may load at run time. */
 const SKIP = new Set([
   "tests",
@@ -163,6 +166,7 @@ async function main(): Promise<void> {
     const runtime = local?.get(t);
     const r = await run(
       ["compile", "--quiet", "--no-check", "--allow-all", "--include", moduleList]
+        .concat(DATA_DIRS.flatMap((d) => ["--include", `${root}${d}`]))
         .concat("--target", t.triple, "--output", output, `${root}main.ts`),
       runtime ? { DENORT_BIN: runtime } : {},
     );

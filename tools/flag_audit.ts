@@ -15,7 +15,8 @@
 // functions that take a *cobra.Command (`f.addTrackActionFlags(cmd)`), `flags := x.Flags()`
 // locals and `for _, c := range []*cobra.Command{...}` loops. Defaults are evaluated when they
 // are literals, durations (`30*time.Minute`) or constants of the same package or
-// pkg/machinery/constants; the rest are listed as unresolved.
+// pkg/machinery/constants (and gendata.ArtifactsPath, read from gendata's artifacts file);
+// the rest are listed as unresolved.
 // Our side: the command tree of commands/mod.ts, loaded through loadCommand.
 // Exit status: 0 (differences are a report, not a failure), 2 on bad arguments.
 
@@ -253,6 +254,14 @@ export function evalExpr(
       return (vals as number[]).reduce((a, b) => a * b);
     }
     return undefined;
+  }
+  // helpers.ArtifactPath(name): filepath.Join(helpers.ArtifactsPath, name).
+  const artifact = e.match(/^helpers\.ArtifactPath\(([\s\S]*)\)$/);
+  if (artifact) {
+    const dir = evalExpr("helpers.ArtifactsPath", pkg, consts, depth + 1);
+    const name = evalExpr(artifact[1], pkg, consts, depth + 1);
+    if (typeof dir !== "string" || typeof name !== "string") return undefined;
+    return dir === "" ? name : `${dir.replace(/\/+$/, "")}/${name}`;
   }
   const id = e.match(/^(?:(\w+)\.)?(\w+)$/);
   if (id) {
@@ -829,6 +838,12 @@ async function main() {
       .split("\n").filter((p) => p.endsWith(".go") && !p.endsWith("_test.go"))
   ) {
     collectConsts(await git(repo, "show", `${ref}:${p}`), consts.get("constants")!);
+  }
+  // gendata.ArtifactsPath (helpers.ArtifactsPath) is set at build time from this file.
+  const artifacts = await git(repo, "show", `${ref}:pkg/machinery/gendata/data/artifacts`)
+    .catch(() => undefined);
+  if (artifacts !== undefined) {
+    consts.set("gendata", new Map([["ArtifactsPath", JSON.stringify(artifacts.trim())]]));
   }
   const up = parseUpstream(files, consts);
   const ours = await loadOurs();

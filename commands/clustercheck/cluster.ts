@@ -1,6 +1,8 @@
 // What the checks know of the cluster: its nodes by machine type (from flags, or discovered
 // from the Members resources), the Talos API per node, and the Kubernetes API.
 
+import { parseAddr as parseGoAddr } from "../../machineconfig/validate/netip.ts";
+import { addrString } from "../../machineconfig/validate/netfmt.ts";
 import { goQuote } from "../../gofmt/mod.ts";
 import type { NodeTarget } from "../session.ts";
 
@@ -17,23 +19,11 @@ export interface ClusterInfo {
   byType: Record<MachineType, NodeInfo[]>;
 }
 
-/** Go's netip.ParseAddr + String: the canonical text of an IP address. */
+/** Go's netip.ParseAddr + String: the canonical text of an IP address, or Go's error. */
 export function parseAddr(ip: string): string {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (v4) {
-    if (v4.slice(1).some((p) => Number(p) > 255 || (p.length > 1 && p.startsWith("0")))) {
-      throw new Error(`ParseAddr(${goQuote(ip)}): IPv4 field has value >255`);
-    }
-    return ip;
-  }
-  if (ip.includes(":") && !/[^0-9a-fA-F:.%]/.test(ip)) {
-    try {
-      return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
-    } catch {
-      // fall through
-    }
-  }
-  throw new Error(`ParseAddr(${goQuote(ip)}): unable to parse IP`);
+  const a = parseGoAddr(ip);
+  if ("error" in a) throw new Error(a.error);
+  return addrString(a);
 }
 
 export function ipsToNodeInfos(ips: string[]): NodeInfo[] {

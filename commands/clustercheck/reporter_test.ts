@@ -1,5 +1,6 @@
 import { assertEquals } from "../../tests/assert.ts";
 import { ConsoleReporter } from "./reporter.ts";
+import { Reporter } from "../lifecycle/reporter.ts";
 import { PollingCondition, SKIP, waitChecks } from "./conditions.ts";
 
 function capture(isTTY: boolean) {
@@ -20,13 +21,23 @@ Deno.test("reporter: plain lines without a terminal, redrawn coloured lines on o
     () => new PollingCondition("two", () => Promise.reject(SKIP), 50),
   ];
   const plain = capture(false);
-  await waitChecks(new AbortController().signal, {}, checks, new ConsoleReporter(plain));
+  await waitChecks(
+    new AbortController().signal,
+    {},
+    checks,
+    new ConsoleReporter(new Reporter(plain, { redraw: false, color: false })),
+  );
   assertEquals(
     plain.text,
     "waiting for one: ...\nwaiting for one: OK\nwaiting for two: ...\nwaiting for two: SKIP\n",
   );
   const tty = capture(true);
-  await waitChecks(new AbortController().signal, {}, checks, new ConsoleReporter(tty));
+  await waitChecks(
+    new AbortController().signal,
+    {},
+    checks,
+    new ConsoleReporter(new Reporter(tty, { redraw: true, color: true })),
+  );
   assertEquals(
     tty.text,
     "\x1b[33m◰ waiting for one: ...\x1b[0m\n" +
@@ -49,7 +60,12 @@ Deno.test("waitChecks: a failing assertion is retried until the deadline, then f
   const out = capture(false);
   let err: Error | undefined;
   try {
-    await waitChecks(signal, {}, [c], new ConsoleReporter(out));
+    await waitChecks(
+      signal,
+      {},
+      [c],
+      new ConsoleReporter(new Reporter(out, { redraw: false, color: false })),
+    );
   } catch (e) {
     err = e as Error;
   }

@@ -6,6 +6,10 @@ import { lib, requireContext, wrap } from "./common.ts";
 export const spec: CommandSpec = {
   use: "<context>",
   args: exactArgs(1),
+  async complete(ctx) {
+    const { contextNames } = await import("../complete_node.ts");
+    return await contextNames(ctx);
+  },
   async run(ctx) {
     const name = ctx.args[0];
     const l = await lib();

@@ -35,6 +35,10 @@ async function confirm(ctx: RunContext, question: string): Promise<boolean> {
 export const spec: CommandSpec = {
   use: "<context>",
   args: exactArgs(1),
+  async complete(ctx) {
+    const { contextNames } = await import("../complete_node.ts");
+    return await contextNames(ctx);
+  },
   flags: [
     { name: "noconfirm", short: "y", kind: "bool", usage: "remove without asking" },
     { name: "dry-run", kind: "bool", usage: "report what would be removed, change nothing" },

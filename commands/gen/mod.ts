@@ -38,6 +38,11 @@ const entries: CommandEntry[] = [
     short: "Write a secrets bundle (CAs, keys, tokens) for later config generation",
     load: () => loadSpec(import.meta.url, "./secrets.ts"),
   },
+  {
+    name: "secureboot",
+    short: "Create SecureBoot signing keys, certificates and UEFI key databases",
+    load: () => loadSpec(import.meta.url, "./secureboot.ts"),
+  },
 ];
 
 export const spec: CommandSpec = {

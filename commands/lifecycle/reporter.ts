@@ -67,11 +67,14 @@ export class Reporter {
     }
     const temporary = u.status === "running" || u.status === "error";
     if (temporary) line = `${SPINNER[this.#spin]} ${line}`;
+    // As talosctl: whether the line is temporary is noted even when it is not printed again.
+    const wasTemporary = this.#lastTemporary;
+    this.#lastTemporary = temporary;
     if (line === this.#lastLine) return "";
     if (temporary) this.#spin = (this.#spin + 1) % SPINNER.length;
     const width = this.out.columns?.() || 80;
     let text = "";
-    if (this.#lastTemporary) {
+    if (wasTemporary) {
       // Move up over every terminal row the previous block took, clearing it.
       for (const l of this.#lastLine.split("\n")) {
         const rows = Math.ceil([...l].length / width);
@@ -80,7 +83,6 @@ export class Reporter {
     }
     text += (this.opts.color ? `\x1b[${COLORS[u.status]}m${line}\x1b[0m` : line) + "\n";
     this.#lastLine = line;
-    this.#lastTemporary = temporary;
     return text;
   }
 }

@@ -8,9 +8,12 @@
 //   it must also come back (in maintenance mode, or with a new boot ID).
 //
 // A stream that drops (the node rebooting, a proxy restarting) is dialled again every retry
-// interval; within the same boot it resumes after the last event seen, in a new boot it replays
-// the boot's events. Progress goes to stderr in talosctl's words: one `"<node>": <state>` line
-// per change when stderr is not a terminal, a status block redrawn in place when it is.
+// interval; so is one the tracker closes itself, as talosctl does, once the reboot sequence or
+// the stopAllServices task shows the node is about to go ("error: ... completed"). Within the
+// same boot it resumes after the last event seen (talosctl would skip what came meanwhile), in a
+// new boot it replays the boot's events. Progress goes to stderr in talosctl's words: one
+// `"<node>": <state>` line per update when stderr is not a terminal, else a status block,
+// redrawn in place unless --progress=plain.
 
 import { Code } from "@connectrpc/connect";
 import type { Event, EventsRequest } from "../../gen/machine/machine_pb.ts";
@@ -111,16 +114,17 @@ export async function track(opts: TrackerOptions): Promise<string[]> {
     }
     return { message: lines.join("\n"), status };
   };
-  const redraw = reporter.redraws;
+  // As talosctl: whether stderr is a terminal decides between the block and per-node lines;
+  // --progress only decides whether the block is redrawn in place or printed plain.
+  const redraw = deps.io.stderr.isTTY;
   let drawn = false;
   const ticker = redraw ? setInterval(() => reporter.report(block()), 100) : undefined;
 
-  const update = (node: string, message: string, status: Status) => {
+  const update = (node: string, message: string, status: Status, transient = false) => {
     const prev = views.get(node);
     const view: NodeView = prev ?? { update: { message, status }, lastState: "" };
-    const changed = !prev || prev.update.message !== message;
     view.update = { message, status };
-    if (status !== "error" || !message.startsWith("unavailable")) {
+    if (!transient) {
       view.lastState = message;
       view.unreachable = undefined;
     }
@@ -130,7 +134,8 @@ export async function track(opts: TrackerOptions): Promise<string[]> {
       drawn = true;
       reporter.report(block());
     }
-    if (!redraw && changed) {
+    // In a pipe every update is a line of its own, repeated ones too (a retry is news).
+    if (!redraw) {
       writes = writes.then(() => stderr.write(`${goQuote(node)}: ${message}\n`));
     }
   };
@@ -191,6 +196,27 @@ export async function track(opts: TrackerOptions): Promise<string[]> {
   return failed;
 }
 
+/** A stream error as Go's error text shows it. */
+function streamErrorText(e: unknown): string {
+  return e instanceof EndOfStream ? "EOF" : errorText(e);
+}
+
+/**
+ * The events after which talosctl's tracker stops reading and dials again (its "expected"
+ * errors): the reboot sequence and the stopAllServices task. A failed reboot sequence is not
+ * one of them here: it ends the wait with its error at once instead of waiting out --timeout.
+ */
+function completedStep(ev: DecodedEvent): string | undefined {
+  const p = ev.payload;
+  if (p.kind === "sequence" && p.msg.sequence === "reboot" && !p.msg.error?.message) {
+    return "reboot sequence completed";
+  }
+  if (p.kind === "task" && p.msg.task === "stopAllServices") {
+    return "stopAllServices task completed";
+  }
+  return undefined;
+}
+
 function goalText(goal: Goal): string {
   if (goal.kind === "stopped") {
     return goal.thenBack ? "the node to reset and come back" : "the node to stop all services";
@@ -245,12 +271,19 @@ class NodeTracker {
   /** The node went away at least once since the action. */
   wentAway = false;
   it?: AsyncIterator<Event>;
+  /** Cancels the open Events stream alone (to dial it again). */
+  streamCtl?: AbortController;
+  /**
+   * Every distinct error the event loop met, retried ones included: talosctl's retry loop
+   * reports this set ("N error(s) occurred:") when an error ends it.
+   */
+  eventErrors: string[] = [];
 
   constructor(
     readonly opts: TrackerOptions,
     readonly t: NodeTarget,
     readonly signal: AbortSignal,
-    readonly report: (node: string, message: string, status: Status) => void,
+    readonly report: (node: string, message: string, status: Status, transient?: boolean) => void,
     readonly views: Map<string, NodeView>,
   ) {
     this.node = t.node;
@@ -262,6 +295,32 @@ class NodeTracker {
 
   update(message: string, status: Status = "running") {
     this.report(this.node, message, status);
+  }
+
+  /** A state that is only a step of retrying: shown, but not what the node was "last seen" doing. */
+  transient(message: string) {
+    this.report(this.node, message, "error", true);
+  }
+
+  noteEventError(text: string) {
+    if (!this.eventErrors.includes(text)) this.eventErrors.push(text);
+  }
+
+  /** An error that ends the event loop: shown as `error: ...`, then the loop's error set. */
+  failEvents(text: string): never {
+    this.update(`error: ${text}`, "error");
+    this.noteEventError(text);
+    throw new NodeFailed(
+      `${this.eventErrors.length} error(s) occurred:` +
+        this.eventErrors.map((e) => `\n\t${e}`).join(""),
+    );
+  }
+
+  /** Options of one Events stream: ends with the node's signal or when closed on purpose. */
+  streamOptions() {
+    this.streamCtl?.abort();
+    this.streamCtl = new AbortController();
+    return { ...this.t.options, signal: AbortSignal.any([this.signal, this.streamCtl.signal]) };
   }
 
   /** Rethrows our own cancellation as Stop; other errors as they are. */
@@ -299,24 +358,39 @@ class NodeTracker {
   /** Opens the Events stream and waits for its first (empty) event. */
   async dial(req: EventsInit, first = false): Promise<void> {
     try {
-      const stream = this.t.client.machine.events(req, this.callOptions);
+      const stream = this.t.client.machine.events(req, this.streamOptions());
       const it = stream[Symbol.asyncIterator]();
       const hello = await it.next();
       if (hello.done) throw new EndOfStream();
       if (first) this.lastId = hello.value.id;
       this.it = it;
     } catch (e) {
-      if (this.signal.aborted || !retryable(e)) this.check(e);
-      this.markAway(e);
+      this.dialFailed(e);
       await this.redial();
     }
   }
 
-  markAway(err: unknown) {
+  /** A failed dial: retried when the node went away, else the end of the event loop. */
+  dialFailed(e: unknown): void {
+    if (this.signal.aborted) this.check(e);
+    const text = `error while watching events: ${streamErrorText(e)}`;
+    if (!retryable(e)) this.failEvents(text);
+    this.markAway(e, text);
+  }
+
+  markAway(err: unknown, text?: string) {
     if (this.acted) this.wentAway = true;
-    this.update("unavailable, retrying...", "error");
+    if (text !== undefined) this.noteEventError(text);
+    this.transient("unavailable, retrying...");
     const view = this.views.get(this.node);
-    if (view) view.unreachable = err instanceof EndOfStream ? "EOF" : errorText(err);
+    if (view) view.unreachable = streamErrorText(err);
+  }
+
+  /** Closes the open stream on purpose, to dial it again. */
+  closeStream(): void {
+    this.streamCtl?.abort();
+    this.streamCtl = undefined;
+    this.it = undefined;
   }
 
   /** Dials again until a stream is open, choosing where it starts. */
@@ -338,7 +412,7 @@ class NodeTracker {
         } else {
           req = this.lastId !== "" ? { tailId: this.lastId } : { tailEvents: -1 };
         }
-        const stream = this.t.client.machine.events(req, this.callOptions);
+        const stream = this.t.client.machine.events(req, this.streamOptions());
         const it = stream[Symbol.asyncIterator]();
         const hello = await it.next();
         if (hello.done) throw new EndOfStream();
@@ -346,8 +420,7 @@ class NodeTracker {
         this.it = it;
         return;
       } catch (e) {
-        if (this.signal.aborted || !retryable(e)) this.check(e);
-        this.markAway(e);
+        this.dialFailed(e);
       }
     }
   }
@@ -387,8 +460,9 @@ class NodeTracker {
         r = await it.next();
         if (r.done) throw new EndOfStream();
       } catch (e) {
-        if (this.signal.aborted || !retryable(e)) this.check(e);
-        this.markAway(e);
+        if (this.signal.aborted) this.check(e);
+        if (!retryable(e)) this.failEvents(streamErrorText(e));
+        this.markAway(e, streamErrorText(e));
         return false;
       }
       this.lastId = r.value.id;
@@ -396,11 +470,21 @@ class NodeTracker {
       try {
         ev = decodeEvent(r.value);
       } catch (e) {
-        throw new NodeFailed(`error: ${errorText(e)}`);
+        this.failEvents(errorText(e));
       }
       if (!ev) continue;
       if (await this.reached(ev)) return true;
-      if (ev.actorId === this.actor) this.show(ev);
+      if (ev.actorId !== this.actor) continue;
+      this.show(ev);
+      // As talosctl: the reboot sequence and the stopAllServices task mean the node is about to
+      // go away; the stream is closed (shown as an error that is retried) and dialled again.
+      const step = completedStep(ev);
+      if (step) {
+        this.transient(`error: ${step}`);
+        this.noteEventError(step);
+        this.closeStream();
+        return false;
+      }
     }
   }
 
@@ -472,7 +556,7 @@ class NodeTracker {
           ? ` error: [code: ${p.msg.error.message} message: ${talosCode(p.msg.error.code)}]`
           : "";
         this.update(`sequence: ${p.msg.sequence} action: ${sequenceAction(p.msg.action)}${err}`);
-        if (err) throw new NodeFailed(`sequence error: ${p.msg.error!.message}`);
+        if (err) this.failEvents(`sequence error: ${p.msg.error!.message}`);
         break;
       }
       case "machineStatus": {

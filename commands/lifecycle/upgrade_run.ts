@@ -201,6 +201,44 @@ const EXIT_CODES: Record<number, string> = {
   7: "installation error",
 };
 
+const OUTPUT_LIMIT = 64 * 1024;
+
+/**
+ * The tail of a node's installer output kept for a failure report, as talosctl keeps it: whole
+ * messages up to 64 KiB (UTF-8 bytes), the oldest dropped first, a marker once any was dropped.
+ */
+export class InstallerOutput {
+  #messages: { text: string; bytes: number }[] = [];
+  #size = 0;
+  #truncated = false;
+
+  append(message: string): void {
+    if (message === "") return;
+    let bytes = new TextEncoder().encode(message);
+    if (bytes.length > OUTPUT_LIMIT) {
+      // Its last 64 KiB, starting on a character boundary.
+      let from = bytes.length - OUTPUT_LIMIT;
+      while (from < bytes.length && (bytes[from] & 0xc0) === 0x80) from++;
+      bytes = bytes.subarray(from);
+      message = new TextDecoder().decode(bytes);
+      this.#messages = [];
+      this.#size = 0;
+      this.#truncated = true;
+    }
+    while (this.#size + bytes.length > OUTPUT_LIMIT) {
+      this.#size -= this.#messages.shift()!.bytes;
+      this.#truncated = true;
+    }
+    this.#messages.push({ text: message, bytes: bytes.length });
+    this.#size += bytes.length;
+  }
+
+  toString(): string {
+    const head = this.#truncated ? "[earlier installer output truncated]\n" : "";
+    return head + this.#messages.map((m) => m.text).join("");
+  }
+}
+
 function progressText(p: LifecycleServiceInstallProgress | undefined): string {
   switch (p?.response.case) {
     case "message":
@@ -219,7 +257,7 @@ async function install(
 ): Promise<void> {
   const latest = new Map<string, string>();
   // On a terminal the installer's output is kept (its last 64 KiB) to show with a failure.
-  const output = new Map<string, string>();
+  const output = new Map<string, InstallerOutput>();
   const exitCodes = new Map<string, number>();
   const errors: string[] = [];
   const failed = await session.stream(
@@ -228,9 +266,9 @@ async function install(
     async (node, m) => {
       const p = m.progress;
       if (p?.response.case === "message" && reporter.redraws) {
-        let text = (output.get(node) ?? "") + p.response.value;
-        if (text.length > 64 * 1024) text = text.slice(text.length - 64 * 1024);
-        output.set(node, text);
+        let tail = output.get(node);
+        if (!tail) output.set(node, tail = new InstallerOutput());
+        tail.append(p.response.value);
       }
       if (p?.response.case === "exitCode") exitCodes.set(node, p.response.value);
       if (p?.response.case === undefined) return;
@@ -252,7 +290,7 @@ async function install(
       }
       status = "error";
       errors.push(`node ${n}: upgrade failed with exit code ${code}`);
-      const out = (output.get(n) ?? "").trim();
+      const out = (output.get(n)?.toString() ?? "").trim();
       if (out !== "") text += `${n}: installer output:\n${out}\n`;
       const why = EXIT_CODES[code];
       text += `${n}: upgrade failed with exit code ${code}${why ? ` (${why})` : ""}\n`;
