@@ -18,7 +18,8 @@ export function resolvePath(deps: Pick<Deps, "cwd">, path: string): string {
   return `${deps.cwd.replace(/\/+$/, "")}/${path}`;
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether anything (a dangling link too) is at `path`; errors other than "not found" throw. */
+export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.lstat(path);
     return true;

@@ -20,6 +20,9 @@
 // Our side: the command tree of commands/mod.ts, loaded through loadCommand.
 // Exit status: 0 (differences are a report, not a failure), 2 on bad arguments.
 
+import { zeroValue } from "../commands/flag_values.ts";
+import type { FlagKind } from "../commands/spec.ts";
+
 export interface UpFlag {
   name: string;
   short: string;
@@ -634,21 +637,6 @@ const KIND_OF: Record<string, string> = {
   stringArray: "stringArray",
 };
 
-function zero(kind: string): string | number | boolean | string[] {
-  switch (kind) {
-    case "bool":
-      return false;
-    case "int":
-    case "duration":
-      return 0;
-    case "strings":
-    case "stringArray":
-      return [];
-    default:
-      return "";
-  }
-}
-
 export interface Difference {
   path: string;
   kind:
@@ -739,7 +727,7 @@ export function compare(up: UpTree, ours: OurCommand, skip: (path: string) => bo
       } else if (f.default === undefined) {
         unresolvedDefaults.push(`${full} ${where}: ${f.defaultExpr}`);
       } else if (f.default !== undefined && want) {
-        const ourDef = o.default ?? zero(o.kind);
+        const ourDef = zeroValue({ kind: o.kind as FlagKind, default: o.default });
         if (JSON.stringify(ourDef) !== JSON.stringify(f.default)) {
           diffs.push({
             path: full,

@@ -259,12 +259,12 @@ function reverseProxyHandler(target: URL, log: (line: string) => void) {
 // ---------------------------------------------------------------------------------------------
 
 export async function airGappedRun(ctx: RunContext, o: AirGappedOptions): Promise<void> {
-  const { goLogLine } = await import("../../gofmt/mod.ts");
+  const { goLogTime } = await import("../../gofmt/mod.ts");
   const stderr = ctx.deps.io.stderr;
   // Log lines go out in order, without waiting for each other.
   let logged = Promise.resolve();
   const log = (line: string) => {
-    const text = goLogLine(ctx.deps.now(), line);
+    const text = `${goLogTime(ctx.deps.now())} ${line}\n`;
     logged = logged.then(() => stderr.write(text)).catch(() => {});
   };
 

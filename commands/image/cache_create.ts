@@ -11,6 +11,9 @@
 
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
+import { goLogTime } from "../../gofmt/time.ts";
+import { sleepOrThrow } from "../../wait/mod.ts";
+import { exists } from "../files.ts";
 import {
   BadNameError,
   cacheRegistryName,
@@ -48,16 +51,6 @@ function parseDoc(m: Manifest): ManifestDoc {
 }
 
 const fileName = (digest: string) => digest.replace("sha256:", "sha256-");
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
 
 /** Writes `data` to `path` through a temporary file and a rename. */
 async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
@@ -247,22 +240,6 @@ function wrap(prefix: string, e: unknown): Error {
   return err;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
-  });
-
-function goLogTime(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${
-    p(d.getMinutes())
-  }:${p(d.getSeconds())}`;
-}
-
 /** Each image in turn, transient failures retried with exponential backoff for up to 30 minutes. */
 async function eachImage(
   ctx: RunContext,
@@ -285,7 +262,7 @@ async function eachImage(
         await ctx.deps.io.stderr.write(
           `${goLogTime(ctx.deps.now())} retrying error: ${(e as Error).message}\n`,
         );
-        await sleep(delay, ctx.deps.signal);
+        await sleepOrThrow(delay, ctx.deps.signal);
       }
     }
   }

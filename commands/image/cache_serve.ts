@@ -7,6 +7,7 @@
 
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
+import { goLogTime } from "../../gofmt/time.ts";
 
 const NAME =
   /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$/;
@@ -24,13 +25,6 @@ function zapLine(now: Date, level: string, msg: string, fields: Record<string, u
   const f = Object.entries(fields).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
   const t = now.toISOString();
   return `${t}\t${level}\t${msg}${f.length ? `\t{${f.join(", ")}}` : ""}\n`;
-}
-
-function goLogTime(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${
-    p(d.getMinutes())
-  }:${p(d.getSeconds())}`;
 }
 
 /** net.SplitHostPort. */

@@ -5,6 +5,7 @@
 
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
+import { goLogTime } from "../../gofmt/time.ts";
 
 export const CA_PATCH_FILE = "image-cache-patch.yaml";
 
@@ -69,9 +70,8 @@ export async function cacheCertGenRun(ctx: RunContext): Promise<void> {
     await Deno.chmod(tmp, mode);
     await Deno.rename(tmp, path);
   };
-  const { goLogLine } = await import("../../gofmt/mod.ts");
   await ctx.deps.io.stderr.write(
-    goLogLine(ctx.deps.now(), `writing config patch to ${CA_PATCH_FILE}`),
+    `${goLogTime(ctx.deps.now())} writing config patch to ${CA_PATCH_FILE}\n`,
   );
   await write(files.patch, patch, 0o644);
   await write(files.ca, ca.crt, 0o644);

@@ -5,7 +5,7 @@
 
 import * as http2 from "node:http2";
 import * as tls from "node:tls";
-import type { Socket } from "node:net";
+import { listen, type Listening } from "../listen.ts";
 import { create, type DescMessage, type DescMethod, type DescService } from "@bufbuild/protobuf";
 import {
   Code,
@@ -117,7 +117,7 @@ export class Emulator {
   readonly host: string;
   #server?: tls.Server;
   #h2?: http2.Http2Server;
-  #sockets = new Set<Socket>();
+  #listening?: Listening;
   #onClose: (() => void)[] = [];
 
   constructor(readonly options: EmulatorOptions) {
@@ -183,13 +183,8 @@ export class Emulator {
       }
       h2.emit("connection", socket);
     });
-    server.on("connection", (s: Socket) => {
-      this.#sockets.add(s);
-      s.on("close", () => this.#sockets.delete(s));
-    });
-    server.on("tlsClientError", () => {});
-    await new Promise<void>((resolve) => server.listen(0, this.host, resolve));
-    this.port = (server.address() as { port: number }).port;
+    this.#listening = await listen(server, this.host);
+    this.port = this.#listening.port;
     this.#server = server;
     this.#h2 = h2;
     return this;
@@ -214,10 +209,7 @@ export class Emulator {
 
   async close(): Promise<void> {
     for (const fn of this.#onClose.splice(0)) fn();
-    for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((resolve) =>
-      this.#server ? this.#server.close(() => resolve()) : resolve()
-    );
+    await this.#listening?.close();
     this.#h2?.close();
   }
 
