@@ -1,6 +1,7 @@
 // The one tar reader: entries are split out of a stream of chunks as they arrive, each entry's
 // data handed over in pieces, so nothing holds more than a chunk or two of the archive. Used
-// whole (`kubeconfig`: one file out of a small archive) and streaming (`copy`, `cgroups`).
+// whole (`kubeconfig`: one file out of a small archive) and streaming (`copy`, `cgroups`, the
+// image layers of `image talos-bundle`). The writer is tar_write.ts.
 // Error texts are Go's archive/tar, as talosctl shows them.
 //
 // The node closes the gzip stream but never the tar writer: its archives end right after the

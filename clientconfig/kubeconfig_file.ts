@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, normalize, resolve } from "node:path";
 import { parseKubeconfig } from "./kubeconfig.ts";
 import type { Kubeconfig } from "./kubeconfig.ts";
 import { errorMessage } from "../errors.ts";
+import { writeAtomic } from "./atomic.ts";
 
 export class KubeconfigPathError extends Error {
   override name = "KubeconfigPathError";
@@ -135,36 +136,9 @@ export async function loadKubeconfigFile(abs: string, shown = abs): Promise<Kube
 }
 
 /**
- * Writes `data` to `abs` atomically with mode 0600: a temporary file in the same directory,
- * then a rename. Missing parent directories are created (0755). A symlink at `abs` is followed,
- * so the file it points to is replaced, not the link.
+ * Writes `data` to `abs` atomically with mode 0600 (see atomic.ts). Missing parent directories
+ * are created 0755, as client-go does; a symlink at `abs` is followed.
  */
-export async function writeFileAtomic(abs: string, data: string | Uint8Array): Promise<void> {
-  let target = abs;
-  try {
-    target = await Deno.realPath(abs);
-  } catch {
-    // Not there yet (or a dangling link): write at the given path.
-  }
-  const dir = dirname(target);
-  await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  const suffix = [...crypto.getRandomValues(new Uint8Array(6))]
-    .map((b) => b.toString(16).padStart(2, "0")).join("");
-  const tmp = join(dir, `.${target.slice(dir.length + 1)}.${suffix}.tmp`);
-  try {
-    const file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
-    try {
-      await Deno.chmod(tmp, 0o600);
-      let off = 0;
-      while (off < bytes.length) off += await file.write(bytes.subarray(off));
-      await file.sync();
-    } finally {
-      file.close();
-    }
-    await Deno.rename(tmp, target);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
+export function writeFileAtomic(abs: string, data: string | Uint8Array): Promise<void> {
+  return writeAtomic(abs, data, { dirMode: 0o755 });
 }

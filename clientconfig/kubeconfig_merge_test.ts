@@ -1,22 +1,9 @@
 import { assertEquals } from "../tests/assert.ts";
 import { emptyKubeconfig, type Kubeconfig } from "./kubeconfig.ts";
 import { type Component, type Decision, mergeKubeconfig } from "./kubeconfig_merge.ts";
+import { talosKubeconfig } from "../tests/kubeconfig_fixture.ts";
 
-function talos(cluster: string, server: string, crt: string): Kubeconfig {
-  const cfg = emptyKubeconfig();
-  cfg.clusters.set(cluster, { server, "certificate-authority-data": btoa("CA") });
-  cfg.authInfos.set(`admin@${cluster}`, {
-    "client-certificate-data": btoa(crt),
-    "client-key-data": btoa("KEY"),
-  });
-  cfg.contexts.set(`admin@${cluster}`, {
-    cluster,
-    namespace: "default",
-    user: `admin@${cluster}`,
-  });
-  cfg.currentContext = `admin@${cluster}`;
-  return cfg;
-}
+const talos = talosKubeconfig;
 
 async function merge(
   target: Kubeconfig,

@@ -1,32 +1,10 @@
 import { assertEquals, assertRejects } from "../tests/assert.ts";
 import { tempDir } from "../tests/harness.ts";
 import { kubectl } from "../tests/kubeconfig_kubectl.ts";
-import {
-  emptyKubeconfig,
-  encodeKubeconfig,
-  entriesEqual,
-  type Kubeconfig,
-  parseKubeconfig,
-} from "./kubeconfig.ts";
+import { talosKubeconfig } from "../tests/kubeconfig_fixture.ts";
+import { emptyKubeconfig, encodeKubeconfig, entriesEqual, parseKubeconfig } from "./kubeconfig.ts";
 
 const b64 = (s: string) => btoa(s);
-
-/** What a Talos node returns, written as client-go writes it. */
-function talosKubeconfig(cluster: string, server: string, crt: string): Kubeconfig {
-  const cfg = emptyKubeconfig();
-  cfg.clusters.set(cluster, { server, "certificate-authority-data": b64("CA PEM\n") });
-  cfg.authInfos.set(`admin@${cluster}`, {
-    "client-certificate-data": b64(crt),
-    "client-key-data": b64("KEY\n"),
-  });
-  cfg.contexts.set(`admin@${cluster}`, {
-    cluster,
-    namespace: "default",
-    user: `admin@${cluster}`,
-  });
-  cfg.currentContext = `admin@${cluster}`;
-  return cfg;
-}
 
 Deno.test("encodes a kubeconfig as client-go's clientcmd.Write does", () => {
   const text = encodeKubeconfig(talosKubeconfig("prod", "https://10.0.0.1:6443", "CRT\n"));

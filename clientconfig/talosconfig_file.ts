@@ -5,6 +5,7 @@
 
 import { errorMessage, UserError } from "../errors.ts";
 import { withDirLock } from "./lock.ts";
+import { writeAtomic } from "./atomic.ts";
 import { encodeTalosconfig, parseTalosconfig, type Talosconfig } from "./talosconfig.ts";
 
 /** The subset of Deps path resolution needs. */
@@ -146,52 +147,6 @@ export async function openTalosconfig(
   return { cfg: await readTalosconfigFile(path.path), path };
 }
 
-/**
- * Writes `text` to `path` atomically: a 0600 temp file in the same directory, then a rename (or,
- * with `noClobber`, a hard link that leaves an existing file alone).
- */
-export async function writeAtomic(
-  path: string,
-  text: string | Uint8Array,
-  opts: { noClobber?: boolean } = {},
-): Promise<void> {
-  let target = path;
-  try {
-    target = await Deno.realPath(path); // keep a symlinked config a symlink
-  } catch {
-    // not there yet
-  }
-  const dir = dirname(target);
-  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  const base = target.slice(dir.length + 1);
-  const rand = crypto.getRandomValues(new Uint8Array(6));
-  const tmp = join(dir, `.${base}.${Array.from(rand, (b) => b.toString(16)).join("")}.tmp`);
-  const data = typeof text === "string" ? new TextEncoder().encode(text) : text;
-  try {
-    const f = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
-    try {
-      let rest = data;
-      while (rest.length > 0) rest = rest.subarray(await f.write(rest));
-      await f.sync();
-    } finally {
-      f.close();
-    }
-    if (opts.noClobber) {
-      try {
-        await Deno.link(tmp, target);
-      } catch (e) {
-        if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
-      }
-      await Deno.remove(tmp);
-    } else {
-      await Deno.rename(tmp, target);
-    }
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
-}
-
 /** Saves `cfg` to `path` (atomic, 0600). The read-only service-account path is refused. */
 export async function saveTalosconfig(path: TalosconfigPath, cfg: Talosconfig): Promise<void> {
   if (!path.writeAllowed) throw new UserError(`not allowed to write to config: ${path.path}`);
@@ -247,3 +202,4 @@ export async function updateTalosconfig(
   if (!path.writeAllowed) return await run();
   return await withDirLock(dirname(path.path), run);
 }
+export { writeAtomic } from "./atomic.ts";

@@ -1,5 +1,6 @@
 // Flags shared by the commands that send a machine config (apply-config, patch, edit): the
-// apply mode as talosctl's Mode value (an enum flag), --dry-run and the try-mode --timeout.
+// apply mode as talosctl's Mode value (an enum flag), --dry-run, the try-mode --timeout and
+// (patch, edit) the resource's --namespace.
 
 import type { FlagSpec } from "./spec.ts";
 
@@ -28,3 +29,9 @@ export const tryTimeoutFlag: FlagSpec = {
 export function dryRunFlag(usage: string): FlagSpec {
   return { name: "dry-run", kind: "bool", usage };
 }
+
+export const namespaceFlag: FlagSpec = {
+  name: "namespace",
+  kind: "string",
+  usage: "namespace of the resource (empty: the type's default namespace)",
+};

@@ -119,6 +119,8 @@ async function execute(
   }
 
   const parsed = parseFlags(argv, withHelp(all, spec.name));
+  // As cobra: the deprecation notes of a command line that parsed, before anything else.
+  for (const w of parsed.warnings) await deps.io.stderr.write(w + "\n");
   if (parsed.values.get("help") === true || !spec.run) {
     const { helpString } = await import("./help.ts");
     await deps.io.stdout.write(helpString(node));

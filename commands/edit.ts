@@ -3,7 +3,7 @@
 
 import { type CommandSpec, rangeArgs } from "./spec.ts";
 import { globalFlags } from "./global.ts";
-import { dryRunFlag, modeFlag, tryTimeoutFlag } from "./apply_flags.ts";
+import { dryRunFlag, modeFlag, namespaceFlag, tryTimeoutFlag } from "./apply_flags.ts";
 
 export const spec: CommandSpec = {
   use: "machineconfig",
@@ -16,11 +16,7 @@ not applied.`,
   args: rangeArgs(1, 2),
   persistentFlags: globalFlags,
   flags: [
-    {
-      name: "namespace",
-      kind: "string",
-      usage: "namespace of the resource (empty: the type's default namespace)",
-    },
+    namespaceFlag,
     modeFlag,
     dryRunFlag("send the edited config as a dry run: the node's change summary, nothing applied"),
     tryTimeoutFlag,

@@ -18,7 +18,8 @@ export function resolvePath(deps: Pick<Deps, "cwd">, path: string): string {
   return `${deps.cwd.replace(/\/+$/, "")}/${path}`;
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether anything (a dangling link too) is at `path`; errors other than "not found" throw. */
+export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.lstat(path);
     return true;
@@ -157,5 +158,27 @@ export async function readInputBytes(deps: Pick<Deps, "cwd">, path: string): Pro
     }
     if (e instanceof Deno.errors.IsADirectory) throw new UserError(`read ${path}: is a directory`);
     throw new UserError(`open ${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Replaces (or creates) the file at `path` with `data`, mode exactly `mode`: written beside it
+ * under a temporary name and renamed over it, so that no reader sees half a file.
+ */
+export async function replaceFile(
+  path: string,
+  data: string | Uint8Array,
+  mode: number,
+): Promise<void> {
+  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await Deno.writeFile(tmp, typeof data === "string" ? new TextEncoder().encode(data) : data, {
+      mode,
+    });
+    await Deno.chmod(tmp, mode);
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
   }
 }

@@ -170,7 +170,8 @@ export function readCsvRecord(raw: string, f: FlagSpec): string[] {
   }
 }
 
-export function zeroValue(f: FlagSpec): FlagValue {
+/** A flag's value when it is not given: its default, or the zero value of its kind. */
+export function zeroValue(f: Pick<FlagSpec, "kind" | "default">): FlagValue {
   if (f.default !== undefined) return Array.isArray(f.default) ? [...f.default] : f.default;
   switch (f.kind) {
     case "string":

@@ -73,6 +73,13 @@ const entries: CommandEntry[] = [
     load: () => loadSpec(import.meta.url, "./dashboard.ts"),
   },
   {
+    name: "debug-tool",
+    short: "Tools for debugging Talos itself",
+    group: "mgmt",
+    hidden: true,
+    load: () => loadSpec(import.meta.url, "./debug_tool/mod.ts"),
+  },
+  {
     name: "diskfree",
     aliases: ["df"],
     short: "Show the free space and inodes of the volumes each node mounted",
@@ -135,6 +142,12 @@ const entries: CommandEntry[] = [
     short: "List, pull and remove the container images of a node",
     group: "talos",
     load: () => loadSpec(import.meta.url, "./image.ts"),
+  },
+  {
+    name: "inject",
+    short: "Rewrite Kubernetes manifests so that their pods may call the Talos API",
+    group: "mgmt",
+    load: () => loadSpec(import.meta.url, "./inject/mod.ts"),
   },
   {
     name: "inspect",

@@ -4,18 +4,14 @@
 
 import { type CommandSpec, list, rangeArgs, str } from "./spec.ts";
 import { globalFlags } from "./global.ts";
-import { dryRunFlag, modeFlag, tryTimeoutFlag } from "./apply_flags.ts";
+import { dryRunFlag, modeFlag, namespaceFlag, tryTimeoutFlag } from "./apply_flags.ts";
 
 export const spec: CommandSpec = {
   use: "machineconfig",
   args: rangeArgs(1, 2),
   persistentFlags: globalFlags,
   flags: [
-    {
-      name: "namespace",
-      kind: "string",
-      usage: "namespace of the resource (empty: the type's default namespace)",
-    },
+    namespaceFlag,
     { name: "patch-file", kind: "string", usage: "file holding a patch to apply" },
     {
       name: "patch",

@@ -51,6 +51,7 @@ your own capture.
       kind: "int",
       default: 4096,
       hidden: true,
+      deprecated: "support of snap length is removed",
       usage: "no longer used",
     },
     {

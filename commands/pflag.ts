@@ -100,6 +100,8 @@ export interface ParsedFlags {
   values: Map<string, FlagValue>;
   /** The arguments: every word that is not a flag or a flag's value, and all words after `--`. */
   args: string[];
+  /** pflag's notes on deprecated flags, one per setting, in command-line order. */
+  warnings: string[];
 }
 
 /** Go's %q of the first byte of `s` (pflag indexes strings by byte). */
@@ -116,8 +118,11 @@ function quoteFirstByte(s: string): string {
 export function parseFlags(argv: string[], flags: FlagSpec[]): ParsedFlags {
   const values = new Map<string, FlagValue>();
   const args: string[] = [];
-  const set = (f: FlagSpec, raw: string) =>
+  const warnings: string[] = [];
+  const set = (f: FlagSpec, raw: string) => {
     values.set(f.name, parseFlagValue(f, raw, values.get(f.name)));
+    if (f.deprecated) warnings.push(`Flag --${f.name} has been deprecated, ${f.deprecated}`);
+  };
   let i = 0;
   while (i < argv.length) {
     const s = argv[i++];
@@ -161,5 +166,5 @@ export function parseFlags(argv: string[], flags: FlagSpec[]): ParsedFlags {
       shorts = rest;
     }
   }
-  return { values, args };
+  return { values, args, warnings };
 }

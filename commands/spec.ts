@@ -23,6 +23,11 @@ export interface FlagSpec {
   /** How the default is shown in help when it differs from the value's plain rendering. */
   defaultText?: string;
   hidden?: boolean;
+  /**
+   * Deprecated (pflag MarkDeprecated): each time the flag is set, `Flag --<name> has been
+   * deprecated, <this>` goes to stderr once the command line parsed. Hide it in help as well.
+   */
+  deprecated?: string;
   /** For "int": the Go integer size (pflag Int32 = 32); default 64. */
   bits?: 32 | 64;
   /** The value type shown in help, for flags of a custom pflag Value type (e.g. an enum). */

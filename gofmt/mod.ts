@@ -15,5 +15,5 @@ export {
 } from "./text.ts";
 export { goParseUint, NumError } from "./strconv.ts";
 export { fileModeString, GO_MODE, goDurationNs, humanizeTime, lsTimestamp } from "./humanize.ts";
-export { goTimeString, timestampValid } from "./time.ts";
+export { goLogTime, goTimeString, timestampValid } from "./time.ts";
 export { goPathClean } from "./path.ts";

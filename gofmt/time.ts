@@ -21,3 +21,10 @@ export function timestampValid(seconds: bigint | number, nanos: number): boolean
   const s = BigInt(seconds);
   return s >= -62135596800n && s <= 253402300799n && nanos >= 0 && nanos < 1e9;
 }
+
+/** The local-time prefix of Go's standard logger (log.LstdFlags): "2006/01/02 15:04:05". */
+export function goLogTime(d: Date): string {
+  return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())} ${pad(d.getHours())}:${
+    pad(d.getMinutes())
+  }:${pad(d.getSeconds())}`;
+}

@@ -2,6 +2,9 @@
 // the attempt now and every `intervalMs` until it succeeds, fails with an error that is not
 // worth retrying, or `timeoutMs` runs out. Failures read as go-retry's error set: "N error(s)
 // occurred:" and each distinct error on its own tab-indented line, "timeout" last on time-out.
+// The loop is wait/'s `poll`.
+
+import { poll } from "../wait/mod.ts";
 
 /** go-retry's ErrorSet text. */
 export class RetryErrors extends Error {
@@ -26,38 +29,20 @@ export interface RetryOptions {
   signal?: AbortSignal;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-
-export async function retryConstant<T>(o: RetryOptions, attempt: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + o.timeoutMs;
+export function retryConstant<T>(o: RetryOptions, attempt: () => Promise<T>): Promise<T> {
+  const deadline = AbortSignal.timeout(o.timeoutMs);
+  const signal = o.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
   const errors: Error[] = [];
   const add = (e: Error) => {
     if (!errors.some((x) => x.message === e.message)) errors.push(e);
   };
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      add(err);
-      if (o.signal?.aborted || !o.retryable(e)) throw new RetryErrors(errors);
-    }
-    if (Date.now() + o.intervalMs > deadline) {
-      await sleep(Math.max(0, deadline - Date.now()), o.signal);
-      add(new Error("timeout"));
-      throw new RetryErrors(errors);
-    }
-    await sleep(o.intervalMs, o.signal);
-  }
+  return poll({ signal, intervalMs: o.intervalMs }, attempt, (e) => {
+    add(e instanceof Error ? e : new Error(String(e)));
+    if (o.signal?.aborted || !o.retryable(e)) throw new RetryErrors(errors);
+  }, () => {
+    if (deadline.aborted) add(new Error("timeout"));
+    return new RetryErrors(errors);
+  });
 }
 
 /** True for errors that only say the cause: an API error inside a RetryErrors. */

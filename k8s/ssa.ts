@@ -21,6 +21,7 @@ import { NoKindMatchError, resourcePath, type RestMapper } from "./restmapper.ts
 import { isRetryable } from "./client.ts";
 import { retryConstant, unwrapRetry } from "./retry.ts";
 import { compareForApply, getObject, stageOf, waitForSet } from "./ssa_wait.ts";
+import { sleep } from "../wait/mod.ts";
 
 export const INVENTORY_ANNOTATION = "config.k8s.io/owning-inventory";
 
@@ -126,8 +127,6 @@ const withoutManagedFields = (o: K8sObject) => {
   if (c.metadata) delete c.metadata.managedFields;
   return c;
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** fluxcd's SanitizeUnstructuredData: a Secret's values never reach a configured diff. */
 function maskSecretData(before: K8sObject, after: K8sObject): void {
@@ -377,7 +376,7 @@ export class SsaManager {
           }`,
         );
       }
-      await sleep(this.#interval(2000));
+      await sleep(this.#interval(2000), this.o.signal);
     }
   }
 

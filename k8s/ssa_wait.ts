@@ -10,6 +10,7 @@ import { isNotFound, type K8sClient, type K8sObject } from "./client.ts";
 import { computeStatus, type Status } from "./kstatus.ts";
 import { type ObjMeta, objMeta, subject } from "./objects.ts";
 import { resourcePath, type RestMapper } from "./restmapper.ts";
+import { sleep } from "../wait/mod.ts";
 
 export interface WaitOptions {
   intervalMs: number;
@@ -28,17 +29,6 @@ export async function getObject(
   const mapping = await mapper.mapping(m.group, m.kind);
   return await client.get(resourcePath(mapping, m.namespace, m.name), { signal });
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 export async function waitForSet(
   client: K8sClient,

@@ -3,22 +3,12 @@
 
 import { assertEquals } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
-import { etcdCluster, simNode, startEmulator } from "./emulator/mod.ts";
+import { etcdCluster } from "./emulator/mod.ts";
+import { etcdSetup } from "./etcd_fixture.ts";
 
-async function setup(dir: string, roles = ["os:admin"], nodes = ["10.5.0.2"]) {
-  const emu = await startEmulator({
-    nodes: [
-      simNode("10.5.0.2", { hostname: "cp-1" }),
-      simNode("10.5.0.3", { hostname: "cp-2" }),
-      simNode("10.5.0.4", { hostname: "w-1", controlPlane: false }),
-    ],
-  });
-  emu.nodes.get("10.5.0.2")!.etcd!.memberId = 0x1111n;
-  emu.nodes.get("10.5.0.3")!.etcd!.memberId = 0x2222n;
-  emu.etcdMembers[0].id = 0x1111n;
-  emu.etcdMembers[1].id = 0x2222n;
+async function setup(dir: string, roles?: string[], nodes?: string[]) {
+  const { emu, cfg } = await etcdSetup(dir, roles, nodes);
   for (const a of ["10.5.0.2", "10.5.0.3"]) emu.nodes.get(a)!.etcd!.status.leader = 0x1111n;
-  const cfg = await emu.talosconfig(dir, { roles, nodes });
   return { emu, cfg };
 }
 

@@ -8,25 +8,10 @@ import {
   etcdSnapshotOfSize,
   revisionKey,
   sampleEtcdData,
-  simNode,
-  startEmulator,
 } from "./emulator/mod.ts";
+import { etcdSetup } from "./etcd_fixture.ts";
 
-async function setup(dir: string, roles = ["os:admin"]) {
-  const emu = await startEmulator({
-    nodes: [
-      simNode("10.5.0.2", { hostname: "cp-1" }),
-      simNode("10.5.0.3", { hostname: "cp-2" }),
-      simNode("10.5.0.4", { hostname: "w-1", controlPlane: false }),
-    ],
-  });
-  emu.nodes.get("10.5.0.2")!.etcd!.memberId = 0x1111n;
-  emu.nodes.get("10.5.0.3")!.etcd!.memberId = 0x2222n;
-  emu.etcdMembers[0].id = 0x1111n;
-  emu.etcdMembers[1].id = 0x2222n;
-  const cfg = await emu.talosconfig(dir, { roles, nodes: ["10.5.0.2"] });
-  return { emu, cfg };
-}
+const setup = (dir: string, roles?: string[]) => etcdSetup(dir, roles);
 
 async function exists(p: string): Promise<boolean> {
   return await Deno.stat(p).then(() => true, () => false);

@@ -222,6 +222,20 @@ Deno.test("upgrade: older nodes fall back to MachineService.Upgrade, which reboo
   }
 });
 
+Deno.test("upgrade: a deprecated flag is noted each time it is set, in command-line order", async () => {
+  await using dir = await tempDir();
+  const note = (f: string) =>
+    `Flag --${f} has been deprecated, legacy flag for MachineService.Upgrade fallback, to be removed in Talos 1.18\n`;
+  const r = await runFast(["upgrade", "-s", "-f", "--stage", "--talosconfig", `${dir.path}/none`]);
+  assertEquals(r.code, 1);
+  assert(r.stderr.startsWith(note("stage") + note("force") + note("stage")), r.stderr);
+  assertEquals(r.stderr.split("\n").filter((l) => l.includes("deprecated")).length, 3);
+  // As cobra: a command line that does not parse gets its error alone.
+  const bad = await runFast(["upgrade", "-s", "--timeout", "x"]);
+  assertEquals(bad.code, 1);
+  assert(bad.stderr.startsWith('invalid argument "x" for "--timeout" flag'), bad.stderr);
+});
+
 Deno.test("upgrade --legacy: forced fallback; deprecated flags warn; force is no legacy reboot mode", async () => {
   await using dir = await tempDir();
   const { emu, cfg, node } = await lifecycleSetup(dir.path, ["10.5.0.2"]);

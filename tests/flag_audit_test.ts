@@ -117,6 +117,15 @@ Deno.test("flag audit: evaluates Go default expressions it can, and only those",
   assertEquals(evalExpr('[]string{"a", "b"}', "talos", consts), ["a", "b"]);
   assertEquals(evalExpr("`raw`", "talos", consts), "raw");
   assertEquals(evalExpr("helpers.DefaultImage()", "talos", consts), undefined);
+  // Computed command names (inject serviceaccount) and IP defaults (debug-tool air-gapped).
+  const names: ConstTable = new Map([["constants", new Map([["S", '"serviceaccount"']])]]);
+  assertEquals(
+    evalExpr('fmt.Sprintf("%s [--roles=x] -f <m>", constants.S)', "inject", names),
+    "serviceaccount [--roles=x] -f <m>",
+  );
+  assertEquals(evalExpr('fmt.Sprintf("%[1]s-%[1]s", "a")', "x", names), "a-a");
+  assertEquals(evalExpr("fmt.Sprintf(x, y)", "x", names), undefined);
+  assertEquals(evalExpr("net.IPv4(10, 5, 0, 2)", "debug", names), "10.5.0.2");
   consts.set("gendata", new Map([["ArtifactsPath", '"_out"']]));
   consts.set("helpers", new Map([["ArtifactsPath", "gendata.ArtifactsPath"]]));
   consts.get("constants")!.set("Asset", '"key.pem"');

@@ -152,3 +152,14 @@ export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
     },
   };
 }
+
+/** The files under `root` (directories walked, not listed), as sorted relative paths. */
+export async function fileTree(root: string, rel = ""): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(rel ? `${root}/${rel}` : root)) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory) out.push(...await fileTree(root, p));
+    else out.push(p);
+  }
+  return out.sort();
+}

@@ -6,44 +6,17 @@ import { assert_, assertEquals } from "./assert.ts";
 import { tempDir } from "./harness.ts";
 import { startRegistry } from "./registry_double/server.ts";
 import { registryCA } from "./registry_double/ca.ts";
+import { cliPeak, hasProc } from "./peak_rss.ts";
 
 const MiB = 1024 * 1024;
 // Holding the layer would add its 152 MiB of difference at least. Streaming grows the peak only
 // while the heap warms up: measured 79/88 MiB (flat) and 93/135 MiB (oci) for 8/160 MiB layers,
 // and 92/139 MiB for a 400 MiB one, so it levels off.
 const LIMIT = 64 * MiB;
-const mainTs = new URL("../main.ts", import.meta.url).pathname;
-
-async function cli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stderr: string; peak: number }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", mainTs, ...args],
-    stdout: "null",
-    stderr: "piped",
-    env: { NO_COLOR: "1", ...env },
-  }).spawn();
-  let peak = 0;
-  let running = true;
-  const sampler = (async () => {
-    while (running) {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(await Deno.readTextFile(`/proc/${child.pid}/status`));
-        if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-      } catch { /* gone */ }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  const [stderr, status] = await Promise.all([new Response(child.stderr).text(), child.status]);
-  running = false;
-  await sampler;
-  return { code: status.code, stderr, peak };
-}
 
 Deno.test({
   name: "image cache-create: layers stream to disk (peak memory does not grow with layer size)",
-  ignore: Deno.build.os !== "linux",
+  ignore: !hasProc,
   async fn() {
     await using dir = await tempDir();
     const { ca, caFile } = await registryCA(dir.path);
@@ -54,14 +27,14 @@ Deno.test({
       reg.imageManifest(`big${i}`, [layer], { os: "linux", architecture: "amd64" }, "1");
       for (const layout of ["flat", "oci"]) {
         const out = `${dir.path}/${layout}${i}`;
-        const r = await cli([
+        const r = await cliPeak([
           "image",
           "cache-create",
           `--images=${reg.host}/big${i}:1`,
           `--image-cache-path=${out}`,
           `--layout=${layout}`,
           "--cosign-signatures=false",
-        ], { SSL_CERT_FILE: caFile });
+        ], { env: { SSL_CERT_FILE: caFile } });
         assertEquals(r.code, 0, r.stderr);
         if (layout === "flat") {
           assertEquals(

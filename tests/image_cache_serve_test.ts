@@ -3,19 +3,9 @@
 // with cache-create, byte for byte; the registry answers, ranges and errors; the config patches.
 
 import { assert_, assertEquals, assertStringIncludes } from "./assert.ts";
-import { run, tempDir } from "./harness.ts";
+import { fileTree, run, tempDir } from "./harness.ts";
 import { OCI_INDEX, startRegistry } from "./registry_double/server.ts";
 import { registryCA } from "./registry_double/ca.ts";
-
-async function tree(root: string, rel = ""): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(rel ? `${root}/${rel}` : root)) {
-    const p = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory) out.push(...await tree(root, p));
-    else out.push(p);
-  }
-  return out.sort();
-}
 
 function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -138,9 +128,9 @@ Deno.test("image cache-serve: serves a flat cache that cache-create pulls back u
   );
   assertStringIncludes(r.stderr, " writing config patch to image-cache-mirrors-patch.yaml\n");
   const rename = (p: string) => p.replace(`127.0.0.1_${port}_`, `127.0.0.1_${reg.port}_`);
-  const original = await tree(`${dir.path}/cache`);
-  assertEquals((await tree(`${dir.path}/copy`)).map(rename), original);
-  for (const [a, b] of (await tree(`${dir.path}/copy`)).map((p) => [p, rename(p)])) {
+  const original = await fileTree(`${dir.path}/cache`);
+  assertEquals((await fileTree(`${dir.path}/copy`)).map(rename), original);
+  for (const [a, b] of (await fileTree(`${dir.path}/copy`)).map((p) => [p, rename(p)])) {
     assertEquals(
       await Deno.readFile(`${dir.path}/copy/${a}`),
       await Deno.readFile(`${dir.path}/cache/${b}`),
@@ -220,7 +210,7 @@ Deno.test("image cache-cert-gen + cache-serve over TLS; files kept without --for
   );
   client.close();
   assertEquals(r.code, 0, r.stderr);
-  assert_((await tree(`${dir.path}/copy`)).some((p) => p.startsWith("blob/sha256-")));
+  assert_((await fileTree(`${dir.path}/copy`)).some((p) => p.startsWith("blob/sha256-")));
   assertStringIncludes(
     await Deno.readTextFile(`${dir.path}/image-cache-mirrors-patch.yaml`),
     `name: registry.k8s.io\nendpoints:\n    - url: https://127.0.0.1:${port}\n`,

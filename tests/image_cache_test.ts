@@ -3,7 +3,7 @@
 // signatures; digest verification; retries; refusing to overwrite without --force; errors.
 
 import { assert_, assertEquals, assertStringIncludes } from "./assert.ts";
-import { run, tempDir } from "./harness.ts";
+import { fileTree, run, tempDir } from "./harness.ts";
 import {
   OCI_INDEX,
   OCI_MANIFEST,
@@ -11,21 +11,11 @@ import {
   startRegistry,
 } from "./registry_double/server.ts";
 import { registryCA } from "./registry_double/ca.ts";
-import { readTar } from "../commands/image/tar.ts";
+import { collect, tarEntries } from "../archive/tar.ts";
 
 const dec = new TextDecoder();
 const enc = new TextEncoder();
 const fname = (d: string) => d.replace("sha256:", "sha256-");
-
-async function tree(root: string, rel = ""): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(rel ? `${root}/${rel}` : root)) {
-    const p = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory) out.push(...await tree(root, p));
-    else out.push(p);
-  }
-  return out.sort();
-}
 
 function manifestBytes(reg: RegistryDouble, repo: string, ident: string): Uint8Array {
   return reg.manifests.get(repo)!.get(ident)!.bytes;
@@ -129,7 +119,7 @@ Deno.test("image cache-create --layout=flat: the cache tree, manifests and blobs
   for (const l of [...kubelet.layers.slice(0, 2), ...pause.layers]) {
     expected[`blob/${fname(l.digest)}`] = blobBytes(reg, l.digest);
   }
-  assertEquals(await tree(out), Object.keys(expected).sort());
+  assertEquals(await fileTree(out), Object.keys(expected).sort());
   for (const [path, bytes] of Object.entries(expected)) {
     assertEquals(await Deno.readFile(`${out}/${path}`), bytes, path);
   }
@@ -175,7 +165,7 @@ Deno.test("image cache-create --layout=flat: the cache tree, manifests and blobs
     "--cosign-signatures=false",
   ], { env, cwd: dir.path });
   assertEquals(forced.code, 0, forced.stderr);
-  assertEquals((await tree(out)).filter((f) => f.includes("kubelet")), []);
+  assertEquals((await fileTree(out)).filter((f) => f.includes("kubelet")), []);
   assertEquals(forced.stderr.includes("cosign"), false);
 });
 
@@ -237,11 +227,9 @@ Deno.test("image cache-create: the default OCI layout holds the cache tree as on
   assertEquals(config.rootfs.diff_ids, [
     "sha256:" + Array.from(new Uint8Array(diff), (b) => b.toString(16).padStart(2, "0")).join(""),
   ]);
-  await readTar(
-    tar,
-    (h, body) => entries.push([h.name, h.type, body ? dec.decode(body) : ""]),
-    () => true,
-  );
+  for await (const e of tarEntries(tar.getReader())) {
+    entries.push([e.name, e.type, dec.decode(await collect(e.data))]);
+  }
   const regDir = `127.0.0.1_${reg.port}_`;
   const names = entries.map((e) => e[0]);
   assertEquals(names, [...names].sort());
@@ -298,7 +286,7 @@ Deno.test("image cache-create --platform=all: every platform, signatures once, a
     `fetching cosign signature "${reg.host}/multi:${fname(idx.digest)}"`,
     `fetching image "${src}" (linux/arm64)`,
   ]);
-  const digests = (await tree(`${dir.path}/c`)).filter((f) => f.includes("/digest/")).map((f) =>
+  const digests = (await fileTree(`${dir.path}/c`)).filter((f) => f.includes("/digest/")).map((f) =>
     f.split("/").pop()
   );
   assertEquals(digests.sort(), [idx, ...img.images, att].map((d) => fname(d.digest)).sort());
@@ -320,7 +308,10 @@ Deno.test("image cache-create: stdin list, layer cache reuse, verification, retr
     "--cosign-signatures=false",
   ], { env, cwd: dir.path, stdin: `${p}\n\n` });
   assertEquals(r.code, 0, r.stderr);
-  assertEquals((await tree(`${dir.path}/layers`)).sort(), pause.layers.map((l) => l.digest).sort());
+  assertEquals(
+    (await fileTree(`${dir.path}/layers`)).sort(),
+    pause.layers.map((l) => l.digest).sort(),
+  );
   const before = reg.log.length;
   const r2 = await run([
     "image",
@@ -333,7 +324,7 @@ Deno.test("image cache-create: stdin list, layer cache reuse, verification, retr
   ], { env, cwd: dir.path });
   assertEquals(r2.code, 0, r2.stderr);
   assertEquals(reg.log.slice(before).filter((l) => l.path.includes("/blobs/")).length, 1); // the config only
-  assertEquals(await tree(`${dir.path}/a`), await tree(`${dir.path}/b`));
+  assertEquals(await fileTree(`${dir.path}/a`), await fileTree(`${dir.path}/b`));
 
   // a layer whose bytes do not match its digest: refused, nothing written
   reg.corrupt.add(pause.layers[1].digest);
@@ -474,5 +465,5 @@ Deno.test("image cache-create: docker login credentials for the token; plain HTT
     "--image-cache-path=b",
   ], { cwd: dir.path });
   assertEquals(viaHttp.code, 0, viaHttp.stderr);
-  assertEquals((await tree(`${dir.path}/b`)).filter((p) => p.startsWith("blob/")).length, 3);
+  assertEquals((await fileTree(`${dir.path}/b`)).filter((p) => p.startsWith("blob/")).length, 3);
 });

@@ -5,6 +5,7 @@
 import { assertEquals, assertStringIncludes } from "./assert.ts";
 import { tempDir } from "./harness.ts";
 import { fakeBinary, goodRelease, hostAsset, serveReleases } from "./release_server.ts";
+import { haveTool } from "./extern_tools.ts";
 
 const INSTALL = new URL("../install.sh", import.meta.url).pathname;
 const exe = hostAsset().endsWith(".exe") ? "talosctl.exe" : "talosctl";
@@ -187,11 +188,7 @@ Deno.test("install.sh: a corrupted or unlisted binary is refused and nothing is 
 });
 
 Deno.test("install.sh: with wget instead of curl", async () => {
-  const wget = await new Deno.Command("sh", { args: ["-c", "command -v wget"] }).output();
-  if (!wget.success) {
-    if (Deno.env.get("CI") === "true") throw new Error("wget is required for this test in CI");
-    return;
-  }
+  if (!(await haveTool("wget"))) return;
   await using tmp = await tempDir();
   await using srv = serveReleases("v1.2.3", await releases());
   const env = {

@@ -23,6 +23,7 @@ import {
 import type { Issued } from "./emulator/certs.ts";
 import { newClient, toRpcError } from "../rpc/mod.ts";
 import { relabelKey, spkiOf } from "../rpc/transport.ts";
+import { concat } from "../pki/der.ts";
 
 /** A recognisable piece of the request, to look for in what a node received. */
 const MARKER = "pinned-key-marker-7f3a9c.example.org";
@@ -121,16 +122,6 @@ async function terminator(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   t.endpoint = `127.0.0.1:${(server.address() as { port: number }).port}`;
   return t;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 /**

@@ -2,27 +2,11 @@
 // calling test is skipped with a warning, except under CI=true, where it fails loudly (.ci/run
 // installs it).
 
-let available: boolean | undefined;
+import { haveTool } from "./extern_tools.ts";
 
-export async function haveTcpdump(): Promise<boolean> {
-  if (available !== undefined) return available;
-  try {
-    const out = await new Deno.Command("tcpdump", {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    available = out.success;
-  } catch {
-    available = false;
-  }
-  if (!available) {
-    if (Deno.env.get("CI") === "true") {
-      throw new Error("tcpdump is required by the pcap interop tests (apt-get install tcpdump)");
-    }
-    console.warn("WARNING: tcpdump not found, pcap interop checks skipped");
-  }
-  return available;
+/** True when tcpdump runs here; throws under CI when it does not (extern_tools.ts). */
+export function haveTcpdump(): Promise<boolean> {
+  return haveTool("tcpdump");
 }
 
 /** `tcpdump args...` with TZ=UTC; throws with stderr when it fails. */

@@ -3,20 +3,11 @@
 // capture-pane. Without tmux the calling test is skipped with a warning, except under CI=true,
 // where a missing tmux fails loudly.
 
-let available: boolean | undefined;
+import { haveTool } from "./extern_tools.ts";
 
-export async function haveTmux(): Promise<boolean> {
-  if (available !== undefined) return available;
-  try {
-    available = (await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output()).success;
-  } catch {
-    available = false;
-  }
-  if (!available) {
-    if (Deno.env.get("CI") === "true") throw new Error("tmux is required by the dashboard tests");
-    console.warn("WARNING: tmux not found, dashboard terminal tests skipped");
-  }
-  return available;
+/** True when tmux runs here; throws under CI when it does not (extern_tools.ts). */
+export function haveTmux(): Promise<boolean> {
+  return haveTool("tmux", ["-V"]);
 }
 
 let serial = 0;

@@ -20,6 +20,9 @@
 // Our side: the command tree of commands/mod.ts, loaded through loadCommand.
 // Exit status: 0 (differences are a report, not a failure), 2 on bad arguments.
 
+import { zeroValue } from "../commands/flag_values.ts";
+import type { FlagKind } from "../commands/spec.ts";
+
 export interface UpFlag {
   name: string;
   short: string;
@@ -217,6 +220,20 @@ export function evalExpr(
     const items = splitArgs(slice[1]).map((x) => evalExpr(x, pkg, consts, depth + 1));
     return items.every((x) => typeof x === "string") ? items as string[] : undefined;
   }
+  const sprintf = e.match(/^fmt\.Sprintf\(([\s\S]*)\)$/);
+  if (sprintf) {
+    const [format, ...args] = splitArgs(sprintf[1]);
+    const f = goString(format ?? "");
+    const vals = args.map((a) => evalExpr(a, pkg, consts, depth + 1));
+    if (f === undefined || !vals.every((v) => typeof v === "string" || typeof v === "number")) {
+      return undefined;
+    }
+    let next = 0;
+    return f.replace(/%(?:\[(\d+)\])?[sdv]/g, (_, n) => String(vals[n ? Number(n) - 1 : next++]));
+  }
+  // net.IPv4(a, b, c, d): an IP flag's default
+  const ipv4 = e.match(/^net\.IPv4\(\s*(\d+),\s*(\d+),\s*(\d+),\s*(\d+)\s*\)$/);
+  if (ipv4) return ipv4.slice(1).join(".");
   const unit = e.match(/^time\.(\w+)$/);
   if (unit && DURATION_UNITS[unit[1]] !== undefined) return DURATION_UNITS[unit[1]];
   const paren = e.match(/^\(([\s\S]*)\)$/);
@@ -383,13 +400,18 @@ export function parseUpstream(files: GoFile[], consts: ConstTable): UpTree {
     let use = goString(useExpr) ?? "";
     const sprintf = useExpr.match(/^fmt\.Sprintf\(\s*"([^"]*)"/);
     if (sprintf && useArg !== undefined) use = sprintf[1].replace("%s", useArg);
-    if (!goString(useExpr) && !sprintf) {
+    if (!goString(useExpr) && !(sprintf && useArg !== undefined)) {
       const v = evalExpr(useExpr, pkg, consts);
       if (typeof v === "string") use = v;
       else unresolved.push(`${file}: Use of ${key}: ${useExpr}`);
     }
     const al = lit.match(/\bAliases:\s*\[\]string\{([^}]*)\}/);
-    const aliases = al ? splitArgs(al[1]).map((a) => goString(a) ?? a) : [];
+    const aliases = al
+      ? splitArgs(al[1]).map((a) => {
+        const v = goString(a) ?? evalExpr(a, pkg, consts);
+        return typeof v === "string" ? v : a;
+      })
+      : [];
     const hidden = /\bHidden:\s*true/.test(lit);
     commands.set(key, {
       key,
@@ -615,21 +637,6 @@ const KIND_OF: Record<string, string> = {
   stringArray: "stringArray",
 };
 
-function zero(kind: string): string | number | boolean | string[] {
-  switch (kind) {
-    case "bool":
-      return false;
-    case "int":
-    case "duration":
-      return 0;
-    case "strings":
-    case "stringArray":
-      return [];
-    default:
-      return "";
-  }
-}
-
 export interface Difference {
   path: string;
   kind:
@@ -720,7 +727,7 @@ export function compare(up: UpTree, ours: OurCommand, skip: (path: string) => bo
       } else if (f.default === undefined) {
         unresolvedDefaults.push(`${full} ${where}: ${f.defaultExpr}`);
       } else if (f.default !== undefined && want) {
-        const ourDef = o.default ?? zero(o.kind);
+        const ourDef = zeroValue({ kind: o.kind as FlagKind, default: o.default });
         if (JSON.stringify(ourDef) !== JSON.stringify(f.default)) {
           diffs.push({
             path: full,

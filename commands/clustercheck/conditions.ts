@@ -2,11 +2,17 @@
 // assertion retried every interval, each attempt bounded by the interval, until it passes,
 // says SKIP, or the overall deadline ends the wait); checks run one after another and a
 // reporter is told the state of the running one every 100 ms and at each end. The retrying
-// itself is retry.ts's `poll`, ticking.
+// itself is wait/'s `poll`, ticking.
 
-import { contextError, poll } from "../retry.ts";
+import { contextError, poll } from "../../wait/mod.ts";
 
-export { Canceled, contextError, DeadlineExceeded, raceSignal, withTimeout } from "../retry.ts";
+export {
+  Canceled,
+  contextError,
+  DeadlineExceeded,
+  raceSignal,
+  withTimeout,
+} from "../../wait/mod.ts";
 
 /** An assertion returning this is skipped (reported as "SKIP"), not failed. */
 export class SkipAssertion extends Error {

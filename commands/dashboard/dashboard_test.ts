@@ -14,7 +14,7 @@ import {
 import { Canvas, split } from "./canvas.ts";
 import { computeSI, cpuFrequency, uptime } from "./format.ts";
 import { ApiData } from "./metrics.ts";
-import { Footer, LogView } from "./views.ts";
+import { Footer, LogView, moveKey, Scroll } from "./views.ts";
 import { commandLine, plot } from "./monitor.ts";
 import { sortNodes, SummaryScreen } from "./app.ts";
 import type { Change } from "./panes.ts";
@@ -261,6 +261,42 @@ Deno.test("log view: follows the end, scrolls with keys, filters with /", () => 
   assertEquals(draw(), ["line 10", "", "filter: 10"]);
   v.key("ESCAPE");
   assertEquals(draw(), ["line 9", "line 10", "line 11"]);
+});
+
+Deno.test("moving keys: rows, pages, half pages where offered, the ends; Scroll follows the end", () => {
+  const keys = ["j", "UP", "PAGE_DOWN", "CTRL_B", "CTRL_D", "CTRL_U", "g", "END", "x", "toString"];
+  assertEquals(keys.map((k) => moveKey(k, 9, true)), [
+    1,
+    -1,
+    9,
+    -9,
+    4,
+    -4,
+    -Infinity,
+    Infinity,
+    undefined,
+    undefined,
+  ]);
+  assertEquals(keys.map((k) => moveKey(k, 9)).slice(4, 6), [undefined, undefined]);
+  const s = new Scroll();
+  assertEquals(s.place(20, 5), 15);
+  const seen = [];
+  for (const k of ["k", "CTRL_U", "g", "PAGE_DOWN", "G", "q"]) {
+    const used = s.key(k);
+    seen.push([used, s.top, s.follow]);
+  }
+  assertEquals(seen, [
+    [true, 14, false],
+    [true, 12, false],
+    [true, 0, false],
+    [true, 5, false],
+    [true, 15, true],
+    [false, 15, true],
+  ]);
+  const short = new Scroll();
+  short.place(3, 5);
+  short.key("HOME");
+  assertEquals([short.top, short.follow], [0, true]);
 });
 
 Deno.test("plot: braille dots scaled to the largest value", () => {

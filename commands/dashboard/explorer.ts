@@ -7,7 +7,7 @@ import type { Session } from "../session.ts";
 import type { Resource } from "../../gen/cosi/resource_pb.ts";
 import { EventType } from "../../gen/cosi/state_pb.ts";
 import { type Box, colored, type Line, seg, type Style, width } from "./canvas.ts";
-import { Input, Scroll } from "./views.ts";
+import { Input, moveKey, Scroll } from "./views.ts";
 import { toRpcError } from "../../rpc/errors.ts";
 import type { ResourceDefinition } from "../resources/kind.ts";
 import type { View } from "./app.ts";
@@ -50,23 +50,9 @@ export class Table {
   }
 
   key(name: string): boolean {
-    const page = this.scroll.rows;
-    const move: Record<string, number> = {
-      j: 1,
-      DOWN: 1,
-      k: -1,
-      UP: -1,
-      CTRL_F: page,
-      PAGE_DOWN: page,
-      CTRL_B: -page,
-      PAGE_UP: -page,
-      g: -Infinity,
-      HOME: -Infinity,
-      G: Infinity,
-      END: Infinity,
-    };
-    if (!(name in move)) return false;
-    this.selected = Math.max(0, Math.min(this.rows.length - 1, this.selected + move[name]));
+    const n = moveKey(name, this.scroll.rows);
+    if (n === undefined) return false;
+    this.selected = Math.max(0, Math.min(this.rows.length - 1, this.selected + n));
     return true;
   }
 

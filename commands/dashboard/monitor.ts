@@ -5,7 +5,7 @@ import { bold, type Box, type Color, columns, type Line, rows, seg } from "./can
 import type { ApiData, NodeData, SeriesName } from "./metrics.ts";
 import { computeSI, fixed, humanizeBytes, int, seconds } from "./format.ts";
 import { NO_DATA } from "./panes.ts";
-import { Scroll } from "./views.ts";
+import { moveKey, Scroll } from "./views.ts";
 
 /** A bar filled to `pct` percent with the figure in its middle. */
 function gauge(box: Box, pct: number): void {
@@ -213,25 +213,9 @@ export class ProcessTable {
 
   key(name: string): boolean {
     const last = Math.max(0, this.#rows.length - 1);
-    const page = this.scroll.rows;
-    const move: Record<string, number> = {
-      j: 1,
-      DOWN: 1,
-      k: -1,
-      UP: -1,
-      CTRL_F: page,
-      PAGE_DOWN: page,
-      CTRL_B: -page,
-      PAGE_UP: -page,
-      CTRL_D: Math.floor(page / 2),
-      CTRL_U: -Math.floor(page / 2),
-      g: -Infinity,
-      HOME: -Infinity,
-      G: Infinity,
-      END: Infinity,
-    };
-    if (!(name in move)) return false;
-    this.selected = Math.max(0, Math.min(last, this.selected + move[name]));
+    const n = moveKey(name, this.scroll.rows, true);
+    if (n === undefined) return false;
+    this.selected = Math.max(0, Math.min(last, this.selected + n));
     return true;
   }
 

@@ -12,7 +12,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { EventType } from "../../gen/cosi/state_pb.ts";
 import type { Resource } from "../../gen/cosi/resource_pb.ts";
 import { type ApiData, gather } from "./metrics.ts";
-import { sleep } from "../retry.ts";
+import { sleep } from "../../wait/mod.ts";
 
 /** Polls every node each `intervalMs`; each round's data (diffed with the last) goes to `onData`. */
 export async function pollMetrics(

@@ -174,43 +174,44 @@ export class Scroll {
 
   /** Scrolling keys (vi and less style); false when the key is not one. */
   key(name: string): boolean {
-    const page = this.rows;
-    switch (name) {
-      case "j":
-      case "DOWN":
-        this.by(1);
-        return true;
-      case "k":
-      case "UP":
-        this.by(-1);
-        return true;
-      case "CTRL_D":
-        this.by(Math.floor(page / 2));
-        return true;
-      case "CTRL_U":
-        this.by(-Math.floor(page / 2));
-        return true;
-      case "CTRL_F":
-      case "PAGE_DOWN":
-        this.by(page);
-        return true;
-      case "CTRL_B":
-      case "PAGE_UP":
-        this.by(-page);
-        return true;
-      case "g":
-      case "HOME":
-        this.top = 0;
-        this.follow = this.total <= this.rows;
-        return true;
-      case "G":
-      case "END":
-        this.follow = true;
-        this.by(this.total);
-        return true;
-    }
-    return false;
+    const n = moveKey(name, this.rows, true);
+    if (n === undefined) return false;
+    this.by(n);
+    return true;
   }
+}
+
+/**
+ * How far a moving key (vi and less style) goes in a list `page` rows tall: a row, a page, half
+ * a page (with `halfPages`: Ctrl-D, Ctrl-U), or to either end (±Infinity). Undefined when the
+ * key is not one.
+ */
+export function moveKey(name: string, page: number, halfPages = false): number | undefined {
+  switch (name) {
+    case "j":
+    case "DOWN":
+      return 1;
+    case "k":
+    case "UP":
+      return -1;
+    case "CTRL_D":
+      return halfPages ? Math.floor(page / 2) : undefined;
+    case "CTRL_U":
+      return halfPages ? -Math.floor(page / 2) : undefined;
+    case "CTRL_F":
+    case "PAGE_DOWN":
+      return page;
+    case "CTRL_B":
+    case "PAGE_UP":
+      return -page;
+    case "g":
+    case "HOME":
+      return -Infinity;
+    case "G":
+    case "END":
+      return Infinity;
+  }
+  return undefined;
 }
 
 /** The kernel log of one node: a rule, the lines (wrapped, newest at the bottom), a filter. */

@@ -5,7 +5,7 @@
 import { parseReference, type Reference } from "./reference.ts";
 import { MEDIA, RegistryClient, type RegistryClientOptions, sha256Hex } from "./registry.ts";
 import { parsePlatform, satisfies } from "./platform.ts";
-import { readTar, type TarHeader } from "./tar.ts";
+import { collect, tarEntries } from "../../archive/tar.ts";
 import { IMAGES_PREFIX } from "./defaults.ts";
 import { verifiedStream } from "./verify.ts";
 
@@ -14,6 +14,9 @@ interface ManifestDoc {
   manifests?: { digest: string; platform?: { os: string; architecture: string } }[];
   layers?: { digest: string; mediaType: string }[];
 }
+
+/** The largest file read out of a layer; a larger one counts as absent. */
+const MAX_FILE = 16 << 20;
 
 /** The named files of an image's flattened file system (upper layers win, whiteouts honoured). */
 async function exportFiles(
@@ -45,16 +48,16 @@ async function exportFiles(
         );
       }
       const seenHere: string[] = [];
-      const clean = (h: TarHeader) => h.name.replace(/^\.?\/+/, "").replace(/\/+$/, "");
-      await readTar(stream, (h, body) => {
-        const name = clean(h);
+      for await (const e of tarEntries(stream.getReader())) {
+        const name = e.name.replace(/^\.?\/+/, "").replace(/\/+$/, "");
         const base = name.split("/").pop()!;
         if (base.startsWith(".wh.")) {
           seenHere.push(name.replace(/\.wh\.([^/]*)$/, "$1"));
-          return;
-        }
-        if (body && !found.has(name) && !gone.has(name)) found.set(name, body);
-      }, (h) => names.includes(clean(h)) && (h.type === "0" || h.type === "\0"));
+        } else if (
+          (e.type === "0" || e.type === "\0") && e.size <= MAX_FILE && names.includes(name) &&
+          !found.has(name) && !gone.has(name)
+        ) found.set(name, await collect(e.data));
+      }
       for (const g of seenHere) gone.add(g);
     }
     return found;

@@ -34,7 +34,7 @@ const LEGACY_INSTALLER_BEFORE = "1.14.0-alpha.0";
 
 /** The talos-bundle argument check: a "v"-prefixed semver in [minimum, next minor of ours). */
 async function checkTag(tag: string): Promise<void> {
-  const { compareSemver, parseTolerant } = await import("../version_check.ts");
+  const { compareSemver, parseTolerant } = await import("../semver.ts");
   const ours = parseTolerant(d.TALOS_VERSION);
   const maximum = `${ours.major}.${ours.minor + 1}.0`;
   if (!tag.startsWith("v")) throw new UserError(`invalid tag "${tag}": must have "v" prefix`);
@@ -58,7 +58,7 @@ async function checkTag(tag: string): Promise<void> {
 export async function talosBundleRun(ctx: RunContext): Promise<void> {
   if (ctx.args.length > 0) await checkTag(ctx.args[0]);
   const tag = ctx.args[0] ?? d.TALOS_VERSION;
-  const { compareSemver, parseTolerant } = await import("../version_check.ts");
+  const { compareSemver, parseTolerant } = await import("../semver.ts");
   const out: string[] = [];
   const repo = (name: string) => `${d.IMAGES_PREFIX}/${name}:${tag}`;
   if (compareSemver(parseTolerant(tag), parseTolerant(LEGACY_INSTALLER_BEFORE)) < 0) {

@@ -11,6 +11,9 @@
 
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
+import { goLogTime } from "../../gofmt/time.ts";
+import { sleepOrThrow } from "../../wait/mod.ts";
+import { exists, replaceFile } from "../files.ts";
 import {
   BadNameError,
   cacheRegistryName,
@@ -48,23 +51,6 @@ function parseDoc(m: Manifest): ManifestDoc {
 }
 
 const fileName = (digest: string) => digest.replace("sha256:", "sha256-");
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
-/** Writes `data` to `path` through a temporary file and a rename. */
-async function writeAtomic(path: string, data: Uint8Array): Promise<void> {
-  const tmp = `${path}.part`;
-  await Deno.writeFile(tmp, data, { mode: 0o644 });
-  await Deno.rename(tmp, path);
-}
 
 /** Pipes a stream into a new file (0644) through a temporary name. */
 async function streamToFile(stream: ReadableStream<Uint8Array>, path: string): Promise<void> {
@@ -126,8 +112,8 @@ class CacheBuilder {
     } catch (e) {
       throw wrap(`fetching manifest ${JSON.stringify(src)}`, e);
     }
-    await writeAtomic(`${dirs.reference}/${ref.tag || "latest"}`, top.bytes);
-    await writeAtomic(`${dirs.digest}/${fileName(top.digest)}`, top.bytes);
+    await replaceFile(`${dirs.reference}/${ref.tag || "latest"}`, top.bytes, 0o644);
+    await replaceFile(`${dirs.digest}/${fileName(top.digest)}`, top.bytes, 0o644);
     if (cosign) await this.#cosign(src, ref, top.digest);
     let image = top;
     if (isIndex(top)) {
@@ -191,8 +177,8 @@ class CacheBuilder {
         throw wrap(`fetching cosign manifest ${JSON.stringify(sigName)}`, e);
       }
       const dirs = this.#dirs(ref, src);
-      await writeAtomic(`${dirs.reference}/${sigTag}`, sig.bytes);
-      await writeAtomic(`${dirs.digest}/${fileName(sig.digest)}`, sig.bytes);
+      await replaceFile(`${dirs.reference}/${sigTag}`, sig.bytes, 0o644);
+      await replaceFile(`${dirs.digest}/${fileName(sig.digest)}`, sig.bytes, 0o644);
       if (isIndex(sig)) {
         for (const child of parseDoc(sig).manifests ?? []) {
           await this.#cacheImage(ref, await this.#client.manifest(ref, child.digest), dirs.digest);
@@ -206,7 +192,7 @@ class CacheBuilder {
 
   /** An image manifest by digest, its config, and its layers (those not cached yet). */
   async #cacheImage(ref: Reference, image: Manifest, digestDir: string): Promise<void> {
-    await writeAtomic(`${digestDir}/${fileName(image.digest)}`, image.bytes);
+    await replaceFile(`${digestDir}/${fileName(image.digest)}`, image.bytes, 0o644);
     const doc = parseDoc(image);
     if (!doc.config) {
       throw new Error(`getting image config: manifest ${image.digest} has no config`);
@@ -247,22 +233,6 @@ function wrap(prefix: string, e: unknown): Error {
   return err;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
-  });
-
-function goLogTime(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${
-    p(d.getMinutes())
-  }:${p(d.getSeconds())}`;
-}
-
 /** Each image in turn, transient failures retried with exponential backoff for up to 30 minutes. */
 async function eachImage(
   ctx: RunContext,
@@ -285,7 +255,7 @@ async function eachImage(
         await ctx.deps.io.stderr.write(
           `${goLogTime(ctx.deps.now())} retrying error: ${(e as Error).message}\n`,
         );
-        await sleep(delay, ctx.deps.signal);
+        await sleepOrThrow(delay, ctx.deps.signal);
       }
     }
   }

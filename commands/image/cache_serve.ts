@@ -7,6 +7,8 @@
 
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
+import { goLogTime } from "../../gofmt/time.ts";
+import { replaceFile } from "../files.ts";
 
 const NAME =
   /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$/;
@@ -24,13 +26,6 @@ function zapLine(now: Date, level: string, msg: string, fields: Record<string, u
   const f = Object.entries(fields).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
   const t = now.toISOString();
   return `${t}\t${level}\t${msg}${f.length ? `\t{${f.join(", ")}}` : ""}\n`;
-}
-
-function goLogTime(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${
-    p(d.getMinutes())
-  }:${p(d.getSeconds())}`;
 }
 
 /** net.SplitHostPort. */
@@ -285,9 +280,7 @@ export async function writeOwnFile(path: string, text: string, mode = 0o644): Pr
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  await Deno.writeTextFile(tmp, text, { mode });
-  await Deno.rename(tmp, path);
+  await replaceFile(path, text, mode);
 }
 
 export async function cacheServeRun(ctx: RunContext): Promise<void> {

@@ -5,9 +5,10 @@
 
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
+import { goLogTime } from "../../gofmt/time.ts";
+import { exists, replaceFile } from "../files.ts";
 
 export const CA_PATCH_FILE = "image-cache-patch.yaml";
-const YEAR_MS = 365 * 24 * 3600_000;
 
 /** pflag's IP parsing (net.ParseIP): dotted IPv4 or IPv6 text. */
 function checkIP(s: string): string {
@@ -38,48 +39,15 @@ export async function cacheCertGenRun(ctx: RunContext): Promise<void> {
   };
   if (!(ctx.flags.force as boolean)) {
     for (const f of Object.values(files)) {
-      try {
-        await Deno.lstat(f);
-        throw new UserError(`${f} already exists, use --force to overwrite it`);
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      }
+      if (await exists(f)) throw new UserError(`${f} already exists, use --force to overwrite it`);
     }
   }
-  const { generateEcdsaP256, privateKeyPem } = await import("../../pki/keys.ts");
-  const { buildCertificate, newSerial, KeyUsage, EKU_SERVER_AUTH, EKU_CLIENT_AUTH } = await import(
-    "../../pki/x509_build.ts"
-  );
-  const { encodePem } = await import("../../pki/pem.ts");
-  const { issueCertificate } = await import("../../pki/client_cert.ts");
-  const random = ctx.deps.random;
-  const now = ctx.deps.now();
-  const caKey = await generateEcdsaP256(random);
-  const caDer = await buildCertificate(
-    {
-      serial: newSerial(random),
-      subject: { organizations: ["talos.dev"], commonName: "talos.dev Root CA" },
-      notBefore: now,
-      notAfter: new Date(now.getTime() + YEAR_MS),
-      spki: caKey.spki,
-      isCA: true,
-      keyUsage: KeyUsage.certSign | KeyUsage.digitalSignature,
-      extKeyUsage: [EKU_SERVER_AUTH, EKU_CLIENT_AUTH],
-      subjectKeyId: random(20),
-    },
-    caKey,
-    null,
-  );
-  const ca = { crt: encodePem("CERTIFICATE", caDer), key: privateKeyPem(caKey) };
-  const server = await issueCertificate(ca, {
-    subject: { organizations: ["talos.dev"], commonName: "server" },
-    notBefore: now,
-    notAfter: new Date(now.getTime() + YEAR_MS),
-    keyUsage: KeyUsage.digitalSignature | KeyUsage.keyEncipherment,
-    extKeyUsage: [EKU_SERVER_AUTH],
+  const { selfSignedServing } = await import("../../pki/self_signed.ts");
+  const { ca, server } = await selfSignedServing({
     ipAddresses: ips,
     dnsNames: names,
-    random,
+    random: ctx.deps.random,
+    now: ctx.deps.now(),
   });
 
   const { emitDocument, mapping, scalar, TALOS_YAML } = await import("../../goyaml/mod.ts");
@@ -92,21 +60,11 @@ export async function cacheCertGenRun(ctx: RunContext): Promise<void> {
     ]),
     TALOS_YAML,
   );
-  const write = async (path: string, text: string, mode: number) => {
-    const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-    await Deno.writeTextFile(tmp, text, { mode });
-    await Deno.chmod(tmp, mode);
-    await Deno.rename(tmp, path);
-  };
-  const p = (n: number) => String(n).padStart(2, "0");
-  const t = ctx.deps.now();
   await ctx.deps.io.stderr.write(
-    `${t.getFullYear()}/${p(t.getMonth() + 1)}/${p(t.getDate())} ${p(t.getHours())}:${
-      p(t.getMinutes())
-    }:${p(t.getSeconds())} writing config patch to ${CA_PATCH_FILE}\n`,
+    `${goLogTime(ctx.deps.now())} writing config patch to ${CA_PATCH_FILE}\n`,
   );
-  await write(files.patch, patch, 0o644);
-  await write(files.ca, ca.crt, 0o644);
-  await write(files.cert, server.crt, 0o644);
-  await write(files.key, server.key, 0o600);
+  await replaceFile(files.patch, patch, 0o644);
+  await replaceFile(files.ca, ca.crt, 0o644);
+  await replaceFile(files.cert, server.crt, 0o644);
+  await replaceFile(files.key, server.key, 0o600);
 }

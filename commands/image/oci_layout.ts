@@ -4,7 +4,7 @@
 // as it goes, so no file is ever held in memory whole.
 
 import { hasher } from "./verify.ts";
-import { TAR_END, tarHeader, tarPadding } from "./tar.ts";
+import { TAR_END, tarHeader, tarPadding } from "../../archive/tar_write.ts";
 import type { Platform } from "./platform.ts";
 
 const enc = new TextEncoder();

@@ -9,7 +9,7 @@ import type { Session } from "../session.ts";
 import { errorText, goDuration, goQuote } from "../kit.ts";
 import { UserError } from "../../errors.ts";
 import { parseGoDuration } from "../flag_values.ts";
-import { sleepOrThrow } from "../retry.ts";
+import { sleepOrThrow } from "../../wait/mod.ts";
 import type { Reporter, Status } from "./reporter.ts";
 import type { K8sClient, K8sObject } from "../../k8s/mod.ts";
 import { K8sApiError } from "../../k8s/mod.ts";

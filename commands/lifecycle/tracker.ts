@@ -26,8 +26,8 @@ import { errorCode, errorText, goDuration, goQuote } from "../kit.ts";
 import { type DecodedEvent, decodeEvent, goBool, machineStage, phaseAction } from "./events.ts";
 import { sequenceAction, talosCode, taskAction } from "./events.ts";
 import type { Reporter, Status, Update } from "./reporter.ts";
-import { compareSemver, parseTolerant } from "../version_check.ts";
-import { sleepOrThrow } from "../retry.ts";
+import { compareSemver, parseTolerant } from "../semver.ts";
+import { sleepOrThrow } from "../../wait/mod.ts";
 
 export const BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id";
 const UNAUTHORIZED = "(unauthorized)";

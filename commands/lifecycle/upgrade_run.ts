@@ -26,14 +26,13 @@ import { durationMs } from "@bufbuild/protobuf/wkt";
 import { actAndWait, actorOf, TRACKING, waiting } from "./common.ts";
 import { type Reporter, reporterFor } from "./reporter.ts";
 import { rebootMode, rebootNodes } from "./actions_run.ts";
-import { clientVersionCheck, parseTolerant, talosVersionCheck } from "../version_check.ts";
+import { clientVersionCheck, talosVersionCheck } from "../version_check.ts";
+import { parseTolerant } from "../semver.ts";
 import { drainAround } from "./drain.ts";
 import { goDuration } from "../../gofmt/text.ts";
 
 /** Nodes in this range have LifecycleService.Upgrade. */
 export const LIFECYCLE_API_RANGE = ">1.13.0-alpha.2 <2.0.0";
-
-const DEPRECATED = "legacy flag for MachineService.Upgrade fallback, to be removed in Talos 1.18";
 
 function containerdInstance(ns: string) {
   switch (ns) {
@@ -63,11 +62,6 @@ export function imageVersion(ref: string): string | undefined {
 }
 
 export async function runUpgrade(ctx: RunContext): Promise<void> {
-  for (const f of ["force", "preserve", "stage"]) {
-    if (ctx.changed.has(f)) {
-      await ctx.deps.io.stderr.write(`Flag --${f} has been deprecated, ${DEPRECATED}\n`);
-    }
-  }
   const w = waiting(ctx);
   let drain = bool(ctx, "drain");
   // As talosctl: draining needs the nodes back to uncordon them, so it implies waiting.

@@ -43,11 +43,6 @@ class ChunkReader {
 export async function runPcap(ctx: RunContext): Promise<void> {
   const kit = await import("../kit.ts");
   const { Code } = await import("@connectrpc/connect");
-  if (ctx.changed.has("snaplen")) {
-    await ctx.deps.io.stderr.write(
-      "Flag --snaplen has been deprecated, support of snap length is removed\n",
-    );
-  }
   const session = await kit.openSession(ctx);
   const node = session.single("pcap");
   const target = session.forNode(node);

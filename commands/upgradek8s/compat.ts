@@ -5,7 +5,7 @@
 
 import { errorText, goQuote } from "../kit.ts";
 import type { NodeTarget } from "../session.ts";
-import { compareSemver, parseTolerant, type SemVer, semverString } from "../version_check.ts";
+import { compareSemver, parseTolerant, type SemVer, semverString } from "../semver.ts";
 import { supportedWith } from "./versions.ts";
 
 export interface NodeVersion {

@@ -1,5 +1,5 @@
 import { assertEquals } from "../../tests/assert.ts";
-import { parseTolerant, semverString } from "../version_check.ts";
+import { parseTolerant, semverString } from "../semver.ts";
 import { checkCompatibility, minimumTalosVersion, supportsSSAManifestSync } from "./compat.ts";
 
 const nv = (node: string, v: string) => ({ node, version: parseTolerant(v) });

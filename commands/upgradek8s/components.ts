@@ -15,6 +15,7 @@ import {
   UpdateSkipped,
 } from "./patch.ts";
 import { type UpgradePath, versionFromImageRef } from "./versions.ts";
+import { sleep } from "../../wait/mod.ts";
 
 /** What the steps need of the command's options. */
 export interface StepOptions {
@@ -232,15 +233,7 @@ async function waitForPod(
     } catch (e) {
       if (timeout.aborted) break;
       await log(`kubernetes endpoint watch error: ${errorText(e)}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, 1000);
-        function done() {
-          clearTimeout(t);
-          timeout.removeEventListener("abort", done);
-          resolve();
-        }
-        timeout.addEventListener("abort", done, { once: true });
-      });
+      await sleep(1000, timeout);
     }
   }
   throw new Error(signal.aborted ? "context canceled" : "context deadline exceeded");

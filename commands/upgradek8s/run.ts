@@ -11,12 +11,7 @@ import type { K8sClient, K8sObject } from "../../k8s/mod.ts";
 import { quoteList } from "../clustercheck/cluster.ts";
 import { KubernetesAccess } from "../clustercheck/k8s_access.ts";
 import { UpgradePath, versionFromImageRef } from "./versions.ts";
-import {
-  compareSemver,
-  parseTolerant,
-  type SemVer as Semver,
-  semverString,
-} from "../version_check.ts";
+import { compareSemver, parseTolerant, type SemVer as Semver, semverString } from "../semver.ts";
 import type { CommentChoice, Component } from "./patch.ts";
 import { preflight } from "./preflight.ts";
 import { invalidImage } from "./images.ts";

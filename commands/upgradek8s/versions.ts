@@ -1,12 +1,7 @@
 // Versions for upgrade-k8s: the upgrade path ("1.30->1.31") and the paths go-kubernetes
 // supports, Talos/Kubernetes compatibility ranges.
 
-import {
-  compareSemver,
-  parseTolerant,
-  type SemVer as Semver,
-  semverString,
-} from "../version_check.ts";
+import { compareSemver, parseTolerant, type SemVer as Semver, semverString } from "../semver.ts";
 
 export class UpgradePath {
   readonly from: Semver;

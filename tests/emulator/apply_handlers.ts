@@ -20,7 +20,7 @@ import { goDuration } from "../../gofmt/mod.ts";
 import type { Emulator, NodeCall } from "./server.ts";
 import type { SimNode } from "./node.ts";
 import { machineConfigOf, setMachineConfig } from "./resources.ts";
-import { putMember, putSpec, setMachineStatus, T } from "./cosi_seed.ts";
+import { putMember, putNodename, setMachineStatus } from "./cosi_seed.ts";
 import { issueServer, type TestCA } from "./certs.ts";
 import { textDiff } from "../../gofmt/textdiff.ts";
 
@@ -144,19 +144,7 @@ async function leaveMaintenance(emu: Emulator, node: SimNode, docs: ConfigDocume
   const type = String(field(cfg, "machine", "type") ?? "");
   node.controlPlane = type === "controlplane" || type === "init";
   const now = new Date();
-  putSpec(
-    node,
-    "k8s",
-    T.nodename,
-    "nodename",
-    {
-      nodename: node.hostname,
-      hostnameVersion: "2",
-      skipNodeRegistration: false,
-    },
-    { owner: "k8s.NodenameController" },
-    now,
-  );
+  putNodename(node, now);
   putMember(node, node, now);
   setMachineStatus(node, "running", true, [], now);
   const ca = await caOf(cfg);

@@ -331,6 +331,23 @@ function seedDisks(node: SimNode, now: Date): void {
   );
 }
 
+/** The node's Nodename resource (the Kubernetes node name: its hostname). */
+export function putNodename(node: SimNode, now = new Date()): void {
+  putSpec(
+    node,
+    "k8s",
+    T.nodename,
+    "nodename",
+    {
+      nodename: node.hostname,
+      hostnameVersion: "2",
+      skipNodeRegistration: false,
+    },
+    { owner: "k8s.NodenameController" },
+    now,
+  );
+}
+
 /** A cluster member resource for `peer` (the members every node of a cluster sees). */
 export function putMember(node: SimNode, peer: SimNode, now = new Date()): void {
   putSpec(
@@ -380,19 +397,7 @@ export function seedNode(node: SimNode, opts: SeedOptions = {}): void {
     return;
   }
   setMachineConfig(node, sampleMachineConfig(node.controlPlane), now);
-  putSpec(
-    node,
-    "k8s",
-    T.nodename,
-    "nodename",
-    {
-      nodename: node.hostname,
-      hostnameVersion: "2",
-      skipNodeRegistration: false,
-    },
-    { owner: "k8s.NodenameController" },
-    now,
-  );
+  putNodename(node, now);
   for (const peer of opts.peers ?? [node]) putMember(node, peer, now);
   setMachineStatus(node, "running", true, [], now);
 }

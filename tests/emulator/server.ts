@@ -5,7 +5,8 @@
 
 import * as http2 from "node:http2";
 import * as tls from "node:tls";
-import type { Socket } from "node:net";
+import { listen, type Listening } from "../listen.ts";
+import { sleepOrThrow } from "../../wait/mod.ts";
 import { create, type DescMessage, type DescMethod, type DescService } from "@bufbuild/protobuf";
 import {
   Code,
@@ -96,15 +97,9 @@ function rolesOf(socket: tls.TLSSocket): string[] {
   return list.map((r) => r.trim()).filter((r) => r !== "");
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(new ConnectError("context canceled", Code.Canceled));
-    }, { once: true });
-  });
-}
+/** Sleeps `ms`; a cancelled call ends it with gRPC's Canceled. */
+const sleep = (ms: number, signal: AbortSignal) =>
+  sleepOrThrow(ms, signal, () => new ConnectError("context canceled", Code.Canceled));
 
 export class Emulator {
   readonly nodes = new Map<string, SimNode>();
@@ -117,7 +112,7 @@ export class Emulator {
   readonly host: string;
   #server?: tls.Server;
   #h2?: http2.Http2Server;
-  #sockets = new Set<Socket>();
+  #listening?: Listening;
   #onClose: (() => void)[] = [];
 
   constructor(readonly options: EmulatorOptions) {
@@ -183,13 +178,8 @@ export class Emulator {
       }
       h2.emit("connection", socket);
     });
-    server.on("connection", (s: Socket) => {
-      this.#sockets.add(s);
-      s.on("close", () => this.#sockets.delete(s));
-    });
-    server.on("tlsClientError", () => {});
-    await new Promise<void>((resolve) => server.listen(0, this.host, resolve));
-    this.port = (server.address() as { port: number }).port;
+    this.#listening = await listen(server, this.host);
+    this.port = this.#listening.port;
     this.#server = server;
     this.#h2 = h2;
     return this;
@@ -214,10 +204,7 @@ export class Emulator {
 
   async close(): Promise<void> {
     for (const fn of this.#onClose.splice(0)) fn();
-    for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((resolve) =>
-      this.#server ? this.#server.close(() => resolve()) : resolve()
-    );
+    await this.#listening?.close();
     this.#h2?.close();
   }
 
@@ -335,12 +322,11 @@ export class Emulator {
     return { messages: parts.flat() };
   }
 
-  /** Client streaming: one target only (apid proxies these one-to-one). */
-  async #clientStream(
-    method: DescMethod,
-    reqs: AsyncIterable<Init>,
-    ctx: HandlerContext,
-  ): Promise<Init> {
+  /**
+   * The one node a client-streaming or bidirectional call goes to (apid proxies these
+   * one-to-one and refuses several targets), after the node's injected delay.
+   */
+  async #oneTarget(method: DescMethod, ctx: HandlerContext) {
     const path = `/${method.parent.typeName}/${method.name}`;
     const { mode, targets } = this.#targets(path, ctx.requestHeader);
     if (mode === "many") {
@@ -351,6 +337,16 @@ export class Emulator {
     }
     const call = this.#call(path, targets[0], ctx);
     if (call.node.faults.delayMs) await sleep(call.node.faults.delayMs, ctx.signal);
+    return { path, call };
+  }
+
+  /** Client streaming: one target only (apid proxies these one-to-one). */
+  async #clientStream(
+    method: DescMethod,
+    reqs: AsyncIterable<Init>,
+    ctx: HandlerContext,
+  ): Promise<Init> {
+    const { path, call } = await this.#oneTarget(method, ctx);
     return await (this.#handler(path) as ClientStreamHandler)(reqs, call);
   }
 
@@ -425,16 +421,7 @@ export class Emulator {
 
   /** Bidirectional streaming: one target only, as apid proxies these one-to-one. */
   async *#bidi(method: DescMethod, reqs: AsyncIterable<Init>, ctx: HandlerContext) {
-    const path = `/${method.parent.typeName}/${method.name}`;
-    const { mode, targets } = this.#targets(path, ctx.requestHeader);
-    if (mode === "many") {
-      throw new ConnectError(
-        `one-2-many proxying is not supported for method ${path}`,
-        Code.InvalidArgument,
-      );
-    }
-    const call = this.#call(path, targets[0], ctx);
-    if (call.node.faults.delayMs) await sleep(call.node.faults.delayMs, ctx.signal);
+    const { path, call } = await this.#oneTarget(method, ctx);
     yield* (this.#handler(path) as unknown as BidiHandler)(reqs, call);
   }
 }

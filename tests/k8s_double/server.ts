@@ -13,11 +13,12 @@
 
 import * as https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import { listen, type Listening } from "../listen.ts";
 import { parse as parseYaml } from "yaml";
 import { issueCertificate } from "../../pki/client_cert.ts";
 import { EKU_SERVER_AUTH, KeyUsage } from "../../pki/x509_build.ts";
 import type { PemCertAndKey } from "../../pki/secrets_types.ts";
+import { concat } from "../../pki/der.ts";
 import { matchesFields, matchesSelector } from "./selector.ts";
 import {
   ApiFault,
@@ -125,7 +126,7 @@ export class K8sDouble {
   port = 0;
   #rv = 1;
   #server?: https.Server;
-  #sockets = new Set<Socket>();
+  #listening?: Listening;
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #watchers = new Set<{ rt: ResourceType; ns?: string; fn: Watcher }>();
   /** Recent changes, replayed to a watch that starts from an older resourceVersion. */
@@ -157,13 +158,8 @@ export class K8sDouble {
       requestCert: true,
       rejectUnauthorized: true,
     }, (req, res) => this.#serve(req, res));
-    server.on("connection", (s: Socket) => {
-      this.#sockets.add(s);
-      s.on("close", () => this.#sockets.delete(s));
-    });
-    server.on("tlsClientError", () => {});
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    this.port = (server.address() as { port: number }).port;
+    this.#listening = await listen(server);
+    this.port = this.#listening.port;
     this.#server = server;
     return this;
   }
@@ -171,10 +167,7 @@ export class K8sDouble {
   async close(): Promise<void> {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
-    for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((resolve) =>
-      this.#server ? this.#server.close(() => resolve()) : resolve()
-    );
+    await this.#listening?.close();
   }
 
   /**
@@ -280,7 +273,13 @@ export class K8sDouble {
   async #serve(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? "/", "https://127.0.0.1");
     const chunks: Uint8Array[] = [];
-    for await (const c of req) chunks.push(c as Uint8Array);
+    try {
+      for await (const c of req) chunks.push(c as Uint8Array);
+    } catch {
+      // The client went away before the request was read (it timed out or was cancelled):
+      // there is no one to answer, and the rejection must not escape as an uncaught error.
+      return;
+    }
     const text = new TextDecoder().decode(concat(chunks));
     const contentType = String(req.headers["content-type"] ?? "").split(";")[0].trim();
     const send = (status: number, body: Obj) => {
@@ -584,16 +583,6 @@ export function status(code: number, reason: string, message: string): Obj {
     reason,
     code,
   };
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
 }
 
 export async function startK8sDouble(opts: K8sDoubleOptions): Promise<K8sDouble> {

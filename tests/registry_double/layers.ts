@@ -1,7 +1,8 @@
 // Building image layers for the registry double: gzipped tars of a few files, made with the
-// command's own tar header writer (so a wrong header would show in the tests that read them).
+// CLI's own tar writer, archive/tar_write.ts (so a wrong header would show in the tests that read
+// them).
 
-import { TAR_END, tarHeader, tarPadding } from "../../commands/image/tar.ts";
+import { TAR_END, tarHeader, tarPadding } from "../../archive/tar_write.ts";
 
 const enc = new TextEncoder();
 

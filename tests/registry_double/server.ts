@@ -14,9 +14,11 @@ import * as http from "node:http";
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { listen, type Listening } from "../listen.ts";
 import { issueCertificate } from "../../pki/client_cert.ts";
 import { EKU_SERVER_AUTH, KeyUsage } from "../../pki/x509_build.ts";
 import type { PemCertAndKey } from "../../pki/secrets_types.ts";
+import { seededRandom } from "../harness.ts";
 
 export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -68,20 +70,8 @@ const enc = new TextEncoder();
 /** Deterministic pseudo-random bytes (xorshift), `size` of them, in 64 KiB chunks. */
 export function pattern(size: number, seed = 1): () => AsyncIterable<Uint8Array> {
   return async function* () {
-    let x = seed >>> 0 || 1;
-    let left = size;
-    while (left > 0) {
-      const n = Math.min(left, 64 * 1024);
-      const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        out[i] = x & 0xff;
-      }
-      left -= n;
-      yield out;
-    }
+    const random = seededRandom(seed);
+    for (let left = size; left > 0; left -= 64 * 1024) yield random(Math.min(left, 64 * 1024));
   };
 }
 
@@ -94,8 +84,7 @@ export class RegistryDouble {
   readonly corrupt = new Set<string>();
   readonly failNext = new Map<string, number>();
   port = 0;
-  #server?: http.Server;
-  #sockets = new Set<Socket>();
+  #listening?: Listening;
   #tokens = new Set<string>();
 
   constructor(readonly options: RegistryOptions) {}
@@ -119,22 +108,13 @@ export class RegistryDouble {
     const server = this.options.plain
       ? http.createServer(handler)
       : https.createServer({ cert: serving.crt, key: serving.key }, handler);
-    server.on("connection", (s: Socket) => {
-      this.#sockets.add(s);
-      s.on("close", () => this.#sockets.delete(s));
-    });
-    server.on("tlsClientError", () => {});
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.#server = server;
+    this.#listening = await listen(server);
+    this.port = this.#listening.port;
     return this;
   }
 
   async close(): Promise<void> {
-    for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((resolve) =>
-      this.#server ? this.#server.close(() => resolve()) : resolve()
-    );
+    await this.#listening?.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../tests/assert.ts";
-import { compareSemver, inRange, parseTolerant, semverString } from "./version_check.ts";
+import { compareSemver, inRange, parseTolerant, semverString } from "./semver.ts";
 
 Deno.test("semver: blang's ParseTolerant and precedence", () => {
   assertEquals(semverString(parseTolerant(" v1.13 ")), "1.13.0");
