@@ -36,12 +36,14 @@ export interface Session {
   /**
    * Calls every node at once; `onReply` gets each node's messages as its reply arrives. A reply
    * with in-band errors and a failed call are that node's error. Returns the errors, rendered
-   * `<errorPrefix> <node>: <error>` (default "error from node"), in arrival order.
+   * `<errorPrefix> <node>: <error>` (default "error from node"), in arrival order, appended to
+   * `errors` when given (so a command can interleave errors of its own, as Go's errors.Join).
    */
   unary<E extends WithMetadata>(
     call: (t: NodeTarget) => Promise<{ messages: E[] }>,
     onReply: (node: string, messages: E[]) => Promise<void> | void,
     errorPrefix?: string,
+    errors?: Error[],
   ): Promise<Error[]>;
   /**
    * Opens a stream to every node at once; `onMessage` gets each message as it arrives (awaited,
@@ -157,8 +159,8 @@ function sessionOf(
     contextName,
     single: (name) => singleNode(nodes, name),
     forNode,
-    unary: (call, onReply, errorPrefix) =>
-      unaryNodes(nodes, (node) => call(forNode(node)), onReply, errorPrefix),
+    unary: (call, onReply, errorPrefix, errors) =>
+      unaryNodes(nodes, (node) => call(forNode(node)), onReply, errorPrefix, errors),
     stream: (start, onMessage, opts) =>
       streamNodes(nodes, (node) => start(forNode(node)), onMessage, opts),
   };

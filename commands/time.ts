@@ -22,36 +22,40 @@ export const spec: CommandSpec = {
     const out = ctx.deps.io.stdout;
     const table = new IdleFlushTable((t) => out.write(t));
     table.add("NODE\tNTP-SERVER\tNODE-TIME\tNTP-SERVER-TIME\n");
-    const bad: string[] = [];
-    const errors = await session.unary(async ({ client, options }) => {
-      try {
-        return server === ""
-          ? await client.time.time({}, options)
-          : await client.time.timeCheck({ server }, options);
-      } finally {
-        table.touch();
-      }
-    }, (node, messages) => {
-      for (const m of messages) {
-        const local = m.localtime, remote = m.remotetime;
-        if (!local || !timestampValid(local.seconds, local.nanos)) {
-          bad.push(`node ${node}: error parsing local time`);
-          continue;
+    // Go's errors.Join in the order talosctl meets them: replies are read as they arrive.
+    const errors: Error[] = [];
+    await session.unary(
+      async ({ client, options }) => {
+        try {
+          return server === ""
+            ? await client.time.time({}, options)
+            : await client.time.timeCheck({ server }, options);
+        } finally {
+          table.touch();
         }
-        if (!remote || !timestampValid(remote.seconds, remote.nanos)) {
-          bad.push(`node ${node}: error parsing remote time`);
-          continue;
+      },
+      (node, messages) => {
+        for (const m of messages) {
+          const local = m.localtime, remote = m.remotetime;
+          if (!local || !timestampValid(local.seconds, local.nanos)) {
+            errors.push(new Error(`node ${node}: error parsing local time`));
+            continue;
+          }
+          if (!remote || !timestampValid(remote.seconds, remote.nanos)) {
+            errors.push(new Error(`node ${node}: error parsing remote time`));
+            continue;
+          }
+          table.add(
+            `${node}\t${m.server}\t${goTimeString(local.seconds, local.nanos)}\t${
+              goTimeString(remote.seconds, remote.nanos)
+            }\n`,
+          );
         }
-        table.add(
-          `${node}\t${m.server}\t${goTimeString(local.seconds, local.nanos)}\t${
-            goTimeString(remote.seconds, remote.nanos)
-          }\n`,
-        );
-      }
-    });
+      },
+      undefined,
+      errors,
+    );
     await table.flush();
-    // Go's errors.Join, in the order talosctl meets them: replies are read as they arrive.
-    const all = [...errors.map((e) => e.message), ...bad];
-    if (all.length > 0) throw new UserError(all.join("\n"));
+    if (errors.length > 0) throw new UserError(errors.map((e) => e.message).join("\n"));
   },
 };

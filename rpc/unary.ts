@@ -8,15 +8,15 @@ import { NodeError } from "./errors.ts";
 /**
  * Calls `call(node)` for every node; `onReply` gets each successful node's messages (those
  * without in-band errors). Returns the nodes' errors, rendered `<prefix> <node>: <error>`, in
- * the order they arrived.
+ * the order they arrived, appended to `errors` (a new list unless given).
  */
 export async function unaryNodes<E extends WithMetadata>(
   nodes: string[],
   call: (node: string) => Promise<{ messages: E[] }>,
   onReply: (node: string, messages: E[]) => Promise<void> | void,
   errorPrefix = "error from node",
+  errors: Error[] = [],
 ): Promise<Error[]> {
-  const errors: Error[] = [];
   await eachNodeAsArrived(nodes, call, async (r) => {
     if (!r.ok) {
       errors.push(new NodeError(r.node, r.error, errorPrefix));

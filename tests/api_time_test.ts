@@ -84,6 +84,21 @@ Deno.test("time: node down, unreachable server, invalid timestamp, denied role -
   const invalid = await run(["time", "--talosconfig", cfg], { now: NOW });
   assertEquals(invalid.code, 1);
   assertEquals(invalid.stderr, "node 10.5.0.2: error parsing remote time\n");
+  // Errors joined in arrival order: the fast node's parse error before the slow node's failure.
+  nodes[1].faults.down = false;
+  timeOf(nodes[1]).unreachable.add("slow.example");
+  nodes[1].faults.delayMs = 300;
+  const mixed = await run(
+    ["time", "--talosconfig", cfg, "-n", "10.5.0.2,10.5.0.3", "--check", "slow.example"],
+    { now: NOW },
+  );
+  nodes[1].faults.delayMs = undefined;
+  assertEquals(mixed.code, 1);
+  assertEquals(
+    mixed.stderr,
+    "node 10.5.0.2: error parsing remote time\n" +
+      'error from node 10.5.0.3: rpc error: code = Unknown desc = error querying NTP server "slow.example": read udp 10.5.0.3:41234->slow.example:123: i/o timeout\n',
+  );
   timeOf(nodes[0]).raw = undefined;
 
   const noneCfg = await emu.talosconfig(dir.path, {

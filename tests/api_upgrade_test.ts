@@ -137,6 +137,24 @@ Deno.test("upgrade: a dropped event stream is dialled again; one node, exit 0", 
   assertEquals(node("10.5.0.2").version.tag, "v1.14.0");
 });
 
+Deno.test("upgrade: apid refusing calls just after the boot is retried, not a failure", async () => {
+  for (const method of ["Version", "Read"]) {
+    await using dir = await tempDir();
+    const { emu, cfg, node } = await lifecycleSetup(dir.path, ["10.5.0.2"], {
+      knobs: { "10.5.0.2": { refuseAfterBoot: { method, times: 3 } } },
+    });
+    await using _ = emu;
+    const r = await runFast(["upgrade", "-i", IMAGE, "--drain=false", "--talosconfig", cfg]);
+    assertEquals(r.code, 0, `${method}: ${r.stderr}`);
+    assertEquals(node("10.5.0.2").faults.refuse?.times, 0, `${method}: every refusal was met`);
+    const lines = linesOf(r.stderr, "10.5.0.2");
+    const met = lines.indexOf("events check condition met");
+    const after = method === "Version" ? lines.slice(met) : lines;
+    assert(after.includes("unavailable, retrying..."), `${method}: ${r.stderr}`);
+    assertEquals(lines.at(-1), "post check passed");
+  }
+});
+
 Deno.test("upgrade: an installer that fails stops before any reboot", async () => {
   await using dir = await tempDir();
   const { emu, cfg, node } = await lifecycleSetup(dir.path, NODES3, {

@@ -143,7 +143,6 @@ export async function serviceHealth(
     const resp = await t.client.machine.serviceList({}, callOpts(t, signal));
     return resp.messages.flatMap((m) => m.services.filter((s) => s.id === service));
   });
-  const infos: { node: string; svc: (typeof results)[number]["value"] & object }[] = [];
   const found: { node: string; svc: NonNullable<typeof results[number]["value"]>[number] }[] = [];
   for (const r of results) {
     if (r.error !== undefined) {
@@ -154,7 +153,6 @@ export async function serviceHealth(
     }
     for (const svc of r.value ?? []) found.push({ node: r.node, svc });
   }
-  void infos;
   if (found.length !== nodes.length) {
     throw fail(`expected a response with ${nodes.length} node(s), got ${found.length}`);
   }

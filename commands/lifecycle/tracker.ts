@@ -505,14 +505,7 @@ class NodeTracker {
     if (this.bootBefore === UNAUTHORIZED) {
       if (!this.wentAway) return false;
     } else if (this.bootBefore !== undefined) {
-      let now: string;
-      try {
-        now = await this.readBootId();
-      } catch (e) {
-        if (e instanceof Stop || !retryable(e)) throw e;
-        return false;
-      }
-      if (now === this.bootBefore) return false;
+      if (await this.retrying(() => this.readBootId()) === this.bootBefore) return false;
     }
     this.update("events check condition met");
     if (goal.expectVersion) await this.checkVersion(goal.expectVersion);
@@ -521,13 +514,10 @@ class NodeTracker {
   }
 
   async checkVersion(expected: string): Promise<void> {
-    let tag = "";
-    try {
+    const tag = await this.retrying(async () => {
       const r = await this.t.client.machine.version({}, this.callOptions);
-      tag = r.messages[0]?.version?.tag ?? "";
-    } catch (e) {
-      this.check(e);
-    }
+      return r.messages[0]?.version?.tag ?? "";
+    });
     let same: boolean;
     try {
       same = compareSemver(parseTolerant(tag), parseTolerant(expected)) === 0;
@@ -538,6 +528,26 @@ class NodeTracker {
       throw new NodeFailed(
         `post check failed: the node is back with Talos ${tag}, expected ${expected}`,
       );
+    }
+  }
+
+  /**
+   * A call made once the node is back: apid may still refuse for a moment (as on a real node
+   * just booted), so retryable errors are retried until the call answers or time runs out.
+   */
+  async retrying<T>(call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (e) {
+        if (e instanceof Stop || this.signal.aborted || !retryable(e)) this.check(e);
+        this.markAway(e);
+      }
+      try {
+        await sleepOrThrow(this.opts.retryMs, this.signal);
+      } catch (e) {
+        this.check(e);
+      }
     }
   }
 

@@ -366,6 +366,7 @@ async function boot(emu: Emulator, node: SimNode, st: LifeState): Promise<void> 
     `user: warning: [boot ${st.boots}]: [talos] talosctl-emulator ${node.version.tag}\n`,
   );
   node.faults.down = false;
+  if (k.refuseAfterBoot) node.faults.refuse = { ...k.refuseAfterBoot };
   st.stage = Stage.BOOTING;
   for (const [schema, init] of bootHistory(node)) {
     publishEvent(node, schema, init as never);

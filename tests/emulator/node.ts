@@ -19,6 +19,8 @@ export interface Faults {
   delayMs?: number;
   /** Streams are reset after this many messages. */
   dropAfter?: number;
+  /** Calls of this method (its last path element, e.g. "Version") are refused as Unavailable. */
+  refuse?: { method: string; times: number };
 }
 
 export interface EtcdState {
@@ -82,6 +84,8 @@ export interface LifecycleKnobs {
   neverReturns?: boolean;
   /** Fault: after an upgrade the node boots the version it ran before. */
   bootsOldVersion?: boolean;
+  /** Fault: once back, apid still refuses this many calls of one method (see Faults.refuse). */
+  refuseAfterBoot?: { method: string; times: number };
   /** Fault: the next Events stream is cut (Unavailable) after this many events; then cleared. */
   dropEventsAfter?: number;
   /** Fault: the installer of LifecycleService.Upgrade exits with this code. */

@@ -280,6 +280,11 @@ export class Emulator {
         Code.Unavailable,
       );
     }
+    const refuse = node.faults.refuse;
+    if (refuse && refuse.times > 0 && path.endsWith(`/${refuse.method}`)) {
+      refuse.times--;
+      throw new ConnectError('connection error: desc = "apid is starting"', Code.Unavailable);
+    }
     if (!authorized(path, roles, this.options.maintenance)) {
       throw new ConnectError("not authorized", Code.PermissionDenied);
     }

@@ -42,7 +42,7 @@ function check(server: string, call: NodeCall) {
   const t = timeOf(call.node);
   if (t.unreachable.has(server)) {
     throw new ConnectError(
-      `error querying NTP server "${server}": read udp 10.5.0.2:41234->${server}:123: i/o timeout`,
+      `error querying NTP server "${server}": read udp ${call.node.address}:41234->${server}:123: i/o timeout`,
       Code.Unknown,
     );
   }
