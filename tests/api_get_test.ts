@@ -17,6 +17,7 @@ import {
   yamlText,
 } from "./emulator/mod.ts";
 import { registerType } from "./emulator/cosi_seed.ts";
+import { putResource } from "./emulator/resources.ts";
 
 const NOW = new Date("2024-06-01T12:00:00Z");
 const CREATED = "2024-06-01T11:00:00Z";
@@ -194,6 +195,48 @@ Deno.test("get -o jsonpath: kubectl templates, ranges and filters", async () => 
   );
   const format = await get(cfg, "members", "-o", "xml");
   assertEquals(format.stderr, 'output format "xml" is not supported\n');
+});
+
+Deno.test("get: unquoted timestamps are times to the writers, as yaml/v4 decodes them", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const node = emu.nodes.get("10.5.0.2")!;
+  registerType(node, {
+    type: "Leases.example.talos.dev",
+    displayType: "Lease",
+    defaultNamespace: "network",
+    printColumns: [{ name: "Until", jsonPath: "{.until}" }, { name: "Note", jsonPath: "{.note}" }],
+  });
+  const spec = "until: 2024-1-2\nat: 2001-12-14t21:59:43.10-05:00\nlocal: 2024-06-01 11:00:00.5\n" +
+    "note: '2024-06-01'\nnotADate: 2024-13-01\n";
+  putResource(node, "network", "Leases.example.talos.dev", "a", spec, {}, NOW);
+  // A time prints as encoding/json writes a time.Time: RFC 3339, quoted, even as a scalar result
+  // or a table cell; a quoted timestamp stays a string.
+  const created = await get(cfg, "machinestatus", "-o", "jsonpath={.metadata.created}");
+  assertEquals([created.code, created.stdout], [0, `"${CREATED}"\n`]);
+  const at = await get(cfg, "lease", "-o", "jsonpath={.spec.at}{.spec.note}{.spec.notADate}");
+  assertEquals(at.stdout, '"2001-12-14T21:59:43.1-05:00"\n2024-06-01\n2024-13-01\n');
+  const table = await get(cfg, "lease");
+  assertEquals(
+    table.stdout,
+    "NODE       NAMESPACE   TYPE    ID   VERSION   UNTIL                    NOTE\n" +
+      '10.5.0.2   network     Lease   a    1         "2024-01-02T00:00:00Z"   2024-06-01\n',
+  );
+  const json = JSON.parse((await get(cfg, "lease", "a", "-o", "json")).stdout);
+  assertEquals(json.spec, {
+    until: "2024-01-02T00:00:00Z",
+    at: "2001-12-14T21:59:43.1-05:00",
+    local: "2024-06-01T11:00:00.5Z",
+    note: "2024-06-01",
+    notADate: "2024-13-01",
+  });
+  // YAML output keeps the text as the node sent it.
+  const y = await get(cfg, "lease", "a", "-o", "yaml");
+  assertStringIncludes(
+    y.stdout,
+    "spec:\n    until: 2024-1-2\n    at: 2001-12-14t21:59:43.10-05:00\n",
+  );
 });
 
 Deno.test("get machineconfig: -o yaml and jsonpath {.spec} give a config validate accepts", async () => {
