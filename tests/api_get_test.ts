@@ -410,3 +410,82 @@ Deno.test("get -w: bootstrap contents, then each change with the event column", 
   ]);
   assertEquals(yamlText({ a: 1 }), "a: 1\n");
 });
+
+Deno.test("get -w: a broken stream is resumed from the last bookmark, as the COSI client does", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const node = emu.nodes.get("10.5.0.2")!;
+  const store = resourceStore(node);
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+    assert(cond());
+  };
+  const rename = (hostname: string) =>
+    putSpec(node, "network", RESOURCE_TYPES.hostname, "hostname", { hostname, domainname: "" });
+  const watches = () => emu.calls.filter((c) => c.path === "/cosi.resource.State/Watch").length;
+  node.faults.dropMethod = "Watch";
+  const watch = async (args: string[], act: () => Promise<void>) => {
+    const ac = new AbortController();
+    const running = run(["get", "-w", ...args, "--talosconfig", cfg], { signal: ac.signal });
+    await until(() => store.watchers.size > 0);
+    await act();
+    ac.abort();
+    return await running;
+  };
+
+  // The stream is reset after the ready reply, the resource and the bootstrapped event (which
+  // has a bookmark): the change made meanwhile comes from the resumed watch, then live ones.
+  node.faults.dropAfter = 3;
+  const resumed = await watch(["hostname"], async () => {
+    await new Promise((r) => setTimeout(r, 150));
+    node.faults.dropAfter = undefined;
+    const before = watches();
+    rename("during");
+    await until(() => watches() === before + 1); // the watch is opened again
+    await new Promise((r) => setTimeout(r, 150));
+    rename("after");
+    await new Promise((r) => setTimeout(r, 300));
+  });
+  assertEquals([resumed.code, resumed.stderr], [0, ""]);
+  const rows = resumed.stdout.split("\n").map((l) => l.split(/\s+/).slice(0, 7).join(" ").trim());
+  assertEquals(rows.slice(1), [
+    "10.5.0.2 + network HostnameStatus hostname 1 cp-1",
+    "10.5.0.2 network HostnameStatus hostname 2 during",
+    "10.5.0.2 network HostnameStatus hostname 3 after",
+    "",
+  ]);
+
+  // A bookmark the node no longer knows (it restarted) ends the watch with the node's refusal.
+  node.faults.dropAfter = 3;
+  const refused = await watch(["hostname"], async () => {
+    await new Promise((r) => setTimeout(r, 150));
+    node.faults.dropAfter = undefined;
+    store.history.length = 0;
+    store.published = 0;
+    const before = watches();
+    rename("rebooted");
+    await until(() => watches() === before + 1);
+    await new Promise((r) => setTimeout(r, 300));
+  });
+  assertEquals(refused.code, 1);
+  assertEquals(
+    refused.stderr,
+    'error watching resource: namespace "network" type "HostnameStatuses.net.talos.dev": ' +
+      "rpc error: code = FailedPrecondition desc = invalid watch bookmark\n",
+  );
+
+  // No bookmark yet (a single resource's first event has none): the stream's error is final.
+  node.faults.dropAfter = 2;
+  const single = await watch(["hostname", "hostname"], async () => {
+    await new Promise((r) => setTimeout(r, 150));
+    node.faults.dropAfter = undefined;
+    rename("again");
+    await new Promise((r) => setTimeout(r, 500));
+  });
+  assertEquals(single.code, 1);
+  assertStringIncludes(
+    single.stderr,
+    'error watching resource: namespace "network" type "HostnameStatuses.net.talos.dev": rpc error: ',
+  );
+});
