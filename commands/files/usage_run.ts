@@ -17,9 +17,10 @@ export async function runUsage(ctx: RunContext): Promise<void> {
     paths,
   };
   const size = (s: bigint) => humanize ? humanizeBytes(BigInt.asUintN(64, s)) : String(s);
+  // In-band errors and failed streams in one list, in the order they came (errors.Join).
   const problems: Error[] = [];
   let table = "";
-  const errors = await session.stream(
+  await session.stream(
     ({ client, options }) => client.machine.diskUsage(req, options),
     (node, info) => {
       if (info.error !== "") {
@@ -31,7 +32,8 @@ export async function runUsage(ctx: RunContext): Promise<void> {
         ? `${node}\t${size(info.size)}\t${info.relativeName}\n`
         : `${size(info.size)}\t${info.relativeName}\n`;
     },
+    { errors: problems },
   );
   if (table !== "") await ctx.deps.io.stdout.write(tabwrite(table));
-  throwJoined([...problems, ...errors]);
+  throwJoined(problems);
 }
