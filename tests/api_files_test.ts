@@ -255,6 +255,10 @@ Deno.test("usage: folder totals after their content, -a, -H, -t, depth, several 
       "",
     ].join("\n"),
   );
+  // The largest depth plus one wraps around in int32 as in talosctl: no limit at all.
+  const max = await run(["du", "-a", "-d", "2147483647", "/opt", "--talosconfig", cfg]);
+  assertEquals(max.stderr, "");
+  assertEquals(max.stdout, all.stdout);
   const big = await run(["du", "-a", "-H", "-d", "2", "-t", "4100", "/opt", "--talosconfig", cfg]);
   assertEquals(
     big.stdout,

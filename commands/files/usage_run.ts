@@ -11,7 +11,8 @@ export async function runUsage(ctx: RunContext): Promise<void> {
   const multi = session.nodes.length > 1;
   const humanize = bool(ctx, "humanize");
   const req = {
-    recursionDepth: int(ctx, "depth") + 1,
+    // int32 arithmetic, as talosctl adds it: the largest depth wraps around to "no limit".
+    recursionDepth: (int(ctx, "depth") + 1) | 0,
     all: bool(ctx, "all"),
     threshold: BigInt(int(ctx, "threshold")),
     paths,
