@@ -208,6 +208,24 @@ Deno.test("cgroups: flag errors, one node only, a reader cannot copy the tree", 
     "WARNING: error reading devices: rpc error: code = PermissionDenied desc = not authorized\n" +
       "error reading cgroups: rpc error: code = PermissionDenied desc = not authorized\n",
   );
+  // No connection at all: the Copy calls never start.
+  const refused = await run([
+    "cgroups",
+    "--preset",
+    "cpu",
+    "--talosconfig",
+    cfg,
+    "-e",
+    "127.0.0.1:1",
+  ]);
+  const dial =
+    'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:1: connect: connection refused"';
+  assertEquals(refused.code, 1);
+  assertEquals(
+    refused.stderr,
+    `WARNING: error getting processes: ${dial}\nWARNING: error copying devices: ${dial}\n` +
+      `error copying: ${dial}\n`,
+  );
   emu.nodes.get("10.5.0.2")!.faults.down = true;
   const down = await run(["cgroups", "--preset", "cpu", "--talosconfig", cfg]);
   assertEquals(down.code, 1);

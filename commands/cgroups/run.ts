@@ -91,7 +91,13 @@ async function deviceNames(ctx: RunContext, client: TalosClient, options: CallOp
       throw e;
     });
   } catch (e) {
-    await warn(ctx, `error reading devices: ${(e as Error).message}`);
+    // talosctl: a Copy call that never started is "error copying devices", a stream that
+    // failed before the gzip header "error reading devices".
+    const err = e as Error & { dial?: boolean };
+    await warn(
+      ctx,
+      `${err.dial ? "error copying devices" : "error reading devices"}: ${err.message}`,
+    );
     return names;
   }
   try {
