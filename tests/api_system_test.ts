@@ -96,6 +96,29 @@ Deno.test("processes: ties (kernel threads without memory) in the order of Go's 
   );
 });
 
+Deno.test("processes: the command line as talosctl builds it (Unicode spaces, '$' in paths)", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const procs = nodeSystem(emu.nodes.get("10.5.0.2")!).processes;
+  const odd = { ...procs[0], residentMemory: 0n, label: "" };
+  procs.length = 0;
+  procs.push(
+    // An em space separates arguments for Go's strings.Fields.
+    { ...odd, pid: 10, executable: "/usr/bin/odd", args: "odd\u2003arg" },
+    // The executable replaces the first argument literally, "$&" included.
+    { ...odd, pid: 11, executable: "/opt/$&/tool", args: "tool --flag" },
+    // Go's path.Base ignores a trailing slash.
+    { ...odd, pid: 12, executable: "/opt/dir/", args: "dir x" },
+  );
+  const r = await run(["ps", "--talosconfig", cfg]);
+  assertEquals(r.code, 0, r.stderr);
+  const commands = r.stdout.split("\n").slice(1, -1).map((l) =>
+    l.slice(r.stdout.indexOf("COMMAND"))
+  );
+  assertEquals(commands, ["/usr/bin/odd arg", "/opt/$&/tool --flag", "/opt/dir/ x"]);
+});
+
 Deno.test("memory: MiB table per node, -v as /proc/meminfo; several nodes and a node down", async () => {
   await using dir = await tempDir();
   const { emu, cfg } = await setup(dir.path, ["os:reader"], ["10.5.0.2", "10.5.0.3"]);

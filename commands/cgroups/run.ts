@@ -7,6 +7,7 @@ import { bool, str } from "../spec.ts";
 import { errorText, openSession, tabwrite, type TalosClient, UserError } from "../kit.ts";
 import type { CallOptions } from "@connectrpc/connect";
 import { resolvePath } from "../files.ts";
+import { goFields, goPathBase } from "../../gofmt/path.ts";
 import { PRESET_NAMES, PRESETS } from "./presets.ts";
 import type { Column } from "./presets.ts";
 import { printNode, Schema } from "./printer.ts";
@@ -73,12 +74,8 @@ async function processNames(ctx: RunContext, client: TalosClient, options: CallO
   }
   for (const p of reply.messages[0]?.processes ?? []) {
     let name = p.executable || p.command;
-    if (name === "") name = p.args.split(/\s+/).filter((x) => x !== "")[0] ?? "";
-    const base = name.replace(/\/+$/, "");
-    names.set(
-      String(p.pid),
-      base === "" ? (name === "" ? "." : "/") : base.slice(base.lastIndexOf("/") + 1),
-    );
+    if (name === "") name = goFields(p.args)[0] ?? "";
+    names.set(String(p.pid), goPathBase(name));
   }
   return names;
 }
