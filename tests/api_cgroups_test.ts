@@ -185,6 +185,19 @@ Deno.test("cgroups: flag errors, one node only, a reader cannot copy the tree", 
       "if any flags in the group [schema-file preset] are set none of the others can be; [preset schema-file] were all set\n\nUsage:",
     ),
   );
+  // The flag group is checked before the nodes are counted.
+  const bothTwo = await run([
+    "cgroups",
+    "--preset",
+    "cpu",
+    "--schema-file",
+    "x",
+    "-n",
+    "10.5.0.2,10.5.0.3",
+    "--talosconfig",
+    cfg,
+  ]);
+  assert_(bothTwo.stderr.startsWith("if any flags in the group [schema-file preset] are set"));
   const two = await run([
     "cgroups",
     "--preset",

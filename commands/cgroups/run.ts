@@ -152,14 +152,16 @@ async function readTree(client: TalosClient, options: CallOptions): Promise<CgNo
 }
 
 export async function runCgroups(ctx: RunContext): Promise<void> {
-  const session = await openSession(ctx);
-  const node = session.single("cgroups");
-  const { client, options } = session.forNode(node);
+  // cobra checks its mutually exclusive flag group before the command runs: before the
+  // talosconfig is read or the number of nodes counted.
   if (ctx.changed.has("schema-file") && ctx.changed.has("preset")) {
     throw new UserError(
       "if any flags in the group [schema-file preset] are set none of the others can be; [preset schema-file] were all set",
     );
   }
+  const session = await openSession(ctx);
+  const node = session.single("cgroups");
+  const { client, options } = session.forNode(node);
   const columns = await loadSchema(ctx);
   let schema: Schema;
   try {
