@@ -194,7 +194,8 @@ async function watch(
         throw new UserError(`error watching resource: ${it.error}`);
       }
       if (it.type === EventType.ERRORED) {
-        throw new UserError(`error watching resource: ${it.error ?? ""}`);
+        // An event without its error text wraps a nil error: Go prints %w of nil so.
+        throw new UserError(`error watching resource: ${it.error ?? "%!w(<nil>)"}`);
       }
       if (it.type === EventType.BOOTSTRAPPED) {
         bootstrapped = true;

@@ -18,6 +18,7 @@ import {
 } from "./emulator/mod.ts";
 import { registerType } from "./emulator/cosi_seed.ts";
 import { putResource } from "./emulator/resources.ts";
+import { EventType, State } from "../gen/cosi/state_pb.ts";
 
 const NOW = new Date("2024-06-01T12:00:00Z");
 const CREATED = "2024-06-01T11:00:00Z";
@@ -509,4 +510,23 @@ Deno.test("get -w: a broken stream is resumed from the last bookmark, as the COS
     single.stderr,
     'error watching resource: namespace "network" type "HostnameStatuses.net.talos.dev": rpc error: ',
   );
+});
+
+Deno.test("get -w: an errored event ends the watch with its error, or Go's text for a nil one", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  for (const [error, text] of [["buffer overrun", "buffer overrun"], [undefined, "%!w(<nil>)"]]) {
+    emu.handle(State.method.watch, async function* (_req, call: { signal: AbortSignal }) {
+      yield {};
+      yield { event: [{ eventType: EventType.ERRORED, ...(error ? { error } : {}) }] };
+      await new Promise((r) => call.signal.addEventListener("abort", r));
+    });
+    const r = await get(cfg, "hostname", "-w");
+    assertEquals([r.code, r.stdout], [
+      1,
+      "NODE   *   NAMESPACE   TYPE   ID   VERSION   HOSTNAME   DOMAINNAME\n",
+    ]);
+    assertEquals(r.stderr, `error watching resource: ${text}\n`);
+  }
 });
