@@ -530,3 +530,20 @@ Deno.test("get -w: an errored event ends the watch with its error, or Go's text 
     assertEquals(r.stderr, `error watching resource: ${text}\n`);
   }
 });
+
+Deno.test("get -w of a missing id: the tombstone has no YAML spec, an error after the node line", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const err = "go-yaml dump error in representer: YAML spec is not specified\n";
+  const table = await get(cfg, "hostname", "nope", "-w");
+  assertEquals([table.code, table.stderr], [1, err]);
+  assertEquals(
+    table.stdout,
+    "NODE   *   NAMESPACE   TYPE   ID   VERSION   HOSTNAME   DOMAINNAME\n",
+  );
+  const y = await get(cfg, "hostname", "nope", "-w", "-o", "yaml");
+  assertEquals([y.code, y.stdout, y.stderr], [1, "node: 10.5.0.2\nevent: destroyed\n", err]);
+  const j = await get(cfg, "hostname", "nope", "-w", "-o", "json");
+  assertEquals([j.code, j.stdout, j.stderr], [1, "", err]);
+});

@@ -89,7 +89,10 @@ export function metadataNode(r: Resource): YamlNode {
 
 function yamlSpecOf(r: Resource): string {
   const text = r.spec?.yamlSpec ?? "";
-  if (text === "") throw new UserError("YAML spec is not specified");
+  // The spec's MarshalYAML fails; yaml/v4 reports a marshaler's error with its stage.
+  if (text === "") {
+    throw new UserError("go-yaml dump error in representer: YAML spec is not specified");
+  }
   return text;
 }
 
@@ -172,11 +175,19 @@ class YamlWriter implements ResourceWriter {
   }
 
   async writeResource(node: string, r: Resource, event: EventName): Promise<void> {
-    const doc = resourceDocument(r);
+    // The separator and the node (and event) lines are out before the document is encoded,
+    // which may still fail (a resource without a YAML spec, such as a watch's tombstone).
     let text = this.#dashes ? "---\n" : "";
     this.#dashes = true;
     text += `node: ${node}\n`;
     if (this.#withEvents) text += `event: ${event}\n`;
+    let doc: string;
+    try {
+      doc = resourceDocument(r);
+    } catch (e) {
+      await this.write(text);
+      throw e;
+    }
     await this.write(text + doc);
   }
 
