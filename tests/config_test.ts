@@ -161,6 +161,22 @@ Deno.test("config merge renames clashes and adopts the other current context", a
   assert((await Deno.stat(`${tmp.path}/absent`)).isFile);
 });
 
+Deno.test("config merge: renames are reported with Go's %q quoting", async () => {
+  await using tmp = await tempDir();
+  const s = new Session(tmp.path);
+  const other = `${tmp.path}/other`;
+  const name = "nb\u00a0sp\x7f";
+  await Deno.writeTextFile(other, `context: ""\ncontexts:\n  "nb\\u00a0sp\\x7f": {}\n`);
+  await s.run(["config", "merge", other]);
+  const r = await s.run(["config", "merge", other]);
+  assertEquals(r.code, 0);
+  assertEquals(
+    r.stderr,
+    'renamed talosconfig context "nb\\u00a0sp\\x7f" -> "nb\\u00a0sp\\x7f-1"\n',
+  );
+  assertStringIncludes(await Deno.readTextFile(s.file), name.slice(0, 2));
+});
+
 Deno.test("config remove: glob, current context kept, --dry-run, prompt answers", async () => {
   await using tmp = await tempDir();
   const s = new Session(tmp.path);

@@ -4,6 +4,7 @@
 import { type CommandSpec, minArgs } from "../spec.ts";
 import { lib, wrap } from "./common.ts";
 import type { Talosconfig } from "../../clientconfig/talosconfig.ts";
+import { goQuote } from "../../gofmt/mod.ts";
 
 /** Merges `from` into `into`; returns the renames as [from, to] pairs. */
 export function mergeTalosconfig(into: Talosconfig, from: Talosconfig): [string, string][] {
@@ -44,7 +45,7 @@ export const spec: CommandSpec = {
         }
         for (const [a, b] of mergeTalosconfig(cfg, other)) {
           await ctx.deps.io.stderr.write(
-            `renamed talosconfig context ${JSON.stringify(a)} -> ${JSON.stringify(b)}\n`,
+            `renamed talosconfig context ${goQuote(a)} -> ${goQuote(b)}\n`,
           );
         }
       });
