@@ -177,6 +177,19 @@ Deno.test("config merge: renames are reported with Go's %q quoting", async () =>
   assertStringIncludes(await Deno.readTextFile(s.file), name.slice(0, 2));
 });
 
+Deno.test("config: context names and patterns in messages are quoted as Go's %q", async () => {
+  await using tmp = await tempDir();
+  const s = new Session(tmp.path);
+  await s.run(["config", "add", "a"]);
+  const missing = await s.run(["config", "context", "x\u00a0"]);
+  assertEquals([missing.code, missing.stderr], [1, 'context "x\\u00a0" is not defined\n']);
+  const none = await s.run(["config", "remove", "z\x7f*", "-y"]);
+  assertEquals([none.code, none.stderr], [1, 'no contexts matched "z\\x7f*"\n']);
+  await s.run(["config", "context", "a"]);
+  const info = await s.run(["config", "info", "-o", "\u00a0"]);
+  assertEquals(info.stderr, 'unknown output format: "\\u00a0"\n');
+});
+
 Deno.test("config remove: glob, current context kept, --dry-run, prompt answers", async () => {
   await using tmp = await tempDir();
   const s = new Session(tmp.path);

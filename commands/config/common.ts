@@ -2,6 +2,7 @@
 // "current context" checks, and a Go text/tabwriter equivalent for tables.
 
 import { errorMessage, UserError } from "../../errors.ts";
+import { goQuote } from "../../gofmt/quote.ts";
 import type { RunContext } from "../spec.ts";
 import type * as TC from "../../clientconfig/talosconfig.ts";
 
@@ -12,7 +13,8 @@ export function lib(): Promise<TalosconfigModule> {
   return import("../../clientconfig/talosconfig.ts");
 }
 
-const q = (s: string) => JSON.stringify(s);
+/** Go's %q, as talosctl quotes context names in its messages. */
+const q = (s: string) => goQuote(s);
 
 // unicode.IsSpace: like JS's trim() set, but with U+0085 (NEL) and without U+FEFF (BOM).
 const GO_SPACE =

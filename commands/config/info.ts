@@ -1,6 +1,7 @@
 // `talosctl config info`: the current context's nodes, endpoints, roles and certificate expiry.
 
 import { UserError } from "../../errors.ts";
+import { goQuote } from "../../gofmt/quote.ts";
 import { type CommandSpec, noArgs, str } from "../spec.ts";
 import { contextData, open, requireContext } from "./common.ts";
 
@@ -21,7 +22,7 @@ export const spec: CommandSpec = {
     const { configInfo, infoJson, infoText, infoYaml } = await import("./info_data.ts");
     const format = str(ctx, "output");
     if (!["text", "json", "yaml"].includes(format)) {
-      throw new UserError(`unknown output format: ${JSON.stringify(format)}`);
+      throw new UserError(`unknown output format: ${goQuote(format)}`);
     }
     const info = await configInfo(cfg.context, contextData(cfg, ctx), ctx.deps.now());
     const out = format === "text"

@@ -4,7 +4,7 @@
 import { type CommandSpec, minArgs } from "../spec.ts";
 import { lib, wrap } from "./common.ts";
 import type { Talosconfig } from "../../clientconfig/talosconfig.ts";
-import { goQuote } from "../../gofmt/mod.ts";
+import { goQuote } from "../../gofmt/quote.ts";
 
 /** Merges `from` into `into`; returns the renames as [from, to] pairs. */
 export function mergeTalosconfig(into: Talosconfig, from: Talosconfig): [string, string][] {

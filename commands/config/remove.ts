@@ -2,6 +2,7 @@
 // (`*` only), asking for each unless --noconfirm. The current context is never removed.
 
 import { UserError } from "../../errors.ts";
+import { goQuote } from "../../gofmt/quote.ts";
 import { bool, type CommandSpec, exactArgs, type RunContext } from "../spec.ts";
 import { lib, open, wrap } from "./common.ts";
 
@@ -51,12 +52,12 @@ export const spec: CommandSpec = {
     if (names.length === 0) throw new UserError("no contexts defined");
     const matches = names.filter((n) => glob(pattern, n)).sort();
     if (matches.length === 0) {
-      throw new UserError(`no contexts matched ${JSON.stringify(pattern)}`);
+      throw new UserError(`no contexts matched ${goQuote(pattern)}`);
     }
     const stderr = ctx.deps.io.stderr;
     const removed: string[] = [];
     for (const name of matches) {
-      const q = JSON.stringify(name);
+      const q = goQuote(name);
       if (name === cfg.context) {
         await stderr.write(
           `skipping removal of current context ${q}, please change it to another before removing\n`,
