@@ -446,3 +446,39 @@ Deno.test("conformance run: a namespace stuck terminating times out; the second 
     `warning: failed to cleanup: Operation cannot be fulfilled on namespaces "conformance": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.`,
   ]);
 });
+
+Deno.test("health --run-e2e: after the checks pass, the basic-operations tests run", async () => {
+  await using dir = await tempDir();
+  const { emu, k8s, cfg } = await cluster(dir.path);
+  await using _e = emu;
+  await using _k = k8s;
+  const lines = ginkgoLog(3, 0);
+  const sim = simulateConformance(k8s, [{ lines, exitCode: 0 }, { lines, exitCode: 2 }]);
+  const args = ["health", "--talosconfig", cfg, "--server=false", "--run-e2e"];
+  const r = await run(args, { now: NOW });
+  assertEquals(r.code, 0, r.stderr);
+  const focus = "Pods should be submitted and removed|" +
+    "Services should serve a basic endpoint from pods|" +
+    "Services should be able to change the type from ExternalName to ClusterIP";
+  assertEquals(
+    r.stdout,
+    [
+      `running conformance tests version ${VERSION}`,
+      `running tests: ${focus}`,
+      ...lines,
+      "tests finished after 0s.",
+      "tests completed successfully",
+      "",
+    ].join("\n"),
+  );
+  const stderr = messages(r.stderr);
+  assertEquals(stderr[0], "waiting for etcd to be healthy: ...");
+  assertEquals(stderr.slice(-PASSED.length), PASSED);
+  assertEquals(env(sim.pods[0]).E2E_FOCUS, focus);
+  assertEquals(env(sim.pods[0]).E2E_EXTRA_GINKGO_ARGS, "--procs=2");
+  // Failing tests fail the command (the server-side checks first, here).
+  const failed = await run(["health", "--talosconfig", cfg, "--run-e2e"], { now: NOW });
+  assertEquals(failed.code, 1);
+  assertEquals(failed.stderr.split("\n").at(-2), "tests failed: code 2");
+  assertCleanedUp(k8s);
+});
