@@ -35,14 +35,17 @@ export function applyRequest(ctx: RunContext, data: Uint8Array): ApplyConfigurat
   });
 }
 
-/** talosctl's PrintApplyResults: each warning, then the mode details, on stderr. */
+/**
+ * talosctl's PrintApplyResults: each warning, then the mode details, on stderr. A warning
+ * always gets its own newline, even one that already ends with one (as cli.Warning("%s", w)).
+ */
 export async function printApplyResults(
   stderr: Output,
   resp: Pick<ApplyConfigurationResponse, "messages"> | undefined,
 ): Promise<void> {
   let text = "";
   for (const m of resp?.messages ?? []) {
-    for (const w of m.warnings) text += `WARNING: ${w.endsWith("\n") ? w : w + "\n"}`;
+    for (const w of m.warnings) text += `WARNING: ${w}\n`;
     if (m.modeDetails !== "") text += m.modeDetails + "\n";
   }
   if (text !== "") await stderr.write(text);

@@ -10,6 +10,7 @@ export const spec: CommandSpec = {
   flags: kubernetesFlags,
   async run(ctx) {
     const { nodeTable } = await import("./etcd/node_table.ts");
+    const { goSortFunc } = await import("./kit.ts");
     const { containerDisplay, containerTarget } = await import("./system_format.ts");
     const req = await containerTarget(bool(ctx, "kubernetes"));
     await nodeTable(
@@ -17,8 +18,7 @@ export const spec: CommandSpec = {
       ["NODE", "NAMESPACE", "ID", "IMAGE", "PID", "STATUS"],
       ({ client, options }) => client.machine.containers(req, options),
       (node, msg) =>
-        [...msg.containers]
-          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        goSortFunc([...msg.containers], (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
           .map((c) => [node, c.namespace, containerDisplay(c), c.image, String(c.pid), c.status]),
     );
   },

@@ -14,7 +14,7 @@ import {
   throwJoined,
 } from "./kit.ts";
 import { Code } from "@connectrpc/connect";
-import { humanizeIBytes } from "../gofmt/mod.ts";
+import { goFixed, humanizeIBytes } from "../gofmt/mod.ts";
 import type { Metadata } from "../gen/common/common_pb.ts";
 import { decodeYaml } from "./resources/yaml_values.ts";
 import type { StorageServiceStatfsResponse } from "../gen/machine/storage_pb.ts";
@@ -96,7 +96,9 @@ async function collect({ client, options }: NodeTarget, volumeID: string): Promi
 function siCount(v: bigint): string {
   const x = Number(v);
   if (x === 0) return "0";
-  let exp = Math.floor(Math.floor(Math.log10(x)) / 3) * 3;
+  // ComputeSI takes the decimal logarithm as ln(x)/ln(10), not log10: the two differ in the
+  // last bit near powers of ten, and the exponent is floored.
+  let exp = Math.floor(Math.floor(Math.log(x) / Math.log(10)) / 3) * 3;
   let value = x / 10 ** exp;
   if (value === 1000) {
     exp += 3;
@@ -106,15 +108,20 @@ function siCount(v: bigint): string {
     ({ 0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E" } as Record<number, string>)[exp] ??
       "";
   if (prefix === "") return v.toString();
-  let s = value.toFixed(1);
+  // strconv's 'f' format: an exact tie (1.25) rounds to even ("1.2"), where toFixed rounds up.
+  let s = goFixed(value, 1);
   if (s.includes(".")) s = s.replace(/0+$/, "").replace(/\.$/, "");
   return s + prefix.toUpperCase();
 }
 
+/** talosctl's rounded-up percentage, in uint64 arithmetic (which wraps as Go's does). */
 function percent(used: bigint, total: bigint): string {
+  const u64 = (n: bigint) => BigInt.asUintN(64, n);
+  total = u64(total);
   if (total === 0n) return "-";
-  let pct = used * 100n / total;
-  if ((used * 100n) % total !== 0n) pct++;
+  const scaled = u64(used * 100n);
+  let pct = scaled / total;
+  if (scaled % total !== 0n) pct = u64(pct + 1n);
   return `${pct}%`;
 }
 

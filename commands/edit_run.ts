@@ -54,13 +54,14 @@ async function launch(ctx: RunContext, path: string): Promise<void> {
   if (!status.success) throw new UserError(`there was a problem with the editor ${goQuote(shown)}`);
 }
 
-const LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789";
-
-/** Writes `text` to a new 0600 file named `<prefix><5 random><suffix>` in the temp directory. */
+/**
+ * Writes `text` to a new 0600 file in the temp directory, named as Go's os.CreateTemp names it
+ * (kubectl's editor uses it): `<prefix><a random uint32 in decimal><suffix>`.
+ */
 async function tempFile(ctx: RunContext, prefix: string, suffix: string, text: string) {
   const dir = ctx.deps.env.TMPDIR || "/tmp";
   for (let i = 0; i < 10000; i++) {
-    const rand = [...ctx.deps.random(5)].map((b) => LETTERS[b % LETTERS.length]).join("");
+    const rand = new DataView(ctx.deps.random(4).buffer).getUint32(0);
     const path = `${dir.replace(/\/+$/, "")}/${prefix}${rand}${suffix}`;
     try {
       await Deno.writeTextFile(path, text, { createNew: true, mode: 0o600 });

@@ -8,6 +8,12 @@ import { openSession, type Session, throwJoined, toRpcError, UserError } from ".
 import { clientVersionCheck } from "./version_check.ts";
 import { listDefinitions, resolveKind, type ResourceDefinition } from "./resources/kind.ts";
 import { type EventName, newWriter, type ResourceWriter } from "./resources/output.ts";
+import {
+  ExponentialBackoff,
+  resumeRequest,
+  resumingWatch,
+  type WatchInit,
+} from "./resources/watch.ts";
 import { goQuote } from "../gofmt/mod.ts";
 
 const errText = (e: unknown) => (e instanceof UserError ? e.message : toRpcError(e).message);
@@ -111,7 +117,7 @@ async function watch(
     queue.push(it);
     wake?.();
   };
-  const req = id === ""
+  const req: WatchInit = id === ""
     ? { namespace, type: rd.type, options: { bootstrapContents: true }, apiVersion: 1 }
     : { namespace, type: rd.type, id, options: {}, apiVersion: 1 };
   const where = `namespace ${goQuote(namespace)} type ${goQuote(rd.type)}`;
@@ -126,10 +132,12 @@ async function watch(
   async function openStreams() {
     for (const node of session.nodes) {
       let stream: AsyncIterator<WatchResponse>;
+      let open: (r: WatchInit) => AsyncIterator<WatchResponse>;
       try {
         const t = session.forNode(node);
         const options = { ...t.options, signal: streams.signal };
-        stream = t.client.cosi.watch(req, options)[Symbol.asyncIterator]();
+        open = (r) => t.client.cosi.watch(r, options)[Symbol.asyncIterator]();
+        stream = open(req);
         await stream.next(); // the empty reply: the watch is set up
       } catch (e) {
         if (e instanceof UserError) {
@@ -138,12 +146,21 @@ async function watch(
         if (signal.aborted) return;
         throw new UserError(`error setting up watch on node ${node}: ${errText(e)}`);
       }
+      // As the COSI client: its retry clock starts with the watch.
+      const backoff = new ExponentialBackoff(
+        () => ctx.deps.now().getTime(),
+        () => new DataView(ctx.deps.random(4).buffer).getUint32(0) / 2 ** 32,
+      );
+      const replies = resumingWatch(
+        stream,
+        (bookmark) => open(resumeRequest(req, bookmark)),
+        backoff,
+        streams.signal,
+      );
       (async () => {
         try {
-          for (;;) {
-            const r = await stream.next();
-            if (r.done) break;
-            for (const ev of r.value.event) {
+          for await (const reply of replies) {
+            for (const ev of reply.event) {
               push({
                 node,
                 kind: "event",
@@ -153,7 +170,6 @@ async function watch(
               });
             }
           }
-          push({ node, kind: "error", error: `${where}: EOF` });
         } catch (e) {
           push({ node, kind: "error", error: `${where}: ${errText(e)}` });
         }

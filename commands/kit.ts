@@ -10,6 +10,8 @@ export {
   goDurationSeconds,
   goFixed,
   goQuote,
+  goSort,
+  goSortFunc,
   humanizeBytes,
   tabwrite,
 } from "../gofmt/mod.ts";

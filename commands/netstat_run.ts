@@ -2,6 +2,7 @@
 // namespaces found through the CRI container list, and the table of sockets.
 
 import type { RunContext } from "./spec.ts";
+import { ExitCode } from "../errors.ts";
 import type { ConnectRecord, Netstat, NetstatRequest } from "../gen/machine/network_pb.ts";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { NetstatRequestSchema } from "../gen/machine/network_pb.ts";
@@ -126,7 +127,12 @@ export async function runNetstat(ctx: RunContext): Promise<void> {
     for (const [node, m] of pods!) {
       for (const [netns, id] of m) if (id === wanted && !found) found = { node, netns };
     }
-    if (!found) throw new kit.UserError(`pod ${pod} not found`);
+    if (!found) {
+      // talosctl exits through cli.Fatalf here: the message alone, never the usage after it
+      // (which an error naming a "flag" or "command" pod would get).
+      await ctx.deps.io.stderr.write(`pod ${pod} not found\n`);
+      throw new ExitCode(1);
+    }
     const podReq = { ...req, netns: { ...req.netns, netns: [found.netns], hostnetwork: false } };
     const { client, options } = session.forNode(found.node);
     let reply;

@@ -17,7 +17,7 @@ export const spec: CommandSpec = {
   ],
   async run(ctx) {
     const { nodeTable } = await import("./etcd/node_table.ts");
-    const { goFixed, humanizeBytes } = await import("./kit.ts");
+    const { goFixed, goSort, humanizeBytes } = await import("./kit.ts");
     const { processArgs } = await import("./system_format.ts");
     const byCpu = str(ctx, "sort") === "cpu";
     await nodeTable(
@@ -25,16 +25,12 @@ export const spec: CommandSpec = {
       ["NODE", "PID", "STATE", "THREADS", "CPU-TIME", "VIRTMEM", "RESMEM", "LABEL", "COMMAND"],
       ({ client, options }) => client.machine.processes({}, options),
       (node, msg) =>
-        [...msg.processes]
-          .sort((a, b) =>
-            byCpu
-              ? b.cpuTime - a.cpuTime
-              : b.residentMemory > a.residentMemory
-              ? 1
-              : b.residentMemory < a.residentMemory
-              ? -1
-              : 0
-          )
+        // sort.Sort, not stable: processes with the same RSS (every kernel thread has 0) or
+        // CPU time come out in the order Go's pdqsort leaves them.
+        goSort(
+          [...msg.processes],
+          byCpu ? (a, b) => a.cpuTime > b.cpuTime : (a, b) => a.residentMemory > b.residentMemory,
+        )
           .map((p) => [
             node,
             String(p.pid),

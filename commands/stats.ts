@@ -10,7 +10,7 @@ export const spec: CommandSpec = {
   flags: kubernetesFlags,
   async run(ctx) {
     const { nodeTable } = await import("./etcd/node_table.ts");
-    const { goFixed } = await import("./kit.ts");
+    const { goFixed, goSortFunc } = await import("./kit.ts");
     const { containerDisplay, containerTarget } = await import("./system_format.ts");
     const req = await containerTarget(bool(ctx, "kubernetes"));
     await nodeTable(
@@ -18,8 +18,7 @@ export const spec: CommandSpec = {
       ["NODE", "NAMESPACE", "ID", "MEMORY(MB)", "CPU"],
       ({ client, options }) => client.machine.stats(req, options),
       (node, msg) =>
-        [...msg.stats]
-          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        goSortFunc([...msg.stats], (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
           .map((s) => [
             node,
             s.namespace,

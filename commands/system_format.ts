@@ -1,17 +1,18 @@
 // Shared formatting of the process and container listings.
 
+import { goFields, goPathBase } from "../gofmt/path.ts";
+
 /** How talosctl shows a process's command line: the executable's full path in place of the
  * first argument when they name the same program, non-printable characters as spaces. */
 export function processArgs(
   p: { command: string; executable: string; args: string },
 ): string {
   let args: string;
-  const fields = (s: string) => s.split(/[\t\n\v\f\r \u0085\u00a0]+/).filter((x) => x !== "");
-  const first = fields(p.args)[0];
-  const exe = fields(p.executable)[0] ?? "";
+  const first = goFields(p.args)[0];
   if (p.executable === "") args = p.command;
-  else if (p.args !== "" && first === exe.slice(exe.lastIndexOf("/") + 1)) {
-    args = p.args.replace(first, p.executable);
+  else if (p.args !== "" && first === goPathBase(goFields(p.executable)[0] ?? "")) {
+    // A function, so that "$&" in a path is not a replacement pattern.
+    args = p.args.replace(first, () => p.executable);
   } else args = p.args;
   let out = "";
   for (const ch of args) {

@@ -2,13 +2,54 @@
 // []any, string, bool, int, float64, nil): map keys sorted, `<`, `>` and `&` escaped as \u003c
 // and friends (json.Marshal's default HTML escaping), floats as Go formats them.
 //
-// Values: null, boolean, string, bigint (a Go int), number (a Go float64), arrays, and plain
-// objects (maps). Integers must be bigints for Go's int/float distinction to survive.
+// Values: null, boolean, string, bigint (a Go int), number (a Go float64), arrays, plain
+// objects (maps) and GoTime (a time.Time, as yaml/v4 decodes an unquoted timestamp into `any`).
+// Integers must be bigints for Go's int/float distinction to survive.
 
 /** A generic Go value as decoded from YAML or JSON. */
-export type GoValue = null | boolean | string | bigint | number | GoValue[] | GoMap;
+export type GoValue = null | boolean | string | bigint | number | GoTime | GoValue[] | GoMap;
 export interface GoMap {
   [key: string]: GoValue;
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+/** A time.Time: the wall clock as parsed, in a zone `offset` minutes east of UTC. */
+export class GoTime {
+  constructor(
+    readonly year: number,
+    readonly month: number,
+    readonly day: number,
+    readonly hour: number,
+    readonly minute: number,
+    readonly second: number,
+    readonly nanos: number,
+    readonly offset: number,
+  ) {}
+
+  #clock(sep: string): string {
+    const frac = this.nanos === 0 ? "" : "." + pad(this.nanos, 9).replace(/0+$/, "");
+    return `${pad(this.year, 4)}-${pad(this.month)}-${pad(this.day)}${sep}${pad(this.hour)}:${
+      pad(this.minute)
+    }:${pad(this.second)}${frac}`;
+  }
+
+  #zone(colon: string): string {
+    const a = Math.abs(this.offset);
+    return `${this.offset < 0 ? "-" : "+"}${pad(Math.trunc(a / 60))}${colon}${pad(a % 60)}`;
+  }
+
+  /** MarshalJSON's text (RFC 3339 with nanoseconds, `Z` for UTC), unquoted. */
+  rfc3339Nano(): string {
+    return this.#clock("T") + (this.offset === 0 ? "Z" : this.#zone(":"));
+  }
+
+  /** time.Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST"; a zone without a name
+   * (a parsed offset) is named by its offset. */
+  toString(): string {
+    const zone = this.#zone("");
+    return `${this.#clock(" ")} ${zone} ${this.offset === 0 ? "UTC" : zone}`;
+  }
 }
 
 const HEX = "0123456789abcdef";
@@ -79,6 +120,7 @@ function encode(v: GoValue, indent: string, cur: string): string {
   if (typeof v === "bigint") return v.toString();
   if (typeof v === "number") return goJsonFloat(v);
   if (typeof v === "string") return goJsonString(v);
+  if (v instanceof GoTime) return goJsonString(v.rfc3339Nano());
   const next = cur + indent;
   const nl = indent === "" ? "" : "\n";
   const sep = indent === "" ? ":" : ": ";

@@ -1,5 +1,5 @@
 import { assertEquals } from "../tests/assert.ts";
-import { goJson, goJsonFloat, goJsonString } from "./json.ts";
+import { goJson, goJsonFloat, goJsonString, GoTime } from "./json.ts";
 
 Deno.test("goJson: sorted keys, Go's indentation and empty collections", () => {
   const v = { b: [1n, 2.5, true, null], a: { z: {}, y: [] }, "é": "x" };
@@ -29,4 +29,13 @@ Deno.test("goJson: floats in fixed notation between 1e-6 and 1e21", () => {
     "100",
     "-0",
   ]);
+});
+
+Deno.test("GoTime: MarshalJSON's RFC 3339 text and String()'s, zone kept as parsed", () => {
+  const utc = new GoTime(2024, 1, 2, 3, 4, 5, 500_000_000, 0);
+  assertEquals(goJson({ t: utc }), '{"t":"2024-01-02T03:04:05.5Z"}');
+  assertEquals(utc.toString(), "2024-01-02 03:04:05.5 +0000 UTC");
+  const east = new GoTime(2001, 12, 14, 21, 59, 43, 0, -(5 * 60 + 30));
+  assertEquals(east.rfc3339Nano(), "2001-12-14T21:59:43-05:30");
+  assertEquals(east.toString(), "2001-12-14 21:59:43 -0530 -0530");
 });

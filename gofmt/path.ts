@@ -14,3 +14,19 @@ export function goPathClean(p: string): string {
   const j = out.join("/");
   return abs ? "/" + j : j === "" ? "." : j;
 }
+
+/** Go's path.Base (filepath.Base on Unix): "" is ".", trailing slashes go, "/" stays "/". */
+export function goPathBase(p: string): string {
+  if (p === "") return ".";
+  const trimmed = p.replace(/\/+$/, "");
+  if (trimmed === "") return "/";
+  return trimmed.slice(trimmed.lastIndexOf("/") + 1);
+}
+
+// unicode.IsSpace: the Latin-1 spaces and the rest of Unicode's White_Space property.
+const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+/** Go's strings.Fields: the runs of non-space characters. */
+export function goFields(s: string): string[] {
+  return s.split(GO_SPACE).filter((x) => x !== "");
+}

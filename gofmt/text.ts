@@ -51,9 +51,10 @@ export function goDuration(ms: number): string {
   return neg ? "-" + out : out;
 }
 
-/** Go's Duration.Round(time.Second).String(). */
+/** Go's Duration.Round(time.Second).String(): halves round away from zero, as Go's do. */
 export function goDurationSeconds(ms: number): string {
-  return goDuration(Math.round(ms / 1000) * 1000);
+  const s = Math.round(Math.abs(ms) / 1000);
+  return goDuration(ms < 0 ? -s * 1000 : s * 1000);
 }
 
 /** go-humanize Bytes: SI units, "1.5 MB", "12 kB", "5 B". */

@@ -14,6 +14,11 @@ Deno.test("goDuration matches time.Duration.String", () => {
   assertEquals(goDuration(3_600_000), "1h0m0s");
   assertEquals(goDuration(250), "250ms");
   assertEquals(goDurationSeconds(3_602_400), "1h0m2s");
+  // Round(time.Second) takes halves away from zero on both sides (a clock ahead of ours).
+  assertEquals(goDurationSeconds(2_500), "3s");
+  assertEquals(goDurationSeconds(-2_500), "-3s");
+  assertEquals(goDurationSeconds(-2_499), "-2s");
+  assertEquals(goDurationSeconds(-400), "0s");
 });
 
 Deno.test("humanizeBytes matches go-humanize Bytes", () => {

@@ -56,25 +56,59 @@ const finite = (s: string) => Number.isFinite(Number(s.replaceAll("_", "")));
 // time.Parse with the resolver's layouts: "2006-1-2T15:4:5.999999999Z07:00" (also with "t"),
 // "2006-1-2 15:4:5.999999999" and "2006-1-2"; the zone is required after T/t, absent after a space.
 const TIMESTAMP =
-  /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:([Tt ])([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[.,][0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2})?)?$/;
+  /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:([Tt ])([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[.,]([0-9]+))?(Z|[-+][0-9]{2}:[0-9]{2})?)?$/;
 
 function daysIn(month: number, year: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
+/** The time a plain scalar stands for, wall clock as written (Go keeps the parsed zone). */
+export interface GoTimestamp {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  nanos: number;
+  /** Offset east of UTC in minutes; 0 for `Z`, for no zone and for a date alone. */
+  offset: number;
+}
+
+/** time.Parse of s with the resolver's layouts, or undefined when none of them fits. */
+export function parseGoTimestamp(s: string): GoTimestamp | undefined {
+  const m = TIMESTAMP.exec(s);
+  if (!m) return undefined;
+  const [, y, mo, d, sep, h, mi, sec, frac, zone] = m;
+  const t: GoTimestamp = {
+    year: Number(y),
+    month: Number(mo),
+    day: Number(d),
+    hour: 0,
+    minute: 0,
+    second: 0,
+    nanos: 0,
+    offset: 0,
+  };
+  if (t.month < 1 || t.month > 12 || t.day < 1 || t.day > daysIn(t.month, t.year)) return undefined;
+  if (sep === undefined) return t;
+  [t.hour, t.minute, t.second] = [Number(h), Number(mi), Number(sec)];
+  if (t.hour >= 24 || t.minute >= 60 || t.second >= 60) return undefined;
+  // Digits past the ninth are dropped, as Go's parser does.
+  if (frac !== undefined) t.nanos = Number(frac.slice(0, 9).padEnd(9, "0"));
+  if (sep === " ") return zone === undefined ? t : undefined;
+  if (zone === undefined) return undefined;
+  if (zone === "Z") return t;
+  const [zh, zm] = [Number(zone.slice(1, 3)), Number(zone.slice(4))];
+  if (zh > 24 || zm > 60) return undefined;
+  t.offset = (zone[0] === "-" ? -1 : 1) * (zh * 60 + zm);
+  return t;
+}
+
 /** The resolver would read s as a !!timestamp. */
 export function isGoTimestamp(s: string): boolean {
-  const m = TIMESTAMP.exec(s);
-  if (!m) return false;
-  const [, y, mo, d, sep, h, mi, sec, zone] = m;
-  const month = Number(mo), day = Number(d);
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(month, Number(y))) return false;
-  if (sep === undefined) return true;
-  if (Number(h) >= 24 || Number(mi) >= 60 || Number(sec) >= 60) return false;
-  if (sep === " ") return zone === undefined;
-  if (zone === undefined) return false;
-  return zone === "Z" || (Number(zone.slice(1, 3)) <= 24 && Number(zone.slice(4)) <= 60);
+  return parseGoTimestamp(s) !== undefined;
 }
 
 /** Go's resolver (yaml.v3 table) reads the plain scalar s as null, bool, int, float or timestamp. */

@@ -13,6 +13,12 @@ export interface StreamNodesOptions {
   errorPrefix?: string;
   /** Treat a cancelled stream (Ctrl-C) as a normal end (default true). */
   ignoreCanceled?: boolean;
+  /**
+   * Where to append the errors (a new list unless given): a command that collects errors of
+   * its own from the messages passes its list, so both kinds keep their order of arrival, as
+   * in talosctl's single errors.Join.
+   */
+  errors?: Error[];
 }
 
 /**
@@ -26,7 +32,7 @@ export async function streamNodes<M>(
   onMessage: (node: string, m: M) => Promise<void> | void,
   opts: StreamNodesOptions = {},
 ): Promise<Error[]> {
-  const errors: Error[] = [];
+  const errors = opts.errors ?? [];
   await Promise.all(nodes.map(async (node) => {
     try {
       for await (const m of start(node)) await onMessage(node, m);

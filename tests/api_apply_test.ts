@@ -4,6 +4,7 @@
 import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
 import { spkiOf } from "../rpc/transport.ts";
+import { MachineService } from "../gen/machine/machine_pb.ts";
 import {
   machineConfigOf,
   sampleMachineConfig,
@@ -230,6 +231,27 @@ Deno.test("apply-config: the node's warnings and validation errors are printed a
     "10.5.0.2: error applying configuration: rpc error: code = InvalidArgument desc = 1 error occurred:\n\t* v1alpha1.Config: 1 error occurred:\n\t* either install disk or diskSelector should be defined\n\n\n\n\n",
   );
   assertEquals(machineConfigOf(node), before);
+});
+
+Deno.test("apply-config: every warning gets its own newline, as talosctl's cli.Warning adds one", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg, node } = await setup(dir.path);
+  await using _ = emu;
+  emu.handle(MachineService.method.applyConfiguration, () => ({
+    messages: [{ warnings: ["ends with a newline\n", "plain"], modeDetails: "Applied" }],
+  }));
+  await Deno.writeTextFile(`${dir.path}/c.yaml`, changed(node));
+  const r = await run([
+    "apply-config",
+    "-f",
+    `${dir.path}/c.yaml`,
+    "--talosconfig",
+    cfg,
+    "-n",
+    "10.5.0.2",
+  ]);
+  assertEquals(r.code, 0);
+  assertEquals(r.stderr, "WARNING: ends with a newline\n\nWARNING: plain\nApplied\n");
 });
 
 Deno.test("apply-config: bad input is refused before anything is sent", async () => {

@@ -185,6 +185,19 @@ Deno.test("cgroups: flag errors, one node only, a reader cannot copy the tree", 
       "if any flags in the group [schema-file preset] are set none of the others can be; [preset schema-file] were all set\n\nUsage:",
     ),
   );
+  // The flag group is checked before the nodes are counted.
+  const bothTwo = await run([
+    "cgroups",
+    "--preset",
+    "cpu",
+    "--schema-file",
+    "x",
+    "-n",
+    "10.5.0.2,10.5.0.3",
+    "--talosconfig",
+    cfg,
+  ]);
+  assert_(bothTwo.stderr.startsWith("if any flags in the group [schema-file preset] are set"));
   const two = await run([
     "cgroups",
     "--preset",
@@ -207,6 +220,24 @@ Deno.test("cgroups: flag errors, one node only, a reader cannot copy the tree", 
     denied.stderr,
     "WARNING: error reading devices: rpc error: code = PermissionDenied desc = not authorized\n" +
       "error reading cgroups: rpc error: code = PermissionDenied desc = not authorized\n",
+  );
+  // No connection at all: the Copy calls never start.
+  const refused = await run([
+    "cgroups",
+    "--preset",
+    "cpu",
+    "--talosconfig",
+    cfg,
+    "-e",
+    "127.0.0.1:1",
+  ]);
+  const dial =
+    'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:1: connect: connection refused"';
+  assertEquals(refused.code, 1);
+  assertEquals(
+    refused.stderr,
+    `WARNING: error getting processes: ${dial}\nWARNING: error copying devices: ${dial}\n` +
+      `error copying: ${dial}\n`,
   );
   emu.nodes.get("10.5.0.2")!.faults.down = true;
   const down = await run(["cgroups", "--preset", "cpu", "--talosconfig", cfg]);

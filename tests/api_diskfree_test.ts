@@ -50,6 +50,27 @@ Deno.test("diskfree: mounted volumes with a filesystem, sizes in binary units, u
   );
 });
 
+Deno.test("diskfree -i: counts rounded as strconv does (an exact half goes to the even digit)", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const state = nodeStatfs(emu.nodes.get("10.5.0.2")!).get("/system/state")!;
+  Object.assign(state, { inodes: 3_250_000n, inodesUsed: 1_250n, inodesFree: 3_748_750n });
+  const r = await run(["df", "-i", "STATE", "--talosconfig", cfg]);
+  assertEquals(r.code, 0, r.stderr);
+  // 3.25M and 1.25K are exact halves: talosctl prints 3.2M and 1.2K; 3.74875M is 3.7M.
+  assertEquals(r.stdout.split("\n")[1].split(/\s+/), [
+    "10.5.0.2",
+    "STATE",
+    "/dev/sda5",
+    "3.2M",
+    "1.2K",
+    "3.7M",
+    "1%",
+    "/system/state",
+  ]);
+});
+
 Deno.test("diskfree <volume>: refused for volumes without a filesystem; several nodes; a node down", async () => {
   await using dir = await tempDir();
   const { emu, cfg } = await setup(dir.path, ["os:operator"], ["10.5.0.2", "10.5.0.3"]);

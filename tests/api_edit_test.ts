@@ -75,7 +75,7 @@ Deno.test("edit mc: the config under its header in a 0600 temp file, the edit ap
   const [path] = (await Deno.readTextFile(`${dir.path}/paths`)).trim().split("\n");
   assert(
     new RegExp(
-      `^${dir.path}/tmp/MachineConfigs\\.config\\.talos\\.dev-v1alpha1-edit-[a-z0-9]{5}\\.yaml$`,
+      `^${dir.path}/tmp/MachineConfigs\\.config\\.talos\\.dev-v1alpha1-edit-[0-9]{1,10}\\.yaml$`,
     )
       .test(path),
     path,

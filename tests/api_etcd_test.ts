@@ -2,7 +2,9 @@
 
 import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
 import { run, tempDir } from "./harness.ts";
+import { MachineService } from "../gen/machine/machine_pb.ts";
 import {
+  chunks,
   type EtcdData,
   etcdSnapshotDb,
   etcdSnapshotOfSize,
@@ -122,6 +124,42 @@ Deno.test("etcd snapshot: streamed to a temp file, renamed when complete, then i
   assertEquals(got, body);
   assertEquals((await Deno.stat(`${dir.path}/db.snapshot`)).mode! & 0o777, 0o600);
   assert(!(await exists(`${dir.path}/db.snapshot.part`)));
+});
+
+Deno.test("etcd snapshot: read as talosctl's ReadStream (in-band end, unreachable endpoint)", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const data = sampleEtcdData();
+  const body = etcdSnapshotDb(data);
+  const cut = body.length - 1000;
+  // An in-band Canceled status ends the stream normally, after the bytes of its message.
+  emu.handle(MachineService.method.etcdSnapshot, async function* () {
+    yield* [...chunks(body.subarray(0, cut))].map((bytes) => ({ bytes }));
+    yield {
+      bytes: body.subarray(cut),
+      metadata: { error: "context canceled", status: { code: 1, message: "context canceled" } },
+    };
+    yield { bytes: new Uint8Array([1, 2, 3]) };
+  });
+  const r = await run(["etcd", "snapshot", "db", "--talosconfig", cfg], { cwd: dir.path });
+  assertEquals(r.stderr, "");
+  assertEquals(r.code, 0);
+  assertEquals(
+    r.stdout,
+    `etcd snapshot saved to "db" (${body.length} bytes)\n` + expectedInfo(data, body.length),
+  );
+  assertEquals(await Deno.readFile(`${dir.path}/db`), body);
+  // A call that never started is "error reading file", as talosctl words it.
+  const down = await run(["etcd", "snapshot", "db2", "--talosconfig", cfg, "-e", "127.0.0.1:1"], {
+    cwd: dir.path,
+  });
+  assertEquals(down.code, 1);
+  assertEquals(
+    down.stderr,
+    'error reading file: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:1: connect: connection refused"\n',
+  );
+  assert(!(await exists(`${dir.path}/db2`)));
 });
 
 Deno.test("etcd snapshot: a 1 MiB snapshot with values on overflow pages", async () => {

@@ -163,6 +163,30 @@ Deno.test("list: flag and path errors as talosctl words them; a role without rea
   );
 });
 
+Deno.test("list, usage: in-band errors and failed nodes joined in the order they came", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path, ["os:admin"], ["10.5.0.2", "10.5.0.3"]);
+  await using _ = emu;
+  putFile(emu.nodes.get("10.5.0.2")!, "/secret", { type: "dir", denied: "permission denied" });
+  // The node that is down fails at once; the other reports its error later.
+  emu.nodes.get("10.5.0.2")!.faults.delayMs = 500;
+  emu.nodes.get("10.5.0.3")!.faults.down = true;
+  const down =
+    'error from node 10.5.0.3: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.5.0.3:50000: connect: connection refused"';
+  const ls = await run(["ls", "/secret", "--talosconfig", cfg], { now: NOW });
+  assertEquals(ls.code, 1);
+  assertEquals(
+    ls.stderr,
+    `${down}\n10.5.0.2: error reading file /secret: open /secret: permission denied\n`,
+  );
+  const du = await run(["du", "/nope", "--talosconfig", cfg]);
+  assertEquals(du.code, 1);
+  assertEquals(
+    du.stderr,
+    `${down}\nerror from node 10.5.0.2: lstat /nope: no such file or directory\n`,
+  );
+});
+
 Deno.test("read: a file's bytes from one node; errors per talosctl", async () => {
   await using dir = await tempDir();
   const { emu, cfg } = await setup(dir.path);
@@ -231,6 +255,10 @@ Deno.test("usage: folder totals after their content, -a, -H, -t, depth, several 
       "",
     ].join("\n"),
   );
+  // The largest depth plus one wraps around in int32 as in talosctl: no limit at all.
+  const max = await run(["du", "-a", "-d", "2147483647", "/opt", "--talosconfig", cfg]);
+  assertEquals(max.stderr, "");
+  assertEquals(max.stdout, all.stdout);
   const big = await run(["du", "-a", "-H", "-d", "2", "-t", "4100", "/opt", "--talosconfig", cfg]);
   assertEquals(
     big.stdout,

@@ -17,6 +17,7 @@ import {
   yamlText,
 } from "./emulator/mod.ts";
 import { registerType } from "./emulator/cosi_seed.ts";
+import { putResource } from "./emulator/resources.ts";
 
 const NOW = new Date("2024-06-01T12:00:00Z");
 const CREATED = "2024-06-01T11:00:00Z";
@@ -196,6 +197,48 @@ Deno.test("get -o jsonpath: kubectl templates, ranges and filters", async () => 
   assertEquals(format.stderr, 'output format "xml" is not supported\n');
 });
 
+Deno.test("get: unquoted timestamps are times to the writers, as yaml/v4 decodes them", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const node = emu.nodes.get("10.5.0.2")!;
+  registerType(node, {
+    type: "Leases.example.talos.dev",
+    displayType: "Lease",
+    defaultNamespace: "network",
+    printColumns: [{ name: "Until", jsonPath: "{.until}" }, { name: "Note", jsonPath: "{.note}" }],
+  });
+  const spec = "until: 2024-1-2\nat: 2001-12-14t21:59:43.10-05:00\nlocal: 2024-06-01 11:00:00.5\n" +
+    "note: '2024-06-01'\nnotADate: 2024-13-01\n";
+  putResource(node, "network", "Leases.example.talos.dev", "a", spec, {}, NOW);
+  // A time prints as encoding/json writes a time.Time: RFC 3339, quoted, even as a scalar result
+  // or a table cell; a quoted timestamp stays a string.
+  const created = await get(cfg, "machinestatus", "-o", "jsonpath={.metadata.created}");
+  assertEquals([created.code, created.stdout], [0, `"${CREATED}"\n`]);
+  const at = await get(cfg, "lease", "-o", "jsonpath={.spec.at}{.spec.note}{.spec.notADate}");
+  assertEquals(at.stdout, '"2001-12-14T21:59:43.1-05:00"\n2024-06-01\n2024-13-01\n');
+  const table = await get(cfg, "lease");
+  assertEquals(
+    table.stdout,
+    "NODE       NAMESPACE   TYPE    ID   VERSION   UNTIL                    NOTE\n" +
+      '10.5.0.2   network     Lease   a    1         "2024-01-02T00:00:00Z"   2024-06-01\n',
+  );
+  const json = JSON.parse((await get(cfg, "lease", "a", "-o", "json")).stdout);
+  assertEquals(json.spec, {
+    until: "2024-01-02T00:00:00Z",
+    at: "2001-12-14T21:59:43.1-05:00",
+    local: "2024-06-01T11:00:00.5Z",
+    note: "2024-06-01",
+    notADate: "2024-13-01",
+  });
+  // YAML output keeps the text as the node sent it.
+  const y = await get(cfg, "lease", "a", "-o", "yaml");
+  assertStringIncludes(
+    y.stdout,
+    "spec:\n    until: 2024-1-2\n    at: 2001-12-14t21:59:43.10-05:00\n",
+  );
+});
+
 Deno.test("get machineconfig: -o yaml and jsonpath {.spec} give a config validate accepts", async () => {
   await using dir = await tempDir();
   const { emu, cfg } = await setup(dir.path);
@@ -366,4 +409,83 @@ Deno.test("get -w: bootstrap contents, then each change with the event column", 
     ["updated", 2, "renamed"],
   ]);
   assertEquals(yamlText({ a: 1 }), "a: 1\n");
+});
+
+Deno.test("get -w: a broken stream is resumed from the last bookmark, as the COSI client does", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const node = emu.nodes.get("10.5.0.2")!;
+  const store = resourceStore(node);
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+    assert(cond());
+  };
+  const rename = (hostname: string) =>
+    putSpec(node, "network", RESOURCE_TYPES.hostname, "hostname", { hostname, domainname: "" });
+  const watches = () => emu.calls.filter((c) => c.path === "/cosi.resource.State/Watch").length;
+  node.faults.dropMethod = "Watch";
+  const watch = async (args: string[], act: () => Promise<void>) => {
+    const ac = new AbortController();
+    const running = run(["get", "-w", ...args, "--talosconfig", cfg], { signal: ac.signal });
+    await until(() => store.watchers.size > 0);
+    await act();
+    ac.abort();
+    return await running;
+  };
+
+  // The stream is reset after the ready reply, the resource and the bootstrapped event (which
+  // has a bookmark): the change made meanwhile comes from the resumed watch, then live ones.
+  node.faults.dropAfter = 3;
+  const resumed = await watch(["hostname"], async () => {
+    await new Promise((r) => setTimeout(r, 150));
+    node.faults.dropAfter = undefined;
+    const before = watches();
+    rename("during");
+    await until(() => watches() === before + 1); // the watch is opened again
+    await new Promise((r) => setTimeout(r, 150));
+    rename("after");
+    await new Promise((r) => setTimeout(r, 300));
+  });
+  assertEquals([resumed.code, resumed.stderr], [0, ""]);
+  const rows = resumed.stdout.split("\n").map((l) => l.split(/\s+/).slice(0, 7).join(" ").trim());
+  assertEquals(rows.slice(1), [
+    "10.5.0.2 + network HostnameStatus hostname 1 cp-1",
+    "10.5.0.2 network HostnameStatus hostname 2 during",
+    "10.5.0.2 network HostnameStatus hostname 3 after",
+    "",
+  ]);
+
+  // A bookmark the node no longer knows (it restarted) ends the watch with the node's refusal.
+  node.faults.dropAfter = 3;
+  const refused = await watch(["hostname"], async () => {
+    await new Promise((r) => setTimeout(r, 150));
+    node.faults.dropAfter = undefined;
+    store.history.length = 0;
+    store.published = 0;
+    const before = watches();
+    rename("rebooted");
+    await until(() => watches() === before + 1);
+    await new Promise((r) => setTimeout(r, 300));
+  });
+  assertEquals(refused.code, 1);
+  assertEquals(
+    refused.stderr,
+    'error watching resource: namespace "network" type "HostnameStatuses.net.talos.dev": ' +
+      "rpc error: code = FailedPrecondition desc = invalid watch bookmark\n",
+  );
+
+  // No bookmark yet (a single resource's first event has none): the stream's error is final.
+  node.faults.dropAfter = 2;
+  const single = await watch(["hostname", "hostname"], async () => {
+    await new Promise((r) => setTimeout(r, 150));
+    node.faults.dropAfter = undefined;
+    rename("again");
+    await new Promise((r) => setTimeout(r, 500));
+  });
+  assertEquals(single.code, 1);
+  assertStringIncludes(
+    single.stderr,
+    'error watching resource: namespace "network" type "HostnameStatuses.net.talos.dev": rpc error: ',
+  );
 });

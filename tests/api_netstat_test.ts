@@ -187,6 +187,12 @@ Deno.test("netstat -k: pod column from the CRI containers; a pod argument picks 
     "",
     "pod default/nginx not found\n",
   ]);
+  const flagged = await run(["netstat", "ops/command-flags", "--talosconfig", cfg]);
+  assertEquals([flagged.code, flagged.stdout, flagged.stderr], [
+    1,
+    "",
+    "pod ops/command-flags not found\n",
+  ]);
   const both = await run(["netstat", "-k", "default/nginx", "--talosconfig", cfg]);
   assertEquals([both.code, both.stderr], [1, "cannot use --pods and specify a pod\n"]);
 });

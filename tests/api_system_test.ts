@@ -65,6 +65,60 @@ Deno.test("processes: sorted by resident memory, or CPU time with -s cpu", async
   );
 });
 
+Deno.test("processes: ties (kernel threads without memory) in the order of Go's unstable sort", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const procs = nodeSystem(emu.nodes.get("10.5.0.2")!).processes;
+  const kthread = procs.find((p) => p.pid === 2)!;
+  const threads = Array.from({ length: 16 }, (_, i) => ({
+    ...kthread,
+    pid: 100 + i,
+    residentMemory: 0n,
+    cpuTime: i % 3,
+  }));
+  procs.splice(3, 0, ...threads);
+  const pids = async (args: string[]) => {
+    const r = await run([...args, "--talosconfig", cfg]);
+    assertEquals(r.code, 0, r.stderr);
+    return r.stdout.split("\n").slice(1, -1).map((l) => Number(l.split(/\s+/)[1]));
+  };
+  // As talosctl prints them (sort.Sort is a pdqsort: equal keys do not keep their order).
+  assertEquals(
+    await pids(["processes"]),
+    [1100, 950, 1010, 1, 700, 812, 820, 612, 2, 109, 113, 108, 106, 110, 111, 112, 107, 114, 115]
+      .concat([105, 104, 103, 102, 101, 100]),
+  );
+  assertEquals(
+    await pids(["processes", "--sort", "cpu"]),
+    [1100, 950, 1010, 1, 700, 812, 820, 105, 102, 108, 111, 114, 104, 107, 101, 110, 113, 612, 2]
+      .concat([109, 115, 112, 106, 103, 100]),
+  );
+});
+
+Deno.test("processes: the command line as talosctl builds it (Unicode spaces, '$' in paths)", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const procs = nodeSystem(emu.nodes.get("10.5.0.2")!).processes;
+  const odd = { ...procs[0], residentMemory: 0n, label: "" };
+  procs.length = 0;
+  procs.push(
+    // An em space separates arguments for Go's strings.Fields.
+    { ...odd, pid: 10, executable: "/usr/bin/odd", args: "odd\u2003arg" },
+    // The executable replaces the first argument literally, "$&" included.
+    { ...odd, pid: 11, executable: "/opt/$&/tool", args: "tool --flag" },
+    // Go's path.Base ignores a trailing slash.
+    { ...odd, pid: 12, executable: "/opt/dir/", args: "dir x" },
+  );
+  const r = await run(["ps", "--talosconfig", cfg]);
+  assertEquals(r.code, 0, r.stderr);
+  const commands = r.stdout.split("\n").slice(1, -1).map((l) =>
+    l.slice(r.stdout.indexOf("COMMAND"))
+  );
+  assertEquals(commands, ["/usr/bin/odd arg", "/opt/$&/tool --flag", "/opt/dir/ x"]);
+});
+
 Deno.test("memory: MiB table per node, -v as /proc/meminfo; several nodes and a node down", async () => {
   await using dir = await tempDir();
   const { emu, cfg } = await setup(dir.path, ["os:reader"], ["10.5.0.2", "10.5.0.3"]);

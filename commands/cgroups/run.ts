@@ -7,6 +7,7 @@ import { bool, str } from "../spec.ts";
 import { errorText, openSession, tabwrite, type TalosClient, UserError } from "../kit.ts";
 import type { CallOptions } from "@connectrpc/connect";
 import { resolvePath } from "../files.ts";
+import { goFields, goPathBase } from "../../gofmt/path.ts";
 import { PRESET_NAMES, PRESETS } from "./presets.ts";
 import type { Column } from "./presets.ts";
 import { printNode, Schema } from "./printer.ts";
@@ -73,12 +74,8 @@ async function processNames(ctx: RunContext, client: TalosClient, options: CallO
   }
   for (const p of reply.messages[0]?.processes ?? []) {
     let name = p.executable || p.command;
-    if (name === "") name = p.args.split(/\s+/).filter((x) => x !== "")[0] ?? "";
-    const base = name.replace(/\/+$/, "");
-    names.set(
-      String(p.pid),
-      base === "" ? (name === "" ? "." : "/") : base.slice(base.lastIndexOf("/") + 1),
-    );
+    if (name === "") name = goFields(p.args)[0] ?? "";
+    names.set(String(p.pid), goPathBase(name));
   }
   return names;
 }
@@ -91,7 +88,13 @@ async function deviceNames(ctx: RunContext, client: TalosClient, options: CallOp
       throw e;
     });
   } catch (e) {
-    await warn(ctx, `error reading devices: ${(e as Error).message}`);
+    // talosctl: a Copy call that never started is "error copying devices", a stream that
+    // failed before the gzip header "error reading devices".
+    const err = e as Error & { dial?: boolean };
+    await warn(
+      ctx,
+      `${err.dial ? "error copying devices" : "error reading devices"}: ${err.message}`,
+    );
     return names;
   }
   try {
@@ -149,14 +152,16 @@ async function readTree(client: TalosClient, options: CallOptions): Promise<CgNo
 }
 
 export async function runCgroups(ctx: RunContext): Promise<void> {
-  const session = await openSession(ctx);
-  const node = session.single("cgroups");
-  const { client, options } = session.forNode(node);
+  // cobra checks its mutually exclusive flag group before the command runs: before the
+  // talosconfig is read or the number of nodes counted.
   if (ctx.changed.has("schema-file") && ctx.changed.has("preset")) {
     throw new UserError(
       "if any flags in the group [schema-file preset] are set none of the others can be; [preset schema-file] were all set",
     );
   }
+  const session = await openSession(ctx);
+  const node = session.single("cgroups");
+  const { client, options } = session.forNode(node);
   const columns = await loadSchema(ctx);
   let schema: Schema;
   try {

@@ -2,7 +2,7 @@
 
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
-import { envelopeError, humanizeBytes, openSession, toRpcError } from "../kit.ts";
+import { errorText, humanizeBytes, isDialFailure, openSession, streamBytes } from "../kit.ts";
 import { goQuote } from "../../gofmt/mod.ts";
 
 const FLUSH_AT = 1 << 20;
@@ -32,17 +32,17 @@ export async function saveSnapshot(ctx: RunContext): Promise<void> {
     };
     let lastProgress = 0;
     try {
-      for await (const m of client.machine.etcdSnapshot({}, options)) {
-        const inband = envelopeError(m);
-        if (inband) throw inband;
-        if (used + m.bytes.length > buf.length) await flush();
-        if (m.bytes.length > buf.length) {
-          await file.write(m.bytes);
+      // As talosctl's ReadStream: the bytes of a message come before its in-band error, and a
+      // Canceled or DeadlineExceeded in-band status is a normal end.
+      for await (const bytes of streamBytes(client.machine.etcdSnapshot({}, options))) {
+        if (used + bytes.length > buf.length) await flush();
+        if (bytes.length > buf.length) {
+          await file.write(bytes);
         } else {
-          buf.set(m.bytes, used);
-          used += m.bytes.length;
+          buf.set(bytes, used);
+          used += bytes.length;
         }
-        size += m.bytes.length;
+        size += bytes.length;
         if (used >= FLUSH_AT) await flush();
         if (err.isTTY && Date.now() - lastProgress > 200) {
           lastProgress = Date.now();
@@ -50,7 +50,10 @@ export async function saveSnapshot(ctx: RunContext): Promise<void> {
         }
       }
     } catch (e) {
-      throw new UserError(`error reading: ${toRpcError(e).message}`);
+      // A call that could not start is "error reading file" in talosctl, a failed stream
+      // "error reading".
+      const prefix = isDialFailure(e) ? "error reading file" : "error reading";
+      throw new UserError(`${prefix}: ${errorText(e)}`);
     } finally {
       if (err.isTTY && lastProgress > 0) await err.write("\r\x1b[K");
     }

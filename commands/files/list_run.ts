@@ -56,9 +56,10 @@ export async function runList(ctx: RunContext): Promise<void> {
   const multi = session.nodes.length > 1;
   const out = ctx.deps.io.stdout;
   const now = ctx.deps.now();
+  // In-band errors and failed streams in one list, in the order they came (errors.Join).
   const problems: Error[] = [];
   let table = "";
-  const errors = await session.stream(
+  await session.stream(
     ({ client, options }) => client.machine.list(req, options),
     async (node, info) => {
       if (info.error !== "") {
@@ -80,7 +81,8 @@ export async function runList(ctx: RunContext): Promise<void> {
         fileModeString(info.mode)
       }\t${info.uid}\t${info.gid}\t${size}\t${when}\t${selinuxLabel(info.xattrs)}\t${name}\n`;
     },
+    { errors: problems },
   );
   if (table !== "") await out.write(tabwrite(table));
-  throwJoined([...problems, ...errors]);
+  throwJoined(problems);
 }

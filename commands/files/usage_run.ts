@@ -11,15 +11,17 @@ export async function runUsage(ctx: RunContext): Promise<void> {
   const multi = session.nodes.length > 1;
   const humanize = bool(ctx, "humanize");
   const req = {
-    recursionDepth: int(ctx, "depth") + 1,
+    // int32 arithmetic, as talosctl adds it: the largest depth wraps around to "no limit".
+    recursionDepth: (int(ctx, "depth") + 1) | 0,
     all: bool(ctx, "all"),
     threshold: BigInt(int(ctx, "threshold")),
     paths,
   };
   const size = (s: bigint) => humanize ? humanizeBytes(BigInt.asUintN(64, s)) : String(s);
+  // In-band errors and failed streams in one list, in the order they came (errors.Join).
   const problems: Error[] = [];
   let table = "";
-  const errors = await session.stream(
+  await session.stream(
     ({ client, options }) => client.machine.diskUsage(req, options),
     (node, info) => {
       if (info.error !== "") {
@@ -31,7 +33,8 @@ export async function runUsage(ctx: RunContext): Promise<void> {
         ? `${node}\t${size(info.size)}\t${info.relativeName}\n`
         : `${size(info.size)}\t${info.relativeName}\n`;
     },
+    { errors: problems },
   );
   if (table !== "") await ctx.deps.io.stdout.write(tabwrite(table));
-  throwJoined([...problems, ...errors]);
+  throwJoined(problems);
 }

@@ -5,7 +5,7 @@
 // client-go finds and prints them, over the generic values of gofmt/json.ts.
 
 import { formatGoFloat } from "../../goyaml/mod.ts";
-import { goJson, type GoMap, type GoValue } from "../../gofmt/json.ts";
+import { goJson, type GoMap, GoTime, type GoValue } from "../../gofmt/json.ts";
 
 /** A value that is not there (Go's invalid reflect.Value): ranging over a null element. */
 export const INVALID: unique symbol = Symbol("invalid");
@@ -314,12 +314,14 @@ function unquote(s: string): string | undefined {
 // --- evaluation ---------------------------------------------------------------------------
 
 const isMap = (v: JPValue): v is GoMap =>
-  v !== null && v !== INVALID && typeof v === "object" && !Array.isArray(v);
+  v !== null && v !== INVALID && typeof v === "object" && !Array.isArray(v) &&
+  !(v instanceof GoTime);
 
 /** Go's type name of a decoded value (for error messages). */
 export function goTypeName(v: JPValue): string {
   if (v === INVALID || v === null) return "<nil>";
   if (Array.isArray(v)) return "[]interface {}";
+  if (v instanceof GoTime) return "time.Time";
   if (typeof v === "object") return "map[string]interface {}";
   if (typeof v === "bigint") return v > 0x7fffffffffffffffn ? "uint64" : "int";
   if (typeof v === "number") return "float64";
@@ -331,6 +333,7 @@ export function goValueText(v: JPValue): string {
   if (v === INVALID) return "<invalid reflect.Value>";
   if (v === null) return "<nil>";
   if (Array.isArray(v)) return `[${v.map(goValueText).join(" ")}]`;
+  if (v instanceof GoTime) return v.toString();
   if (typeof v === "object") {
     const keys = Object.keys(v).sort();
     return `map[${keys.map((k) => `${k}:${goValueText(v[k])}`).join(" ")}]`;
@@ -452,13 +455,12 @@ export class JSONPath {
     return groups;
   }
 
-  /** Execute's text: maps and lists as compact JSON, other values as text, " " between. */
+  /** Execute's text: maps, lists and times as compact JSON, other values as text, " " between. */
   execute(data: JPValue): string {
     let out = "";
     for (const group of this.findResults(data)) {
-      out += group.map((v) =>
-        isMap(v) || Array.isArray(v) ? goJson(v) : v === null ? "null" : printable(v)
-      ).join(" ");
+      out += group.map((v) => isCollection(v) ? goJson(v) : v === null ? "null" : printable(v))
+        .join(" ");
     }
     return out;
   }
@@ -588,7 +590,7 @@ export function printable(v: JPValue): string {
   return goValueText(v);
 }
 
-/** Whether a result prints as JSON (a map or a list). */
-export function isCollection(v: JPValue): v is GoMap | GoValue[] {
-  return isMap(v) || Array.isArray(v);
+/** Whether a result prints as JSON: a map, a list or a struct (a time.Time, quoted). */
+export function isCollection(v: JPValue): v is GoMap | GoValue[] | GoTime {
+  return isMap(v) || Array.isArray(v) || v instanceof GoTime;
 }

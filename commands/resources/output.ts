@@ -107,7 +107,7 @@ export function resourceDocument(r: Resource): string {
 
 /** The JSON writer's object: the YAML document decoded, plus `node` (and `event`). */
 function jsonData(node: string, r: Resource, event: EventName | undefined): GoMap {
-  const data = decodeYaml(resourceDocument(r)) as GoMap;
+  const data = decodeYaml(resourceDocument(r), { timestamps: true }) as GoMap;
   data.node = node;
   if (event !== undefined) data.event = event;
   return data;
@@ -143,7 +143,7 @@ class TableWriter implements ResourceWriter {
     if (this.#withEvents) {
       values.unshift(event === "created" ? "+" : event === "destroyed" ? "-" : " ");
     }
-    const spec = decodeYaml(yamlSpecOf(r));
+    const spec = decodeYaml(yamlSpecOf(r), { timestamps: true });
     for (const col of this.#columns) {
       try {
         values.push(col.execute(spec));

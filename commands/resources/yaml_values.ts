@@ -1,10 +1,12 @@
 // YAML text as talosctl's Go code sees it: decoded into generic values (yaml.Unmarshal into
-// `any`: ints, floats, bools, nulls and strings by Go's resolver, timestamps kept as strings),
+// `any`: ints, floats, bools, nulls and strings by Go's resolver; unquoted timestamps become
+// time.Time values with yaml/v4, which `get`'s writers see, while yaml.v3 kept them as strings),
 // and re-encoded node by node (a resource's yaml_spec printed under `spec:`).
 
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Scalar } from "yaml";
-import type { GoMap, GoValue } from "../../gofmt/json.ts";
+import { type GoMap, GoTime, type GoValue } from "../../gofmt/json.ts";
 import { mapping, scalar, sequence, type YamlNode } from "../../goyaml/mod.ts";
+import { parseGoTimestamp } from "../../goyaml/resolve.ts";
 
 const NULLS = new Set(["", "~", "null", "Null", "NULL"]);
 const TRUE = new Set(["true", "True", "TRUE"]);
@@ -54,22 +56,41 @@ export function resolvePlain(text: string): GoValue {
 // deno-lint-ignore no-explicit-any
 type Node = any;
 
-function valueOf(node: Node): GoValue {
+export interface DecodeOptions {
+  /** Unquoted timestamps become GoTime values (yaml/v4), not strings (yaml.v3). */
+  timestamps?: boolean;
+}
+
+function timeOf(text: string): GoTime | undefined {
+  const t = parseGoTimestamp(text);
+  if (!t) return undefined;
+  return new GoTime(t.year, t.month, t.day, t.hour, t.minute, t.second, t.nanos, t.offset);
+}
+
+function valueOf(node: Node, opts: DecodeOptions): GoValue {
   if (node === null || node === undefined) return null;
   if (isAlias(node)) throw new Error("YAML aliases are not supported in resource specs");
   if (isScalar(node)) {
     const s = node as Scalar;
-    if (s.type === "PLAIN") return resolvePlain(String(s.source ?? ""));
+    if (s.type === "PLAIN") {
+      const text = String(s.source ?? "");
+      return (opts.timestamps ? timeOf(text) : undefined) ?? resolvePlain(text);
+    }
     return s.value === null ? null : String(s.value);
   }
-  if (isSeq(node)) return node.items.map(valueOf);
+  if (isSeq(node)) return node.items.map((n: Node) => valueOf(n, opts));
   if (isMap(node)) {
     const out: GoMap = {};
     for (const pair of node.items) {
-      const k = valueOf(pair.key);
-      out[k === null ? "" : typeof k === "object" ? JSON.stringify(k) : String(k)] = valueOf(
-        pair.value,
-      );
+      const k = valueOf(pair.key, opts);
+      const key = k === null
+        ? ""
+        : k instanceof GoTime
+        ? k.toString()
+        : typeof k === "object"
+        ? JSON.stringify(k)
+        : String(k);
+      out[key] = valueOf(pair.value, opts);
     }
     return out;
   }
@@ -83,8 +104,8 @@ function parse(text: string) {
 }
 
 /** yaml.Unmarshal(text, &anyValue). */
-export function decodeYaml(text: string): GoValue {
-  return valueOf(parse(text).contents);
+export function decodeYaml(text: string, opts: DecodeOptions = {}): GoValue {
+  return valueOf(parse(text).contents, opts);
 }
 
 function nodeOf(node: Node): YamlNode {

@@ -158,11 +158,18 @@ function eventMessage(e: ResourceEvent): Init {
 }
 
 /** Bookmarks: an 8-byte tag plus a position, as the in-memory state encodes them. */
+const BOOKMARK_TAG = [0x65, 0x6d, 0x75, 0x6c, 0x61, 0x74, 0x6f, 0x72];
 function bookmark(pos: number): Uint8Array {
   const b = new Uint8Array(16);
-  b.set([0x65, 0x6d, 0x75, 0x6c, 0x61, 0x74, 0x6f, 0x72]);
-  new DataView(b.buffer).setBigUint64(8, BigInt(Math.max(pos, 0)));
+  b.set(BOOKMARK_TAG);
+  new DataView(b.buffer).setBigInt64(8, BigInt(pos));
   return b;
+}
+
+/** The position a bookmark of ours names, or undefined for anything else. */
+function bookmarkPos(b: Uint8Array): number | undefined {
+  if (b.length !== 16 || BOOKMARK_TAG.some((x, i) => b[i] !== x)) return undefined;
+  return Number(new DataView(b.buffer, b.byteOffset).getBigInt64(8));
 }
 
 async function* watch(req: Init, call: NodeCall): AsyncGenerator<Init> {
@@ -186,8 +193,24 @@ async function* watch(req: Init, call: NodeCall): AsyncGenerator<Init> {
   }
   const match = single ? (r: SimResource) => r.id === req.id : matcher(opts);
   checkAccess(call, ns, type);
+  const store = resourceStore(node);
+  // Resuming after a bookmark: the kept changes after it, then live ones (as inmem's state).
+  let from: number | undefined;
   if (opts.startFromBookmark !== undefined) {
-    throw new ConnectError("invalid watch bookmark", Code.FailedPrecondition);
+    if (opts.bootstrapContents) {
+      throw new ConnectError(
+        "cannot use BootstrapContents with TailEvents and StartFromBookmark options",
+        Code.Unknown,
+      );
+    }
+    const pos = bookmarkPos(opts.startFromBookmark);
+    const oldest = store.published - store.history.length;
+    if (
+      pos === undefined || pos < (single ? 0 : -1) || pos >= store.published || pos + 1 < oldest
+    ) {
+      throw new ConnectError("invalid watch bookmark", Code.FailedPrecondition);
+    }
+    from = pos + 1;
   }
   const tail = Math.min(opts.tailEvents ?? 0, TAIL_MAX);
   if (!single && opts.bootstrapContents && tail > 0) {
@@ -197,16 +220,24 @@ async function* watch(req: Init, call: NodeCall): AsyncGenerator<Init> {
     );
   }
 
-  const store = resourceStore(node);
   const ours = (e: ResourceEvent) =>
     e.resource.namespace === ns && e.resource.type === type && match(e.resource);
   const queue: Init[][] = [];
   let wake: (() => void) | undefined;
+  // Every change carries its bookmark (its position), as Talos sends them.
   const watcher = (e: ResourceEvent) => {
     if (!ours(e)) return;
-    queue.push([eventMessage(e)]);
+    queue.push([{ ...eventMessage(e), bookmark: bookmark(store.published - 1) }]);
     wake?.();
   };
+  if (from !== undefined) {
+    const oldest = store.published - store.history.length;
+    store.history.forEach((e, i) => {
+      if (oldest + i >= from && ours(e)) {
+        queue.push([{ ...eventMessage(e), bookmark: bookmark(oldest + i) }]);
+      }
+    });
+  }
   // Everything up to here is synchronous, so the snapshot below and the subscription agree.
   store.watchers.add(watcher);
   const onAbort = () => wake?.();
@@ -214,20 +245,24 @@ async function* watch(req: Init, call: NodeCall): AsyncGenerator<Init> {
   try {
     yield {}; // the watch is ready
     const first: Init[] = [];
-    if (tail > 0) {
-      const past = store.history.filter((e) =>
+    // (after a bookmark, the replayed changes are queued already)
+    if (from === undefined && tail > 0) {
+      const oldest = store.published - store.history.length;
+      const past = store.history.map((e, i) => ({ e, pos: oldest + i })).filter(({ e }) =>
         e.resource.namespace === ns && e.resource.type === type &&
         (!single || e.resource.id === req.id)
       );
-      for (const e of past.slice(-tail)) if (ours(e)) first.push(eventMessage(e));
-    } else if (single) {
+      for (const { e, pos } of past.slice(-tail)) {
+        if (ours(e)) first.push({ ...eventMessage(e), bookmark: bookmark(pos) });
+      }
+    } else if (from === undefined && single) {
       const cur = getResource(node, ns, type, req.id);
       first.push(
         cur
           ? { eventType: EventType.CREATED, resource: resourceMessage(cur) }
           : { eventType: EventType.DESTROYED, resource: tombstone(ns, type, req.id) },
       );
-    } else if (opts.bootstrapContents) {
+    } else if (from === undefined && opts.bootstrapContents) {
       for (const r of listResources(node, ns, type).filter(match)) {
         first.push({ eventType: EventType.CREATED, resource: resourceMessage(r) });
       }
@@ -235,7 +270,7 @@ async function* watch(req: Init, call: NodeCall): AsyncGenerator<Init> {
         first.push({
           eventType: EventType.BOOTSTRAPPED,
           resource: tombstone(ns, type, ""),
-          bookmark: bookmark(store.history.length - 1),
+          bookmark: bookmark(store.published - 1),
         });
       }
     }

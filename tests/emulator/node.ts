@@ -19,6 +19,8 @@ export interface Faults {
   delayMs?: number;
   /** Streams are reset after this many messages. */
   dropAfter?: number;
+  /** Only this method's streams (its last path element, e.g. "Watch") are reset. */
+  dropMethod?: string;
   /** Calls of this method (its last path element, e.g. "Version") are refused as Unavailable. */
   refuse?: { method: string; times: number };
 }

@@ -36,6 +36,8 @@ export interface ResourceStore {
   watchers: Set<ResourceWatcher>;
   /** Recent changes, oldest first (what `tail_events` watches replay), at most HISTORY_MAX. */
   history: ResourceEvent[];
+  /** How many changes were ever published: the position (bookmark) of the next one. */
+  published: number;
 }
 
 /** How many past events a node keeps (Talos keeps up to 1024 per resource type). */
@@ -46,7 +48,7 @@ const stores = new WeakMap<SimNode, ResourceStore>();
 export function resourceStore(node: SimNode): ResourceStore {
   let s = stores.get(node);
   if (!s) {
-    s = { items: new Map(), watchers: new Set(), history: [] };
+    s = { items: new Map(), watchers: new Set(), history: [], published: 0 };
     stores.set(node, s);
   }
   return s;
@@ -119,6 +121,7 @@ export function deleteResource(node: SimNode, ns: string, type: string, id: stri
 }
 
 function publish(store: ResourceStore, e: ResourceEvent): void {
+  store.published++;
   store.history.push(e);
   if (store.history.length > HISTORY_MAX) {
     store.history.splice(0, store.history.length - HISTORY_MAX);

@@ -358,7 +358,10 @@ export class Emulator {
   async *#streamOne(path: string, req: Init, target: string, ctx: HandlerContext) {
     const call = this.#call(path, target, ctx);
     if (call.node.faults.delayMs) await sleep(call.node.faults.delayMs, ctx.signal);
-    const dropAfter = call.node.faults.dropAfter;
+    const { dropAfter: after, dropMethod } = call.node.faults;
+    const dropAfter = dropMethod === undefined || path.endsWith(`/${dropMethod}`)
+      ? after
+      : undefined;
     let sent = 0;
     for await (const m of (this.#handler(path) as StreamHandler)(req, call)) {
       if (dropAfter !== undefined && sent >= dropAfter) {
