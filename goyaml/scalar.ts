@@ -135,7 +135,11 @@ export function chooseStyle(
 ): Style {
   const flavor = opts.flavor ?? "v3";
   const a = opts.analysis ?? analyzeScalar(value, flavor);
-  let style = opts.resolved ? "plain" : requestedStyle(value, flavor);
+  // A node without a tag (`resolved`) is written plain, but literal when it spans lines, as
+  // Go's serializer picks for any scalar node with a newline.
+  let style = opts.resolved
+    ? (value.includes("\n") ? "literal" : "plain")
+    : requestedStyle(value, flavor);
   if (opts.simpleKey && a.multiline) style = "double";
   if (style === "plain") {
     if (!a.blockPlain) style = "single";

@@ -239,6 +239,27 @@ Deno.test("get: unquoted timestamps are times to the writers, as yaml/v4 decodes
   );
 });
 
+Deno.test("get -o yaml: metadata values that span lines are literal blocks, as Go writes them", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const node = emu.nodes.get("10.5.0.2")!;
+  putResource(node, "network", RESOURCE_TYPES.hostname, "noted", "hostname: x\n", {
+    owner: "network.HostnameStatusController",
+    labels: { "b": "two", "a": "one: 1" },
+    annotations: { note: "first line\nsecond line" },
+  }, NOW);
+  const r = await get(cfg, "hostname", "noted", "-o", "yaml");
+  assertEquals(r.code, 0);
+  assertStringIncludes(
+    r.stdout,
+    "    labels:\n        a: 'one: 1'\n        b: two\n" +
+      "    annotations:\n        note: |-\n            first line\n            second line\nspec:\n",
+  );
+  const j = JSON.parse((await get(cfg, "hostname", "noted", "-o", "json")).stdout);
+  assertEquals(j.metadata.annotations, { note: "first line\nsecond line" });
+});
+
 Deno.test("get machineconfig: -o yaml and jsonpath {.spec} give a config validate accepts", async () => {
   await using dir = await tempDir();
   const { emu, cfg } = await setup(dir.path);
