@@ -39,7 +39,7 @@ export const spec: CommandSpec = {
     {
       name: "run-e2e",
       kind: "bool",
-      usage: "also run the Kubernetes e2e conformance suite (not supported by this build)",
+      usage: "then run a few Kubernetes e2e tests in the cluster",
     },
   ],
   async run(ctx) {

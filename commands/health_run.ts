@@ -1,5 +1,6 @@
 // The body of `health`: server-side (HealthCheck stream, each progress message to stderr) or
-// client-side (the default checks run here, reported on stderr as talosctl's reporter does).
+// client-side (the default checks run here, reported on stderr as talosctl's reporter does);
+// then, with --run-e2e, a few Kubernetes e2e tests in the cluster (conformance/run.ts).
 
 import type { RunContext } from "./spec.ts";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -11,11 +12,6 @@ import {
   membersClusterInfo,
 } from "./clustercheck/cluster.ts";
 
-export const E2E_REFUSED =
-  "--run-e2e is not supported by this talosctl: it would run the Kubernetes conformance suite " +
-  "(hydrophone), which this build does not include; run `talosctl health` without it, then run " +
-  "hydrophone or sonobuoy against the cluster";
-
 export async function runHealth(ctx: RunContext): Promise<void> {
   const init = String(ctx.flags["init-node"] ?? "");
   const controlPlane = (ctx.flags["control-plane-nodes"] as string[] | undefined) ?? [];
@@ -26,13 +22,49 @@ export async function runHealth(ctx: RunContext): Promise<void> {
   } catch (e) {
     throw new UserError((e as Error).message);
   }
-  if (ctx.flags["run-e2e"] === true) throw new UserError(E2E_REFUSED);
   const waitMs = Number(ctx.flags["wait-timeout"] ?? 0);
   const endpoint = String(ctx.flags["k8s-endpoint"] ?? "");
   if (ctx.flags.server !== false) {
     await healthOnServer(ctx, { init, controlPlane, workers, waitMs, endpoint });
   } else {
     await healthOnClient(ctx, { init, controlPlane, workers, waitMs, endpoint });
+  }
+  if (ctx.flags["run-e2e"] === true) await runE2E(ctx, waitMs, endpoint);
+}
+
+/**
+ * talosctl's health --run-e2e: the basic-operations e2e tests (with the spinner), the whole run
+ * bounded by --wait-timeout; --k8s-endpoint applies.
+ */
+async function runE2E(ctx: RunContext, waitMs: number, endpoint: string): Promise<void> {
+  const session = await openSession(ctx);
+  const node = session.single("health");
+  const { KubernetesAccess } = await import("./clustercheck/k8s_access.ts");
+  const { runConformance } = await import("./conformance/run.ts");
+  const { defaultOptions } = await import("./conformance/modes.ts");
+  const { withTimeout } = await import("../wait/mod.ts");
+  const { deps } = ctx;
+  // Requests carry their own signals: the cleanup outlives Ctrl-C and the time-out.
+  const k8s = new KubernetesAccess(
+    () => session.forNode(node),
+    endpoint,
+    new AbortController().signal,
+  );
+  using signal = withTimeout(deps.signal, waitMs);
+  try {
+    await runConformance({
+      deps,
+      signal,
+      k8s: async () => {
+        try {
+          return await k8s.client(signal);
+        } catch (e) {
+          throw new Error(errorText(e));
+        }
+      },
+    }, { ...defaultOptions(), useSpinner: true });
+  } finally {
+    k8s.close();
   }
 }
 

@@ -40,6 +40,12 @@ const entries: CommandEntry[] = [
     load: () => loadSpec(import.meta.url, "./config/mod.ts"),
   },
   {
+    name: "conformance",
+    short: "Run conformance test suites against the cluster",
+    group: "talos",
+    load: () => loadSpec(import.meta.url, "./conformance/mod.ts"),
+  },
+  {
     name: "containers",
     aliases: ["c"],
     short: "List the containers of each node (system ones, or Kubernetes' with -k)",

@@ -66,7 +66,7 @@ const METHOD_NAME: Record<string, string> = {
 };
 
 /** Go's net/http rendering of a failed request: `Get "https://...": <cause>`. */
-function transportError(method: string, url: string, err: unknown): K8sTransportError {
+export function transportError(method: string, url: string, err: unknown): K8sTransportError {
   const raw = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
   const host = new URL(url).host;
   let cause: string;
@@ -137,6 +137,16 @@ export class K8sClient {
     return this.request<T>("GET", path, o);
   }
 
+  /** The raw body of a GET (pod logs), as it arrives; `signal` ends it. */
+  async stream(
+    path: string,
+    query: Record<string, string | undefined>,
+    signal?: AbortSignal,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const resp = await this.#fetch("GET", path, { query, signal });
+    return resp.body ?? new ReadableStream({ start: (c) => c.close() });
+  }
+
   list(path: string, labelSelector?: string, o: RequestOptions = {}): Promise<K8sList> {
     return this.request<K8sList>("GET", path, {
       ...o,
@@ -197,6 +207,6 @@ async function apiError(resp: Response): Promise<K8sApiError> {
 }
 
 /** rustls reads PKCS#8 as "PRIVATE KEY"; Talos-style labels are relabelled. */
-function relabelKey(pem: string): string {
+export function relabelKey(pem: string): string {
   return pem.replace(/-----(BEGIN|END) ED25519 PRIVATE KEY-----/g, "-----$1 PRIVATE KEY-----");
 }

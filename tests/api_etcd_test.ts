@@ -162,6 +162,29 @@ Deno.test("etcd snapshot: read as talosctl's ReadStream (in-band end, unreachabl
   assert(!(await exists(`${dir.path}/db2`)));
 });
 
+Deno.test("etcd snapshot: local file errors name the paths as given, reasons as Go's", async () => {
+  await using dir = await tempDir();
+  const { emu, cfg } = await setup(dir.path);
+  await using _ = emu;
+  const nodir = await run(["etcd", "snapshot", "nodir/db", "--talosconfig", cfg], {
+    cwd: dir.path,
+  });
+  assertEquals([nodir.code, nodir.stdout], [1, ""]);
+  assertEquals(
+    nodir.stderr,
+    "error creating temporary file: open nodir/db.part: no such file or directory\n",
+  );
+  // The destination is a directory: the complete snapshot cannot be renamed onto it.
+  await Deno.mkdir(`${dir.path}/db`);
+  const onto = await run(["etcd", "snapshot", "db", "--talosconfig", cfg], { cwd: dir.path });
+  assertEquals([onto.code, onto.stdout], [1, ""]);
+  assertEquals(
+    onto.stderr,
+    "error renaming to final location: rename db.part db: is a directory\n",
+  );
+  assert(!(await exists(`${dir.path}/db.part`)));
+});
+
 Deno.test("etcd snapshot: a 1 MiB snapshot with values on overflow pages", async () => {
   await using dir = await tempDir();
   const { emu, cfg } = await setup(dir.path);

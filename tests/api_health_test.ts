@@ -6,7 +6,6 @@ import { run, tempDir } from "./harness.ts";
 import { setMemory, simNode, startEmulator, startKubernetes } from "./emulator/mod.ts";
 import { clusterOf } from "./emulator/kubeconfig_handlers.ts";
 import { setCondition } from "./k8s_double/cluster.ts";
-import { E2E_REFUSED } from "../commands/health_run.ts";
 
 const CHECKS: [string, "OK" | "SKIP"][] = [
   ["etcd to be healthy", "OK"],
@@ -174,7 +173,7 @@ Deno.test("health: a node that is down fails apid, a multi-line error keeps its 
   );
 });
 
-Deno.test("health: refusals (denied role, worker node, several nodes, bad IP, --run-e2e)", async () => {
+Deno.test("health: refusals (denied role, worker node, several nodes, bad IP)", async () => {
   await using dir = await tempDir();
   const { emu, k8s, cfg } = await cluster(dir.path, ["10.5.0.2", "10.5.0.3"]);
   await using _e = emu;
@@ -208,9 +207,7 @@ Deno.test("health: refusals (denied role, worker node, several nodes, bad IP, --
     const r = await run(["health", "--talosconfig", cfg, "--init-node", ip]);
     assertEquals([r.code, r.stderr], [1, `ParseAddr("${ip}"): ${why}\n`]);
   }
-  const e2e = await run(["health", "--talosconfig", cfg, "--run-e2e"]);
-  assertEquals(e2e.stderr, E2E_REFUSED + "\n");
-  for (const r of [worker, many, bad, e2e]) assertEquals(r.code, 1);
+  for (const r of [worker, many, bad]) assertEquals(r.code, 1);
 });
 
 Deno.test("health --server=false --k8s-endpoint: the kubeconfig's server is replaced", async () => {

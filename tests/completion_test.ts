@@ -48,7 +48,7 @@ Deno.test("bash completion: subcommands, aliases, flags and context names", asyn
   assertStringIncludes(got[0], "completion config");
   assertStringIncludes(got[0], " help ");
   assertEquals(got.slice(1), [
-    "config",
+    "config conformance",
     "context contexts",
     "alpha beta",
     "--ca --cluster --context --crt",

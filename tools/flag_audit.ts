@@ -8,8 +8,8 @@
 // --ref picks the upstream revision (default HEAD; our defaults follow the release pinned in
 // contract/mod.ts, e.g. --ref=v1.13.9).
 //
-// Upstream side: every Go file under cmd/talosctl (but the `cluster` and `conformance` trees and
-// the hidden *-launch commands, which are out of scope) is scanned for `x := &cobra.Command{...}`
+// Upstream side: every Go file under cmd/talosctl (but the `cluster` tree and the hidden *-launch
+// commands, which are out of scope) is scanned for `x := &cobra.Command{...}`
 // literals (Use, Aliases, Hidden), `parent.AddCommand(...)` / `addCommand(x)` edges and
 // `x.Flags().StringVarP(...)`-style flag definitions, including those made through helper
 // functions that take a *cobra.Command (`f.addTrackActionFlags(cmd)`), `flags := x.Flags()`
@@ -807,8 +807,7 @@ async function git(repo: string, ...args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-const OUT_OF_SCOPE =
-  /^cmd\/talosctl\/cmd\/(mgmt\/cluster\/|talos\/conformance\.go|mgmt\/.*_launch)/;
+const OUT_OF_SCOPE = /^cmd\/talosctl\/cmd\/(mgmt\/cluster\/|mgmt\/.*_launch)/;
 
 async function main() {
   const args = Deno.args.filter((a) => !a.startsWith("--"));
@@ -835,7 +834,7 @@ async function main() {
   }
   const up = parseUpstream(files, consts);
   const ours = await loadOurs();
-  const skip = (p: string) => /^talosctl (cluster|conformance)( |$)/.test(p);
+  const skip = (p: string) => /^talosctl cluster( |$)/.test(p);
   const { diffs, unresolvedDefaults } = compare(up, ours, skip);
   if (json) {
     console.log(JSON.stringify({ diffs, unresolvedDefaults, unresolved: up.unresolved }, null, 2));

@@ -13,21 +13,31 @@ export async function saveSnapshot(ctx: RunContext): Promise<void> {
   const { client, options } = session.forNode(node);
   const dbPath = ctx.args[0].startsWith("/") ? ctx.args[0] : `${ctx.deps.cwd}/${ctx.args[0]}`;
   const partPath = dbPath + ".part";
+  // Paths in messages as the user gave them, reasons as Go's os errors word them.
+  const shown = ctx.args[0], shownPart = shown + ".part";
+  const { goOsReason } = await import("../files/extract.ts");
   const err = ctx.deps.io.stderr;
   let file: Deno.FsFile;
   try {
     file = await Deno.open(partPath, { write: true, create: true, truncate: true, mode: 0o600 });
   } catch (e) {
-    throw new UserError(`error creating temporary file: open ${partPath}: ${(e as Error).message}`);
+    throw new UserError(`error creating temporary file: open ${shownPart}: ${goOsReason(e)}`);
   }
   let size = 0;
   let done = false;
   try {
     const buf = new Uint8Array(FLUSH_AT + 64 * 1024);
     let used = 0;
+    const write = async (bytes: Uint8Array) => {
+      try {
+        let off = 0;
+        while (off < bytes.length) off += await file.write(bytes.subarray(off));
+      } catch (e) {
+        throw new Error(`write ${shownPart}: ${goOsReason(e)}`);
+      }
+    };
     const flush = async () => {
-      let off = 0;
-      while (off < used) off += await file.write(buf.subarray(off, used));
+      await write(buf.subarray(0, used));
       used = 0;
     };
     let lastProgress = 0;
@@ -37,7 +47,7 @@ export async function saveSnapshot(ctx: RunContext): Promise<void> {
       for await (const bytes of streamBytes(client.machine.etcdSnapshot({}, options))) {
         if (used + bytes.length > buf.length) await flush();
         if (bytes.length > buf.length) {
-          await file.write(bytes);
+          await write(bytes);
         } else {
           buf.set(bytes, used);
           used += bytes.length;
@@ -57,13 +67,27 @@ export async function saveSnapshot(ctx: RunContext): Promise<void> {
     } finally {
       if (err.isTTY && lastProgress > 0) await err.write("\r\x1b[K");
     }
-    await flush();
-    await file.sync();
+    try {
+      await flush();
+    } catch (e) {
+      throw new UserError(`error reading: ${(e as Error).message}`);
+    }
+    try {
+      await file.sync();
+    } catch (e) {
+      throw new UserError(`failed to fsync: sync ${shownPart}: ${goOsReason(e)}`);
+    }
     // etcd appends a sha256 of the database: a whole snapshot is N*512 + 32 bytes.
     if (size % 512 !== 32) throw new UserError(`sha256 checksum not found (size ${size})`);
     file.close();
     done = true;
-    await Deno.rename(partPath, dbPath);
+    try {
+      await Deno.rename(partPath, dbPath);
+    } catch (e) {
+      throw new UserError(
+        `error renaming to final location: rename ${shownPart} ${shown}: ${goOsReason(e)}`,
+      );
+    }
   } finally {
     if (!done) {
       try {

@@ -4,9 +4,12 @@
 // /version, discovery (/api, /apis, /api/v1, /apis/<g>/<v>, CRDs add their types), list (label
 // and field selectors, all namespaces or one) / get / create / update / merge patch /
 // server-side apply (apply.ts: managedFields, conflicts, force, immutable fields) / delete,
-// dryRun=All on every write, pod evictions, watches. Workloads written over HTTP roll out
-// (status follows their generation) unless `rollout` says otherwise. No npm package serves a
-// fake Kubernetes API, hence this one.
+// dryRun=All on every write, pod evictions, watches (label and field selectors). Workloads
+// written over HTTP roll out (status follows their generation) unless `rollout` says otherwise.
+// Pods are created Pending; their logs and exec are pods.ts's `kubelet`. A deleted namespace
+// turns Terminating, then (after `namespaceDeletionMs`, never when `namespacesStuck`) its
+// objects and itself are deleted. `observe` lets a test act as a controller. No npm package
+// serves a fake Kubernetes API, hence this one.
 //
 //   await using k8s = await startK8sDouble({ ca });   // ca: the Kubernetes CA (PEM cert + key)
 //   k8s.put(node("talos-1", "10.5.0.2", { controlPlane: true }));
@@ -30,6 +33,8 @@ import {
   serverSideApply,
 } from "./apply.ts";
 import { readyStatus } from "./rollout.ts";
+import { Kubelet } from "./pods.ts";
+import type { Duplex } from "node:stream";
 
 export type { Obj } from "./apply.ts";
 
@@ -123,6 +128,12 @@ export class K8sDouble {
   /** Deployments and DaemonSets written over HTTP become ready after `rolloutDelayMs`. */
   rollout: Rollout = "ready";
   rolloutDelayMs = 0;
+  /** Container logs and exec. */
+  readonly kubelet = new Kubelet();
+  /** How long a deleted namespace stays Terminating; `namespacesStuck`: for ever. */
+  namespaceDeletionMs = 0;
+  namespacesStuck = false;
+  #observers = new Set<Watcher>();
   port = 0;
   #rv = 1;
   #server?: https.Server;
@@ -158,10 +169,26 @@ export class K8sDouble {
       requestCert: true,
       rejectUnauthorized: true,
     }, (req, res) => this.#serve(req, res));
+    server.on("upgrade", (req: IncomingMessage, socket: Duplex) => this.#upgrade(req, socket));
     this.#listening = await listen(server);
     this.port = this.#listening.port;
     this.#server = server;
     return this;
+  }
+
+  /** Calls `fn` for every change of any object (as a controller's informer); returns the stop. */
+  observe(fn: (type: string, obj: Obj) => void): () => void {
+    this.#observers.add(fn);
+    return () => this.#observers.delete(fn);
+  }
+
+  /** Runs `fn` after `ms` unless the double closes first. */
+  later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      fn();
+    }, ms);
+    this.#timers.add(t);
   }
 
   async close(): Promise<void> {
@@ -268,6 +295,54 @@ export class K8sDouble {
     for (const w of this.#watchers) {
       if (w.rt === rt && (w.ns === undefined || w.ns === obj.metadata.namespace)) w.fn(type, obj);
     }
+    if (type === "DELETED" && rt.kind === "Pod") {
+      this.kubelet.forget(obj.metadata.namespace, obj.metadata.name);
+    }
+    for (const fn of this.#observers) fn(type, obj);
+  }
+
+  /** Namespace deletion: Terminating now, then its objects and itself (unless stuck). */
+  #terminate(ns: Obj): Obj {
+    const name = ns.metadata.name;
+    const terminating = this.put({
+      ...ns,
+      metadata: { ...ns.metadata, deletionTimestamp: new Date().toISOString() },
+      status: { ...ns.status, phase: "Terminating" },
+    });
+    if (!this.namespacesStuck) {
+      this.later(this.namespaceDeletionMs, () => {
+        for (const rt of this.types.filter((t) => t.namespaced)) {
+          for (const o of this.list(rt, name)) {
+            this.delete(o.apiVersion, o.kind, o.metadata.name, name);
+          }
+        }
+        this.delete("v1", "Namespace", name);
+      });
+    }
+    return terminating;
+  }
+
+  /** WebSocket upgrades: pods/<name>/exec only. */
+  #upgrade(req: IncomingMessage, socket: Duplex) {
+    const url = new URL(req.url ?? "/", "https://127.0.0.1");
+    this.requests.push({ method: "UPGRADE", path: url.pathname, query: url.searchParams });
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
+    if (!m) {
+      socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    const [ns, pod] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+    this.kubelet.upgradeExec(
+      this.get("v1", "Pod", pod, ns),
+      {
+        namespace: ns,
+        pod,
+        container: url.searchParams.get("container") ?? "",
+        command: url.searchParams.getAll("command"),
+      },
+      req,
+      socket,
+    );
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse) {
@@ -402,6 +477,12 @@ export class K8sDouble {
       this.delete("v1", "Pod", name, ns);
       return [201, status(201, "", "")];
     }
+    if (rest[2] === "log" && rt.kind === "Pod" && r.method === "GET" && rest.length === 3) {
+      if (!current) throw notFound(rt, name);
+      const refused = this.kubelet.serveLog(current, r.query, req, res);
+      if (refused) throw new ApiFault(...refused);
+      return undefined;
+    }
     if (rest.length > 2) throw notFoundAny();
     switch (r.method) {
       case "GET":
@@ -409,6 +490,17 @@ export class K8sDouble {
         return [200, current];
       case "DELETE":
         if (!current) throw notFound(rt, name);
+        if (rt.kind === "Namespace") {
+          if (current.status?.phase === "Terminating") {
+            throw new ApiFault(
+              409,
+              "Conflict",
+              `Operation cannot be fulfilled on namespaces "${name}": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.`,
+            );
+          }
+          if (r.query.get("dryRun") === "All") return [200, current];
+          return [200, this.#terminate(current)];
+        }
         if (r.query.get("dryRun") !== "All") {
           this.delete(current.apiVersion, current.kind, name, ns);
         }
@@ -492,6 +584,7 @@ export class K8sDouble {
     if (STATUS_KINDS.has(rt.kind)) {
       if (live?.status !== undefined) next.status = structuredClone(live.status);
       else if (rt.kind === "Namespace") next.status = { phase: "Active" };
+      else if (rt.kind === "Pod") next.status = { phase: "Pending", qosClass: "BestEffort" };
       else if (rt.kind === "CustomResourceDefinition") {
         next.status = {
           conditions: [
@@ -542,9 +635,11 @@ export class K8sDouble {
   ) {
     res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
     const sel = r.query.get("labelSelector") ?? "";
+    const fields = r.query.get("fieldSelector") ?? "";
     const from = Number(r.query.get("resourceVersion") ?? "0");
     const write = (type: string, obj: Obj) => {
       if (!matchesSelector(sel, obj.metadata.labels ?? {})) return;
+      if (!matchesFields(fields, obj)) return;
       res.write(JSON.stringify({ type, object: obj }) + "\n");
     };
     if (!from) { for (const o of this.list(rt, ns)) write("ADDED", o); }
