@@ -17,4 +17,4 @@ export { goParseUint, NumError } from "./strconv.ts";
 export { fileModeString, GO_MODE, goDurationNs, humanizeTime, lsTimestamp } from "./humanize.ts";
 export { goLogTime, goTimeString, timestampValid } from "./time.ts";
 export { goFields, goPathBase, goPathClean } from "./path.ts";
-export { goSort, goSortFunc } from "./sort.ts";
+export { goCompareStrings, goSort, goSortFunc } from "./sort.ts";

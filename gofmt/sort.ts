@@ -239,3 +239,13 @@ export function goSort<T>(items: T[], less: (x: T, y: T) => boolean): T[] {
 export function goSortFunc<T>(items: T[], cmp: (x: T, y: T) => number): T[] {
   return run(items, (x, y) => cmp(x, y) < 0, nextSlices);
 }
+
+/** Go's string order (sort.Strings, slices.Sort): bytewise on UTF-8, i.e. by code point. */
+export function goCompareStrings(a: string, b: string): number {
+  const x = [...a], y = [...b];
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}

@@ -248,16 +248,38 @@ Deno.test("bad talosconfig files: clear error, exit 1, file untouched", async ()
   await assertGolden("config-bad-input.txt", s.log);
 });
 
-Deno.test("config remove: the answer is its first word, any case (talosctl reads it with Scanf %s)", async () => {
+Deno.test("config remove: answers are read as talosctl's Scanf(%s) reads them, word by word", async () => {
+  // Scanf reads unbuffered stdin and drops the blank after a word: "y please" answers two
+  // questions ("y", "please"), and the newline after "YES " is left to answer the next one.
+  const cases: [string, string[]][] = [
+    ["y please\n  YES \nyep\n\n", ["b", "d", "keep"]],
+    ["y\r\nyes\r\nyes\nno\n", ["b", "d", "keep"]],
+    ["yes\nY\nyeſ\nYeS", ["keep"]],
+    ["y", ["b", "c", "d", "keep"]],
+  ];
+  const { parseTalosconfig } = await import("../clientconfig/talosconfig.ts");
+  for (const [stdin, left] of cases) {
+    await using tmp = await tempDir();
+    const s = new Session(tmp.path);
+    for (const n of ["a", "b", "c", "d", "keep"]) await s.run(["config", "add", n]);
+    await s.run(["config", "context", "keep"]);
+    const r = await s.run(["config", "remove", "*"], { stdin });
+    assertEquals(r.code, 0);
+    const names = Object.keys(parseTalosconfig(await Deno.readTextFile(s.file), "f").contexts);
+    assertEquals(names.sort(), left, JSON.stringify(stdin));
+  }
+});
+
+Deno.test("config remove and contexts order names as Go sorts strings (by code point)", async () => {
   await using tmp = await tempDir();
   const s = new Session(tmp.path);
-  for (const n of ["a", "b", "c", "d", "keep"]) await s.run(["config", "add", n]);
+  // UTF-16 order puts the emoji (a surrogate pair) before U+FF01; Go's byte order after it.
+  for (const n of ["x\u{1F600}", "x\uFF01", "keep"]) await s.run(["config", "add", n]);
   await s.run(["config", "context", "keep"]);
-  const r = await s.run(["config", "remove", "*"], { stdin: "y please\n  YES \nyep\n\n" });
-  assertEquals(r.code, 0);
-  const { parseTalosconfig } = await import("../clientconfig/talosconfig.ts");
-  const left = Object.keys(parseTalosconfig(await Deno.readTextFile(s.file), "f").contexts);
-  assertEquals(left.sort(), ["c", "d", "keep"]);
+  const list = await s.run(["config", "contexts"]);
+  assertEquals(list.stdout.split("\n").slice(2, 4).map((l) => l.trim()), ["x\uFF01", "x\u{1F600}"]);
+  const r = await s.run(["config", "remove", "x*", "-y", "--dry-run"]);
+  assertEquals(r.stderr, 'removing context "x\uFF01"\nremoving context "x\u{1F600}"\n');
 });
 
 Deno.test("an empty $TALOSCONFIG is ignored: ~/.talos/config is used, as talosctl does", async () => {

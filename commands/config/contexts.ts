@@ -7,6 +7,7 @@
 import { UserError } from "../../errors.ts";
 import { type CommandSpec, str } from "../spec.ts";
 import { open, tabwrite } from "./common.ts";
+import { goCompareStrings } from "../../gofmt/sort.ts";
 
 export const spec: CommandSpec = {
   flags: [
@@ -29,7 +30,7 @@ export const spec: CommandSpec = {
     const wide = format === "wide";
     const rows = [["CURRENT", "NAME", "ENDPOINTS", "NODES", ...(wide ? ["EXPIRES"] : [])]];
     const due: string[] = [];
-    for (const name of Object.keys(cfg.contexts).sort(byCodeUnits)) {
+    for (const name of Object.keys(cfg.contexts).sort(goCompareStrings)) {
       const c = cfg.contexts[name];
       const nodes = c.nodes ?? [];
       rows.push([
@@ -51,10 +52,3 @@ export const spec: CommandSpec = {
     }
   },
 };
-
-// Go's slices.Sort on strings compares bytes; for UTF-16 strings this is the code point order.
-function byCodeUnits(a: string, b: string): number {
-  const x = [...a].map((c) => c.codePointAt(0)!), y = [...b].map((c) => c.codePointAt(0)!);
-  for (let i = 0; i < x.length && i < y.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return x.length - y.length;
-}

@@ -3,6 +3,8 @@
 
 import { UserError } from "../../errors.ts";
 import { goQuote } from "../../gofmt/quote.ts";
+import { goCompareStrings } from "../../gofmt/sort.ts";
+import { GoWordScanner } from "../go_scan.ts";
 import { bool, type CommandSpec, exactArgs, type RunContext } from "../spec.ts";
 import { lib, open, wrap } from "./common.ts";
 
@@ -23,13 +25,15 @@ export function glob(pattern: string, subject: string): boolean {
   return trailing || rest.endsWith(parts[end]);
 }
 
-/** Asks a yes/no question; the prompt is shown only when stdin is a terminal. */
-async function confirm(ctx: RunContext, question: string): Promise<boolean> {
+/**
+ * Asks a yes/no question; the prompt is shown only when stdin is a terminal. The answer is read
+ * as talosctl reads it (fmt.Scanf("%s"), see go_scan.ts) and is yes when it is "y" or "yes" in
+ * any case (strings.EqualFold: Unicode simple folding, so "YES" and "yeſ" count too).
+ */
+async function confirm(ctx: RunContext, scanner: GoWordScanner, question: string) {
   const { stdin, stderr } = ctx.deps.io;
   if (stdin.isTTY) await stderr.write(`${question} (y/N): `);
-  // As talosctl's Scanf("%s"): only the first word of the answer counts, compared
-  // case-insensitively (Unicode simple folding, so "YES" and "yeſ" are yes too).
-  const answer = ((await stdin.readLine()) ?? "").trim().split(/\s+/)[0].toUpperCase();
+  const answer = (await scanner.scan()).toUpperCase();
   return answer === "Y" || answer === "YES";
 }
 
@@ -50,12 +54,13 @@ export const spec: CommandSpec = {
     const { cfg } = await open(ctx);
     const names = Object.keys(cfg.contexts);
     if (names.length === 0) throw new UserError("no contexts defined");
-    const matches = names.filter((n) => glob(pattern, n)).sort();
+    const matches = names.filter((n) => glob(pattern, n)).sort(goCompareStrings);
     if (matches.length === 0) {
       throw new UserError(`no contexts matched ${goQuote(pattern)}`);
     }
     const stderr = ctx.deps.io.stderr;
     const removed: string[] = [];
+    const scanner = new GoWordScanner(ctx.deps.io.stdin);
     for (const name of matches) {
       const q = goQuote(name);
       if (name === cfg.context) {
@@ -65,7 +70,7 @@ export const spec: CommandSpec = {
         continue;
       }
       if (!bool(ctx, "noconfirm")) {
-        if (!(await confirm(ctx, `remove context ${q}?`))) continue;
+        if (!(await confirm(ctx, scanner, `remove context ${q}?`))) continue;
       } else {
         await stderr.write(`removing context ${q}\n`);
       }
