@@ -1,13 +1,13 @@
 // `talosctl events`: the runtime event stream of every node (sequences, phases, tasks, service
 // state, machine status, ...), two lines per event under one header.
 
-import { type CommandSpec, int, noArgs, str } from "./spec.ts";
+import { type CommandSpec, int, str } from "./spec.ts";
 import { globalFlags } from "./global.ts";
 
 export const spec: CommandSpec = {
   long: `Streams each node's runtime events as they happen, until interrupted. By default only new
 events are shown; --tail, --duration and --since also replay past events.`,
-  args: noArgs,
+  // No args rule, as talosctl: cobra then accepts (and ignores) any arguments.
   persistentFlags: globalFlags,
   flags: [
     {

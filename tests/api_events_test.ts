@@ -171,6 +171,19 @@ Deno.test("events: the node's refusals are errors naming it", async () => {
     bad.stderr,
     "error from node 10.5.0.2: rpc error: code = Unknown desc = error parsing tail_id: xid: invalid ID\n",
   );
+  // talosctl's events sets no args rule, so cobra lets extra words through: the call is made.
+  const extra = await runFast([
+    "events",
+    "extra",
+    "words",
+    "--since",
+    "nope",
+    "-n",
+    "10.5.0.2",
+    "--talosconfig",
+    cfg,
+  ]);
+  assertEquals([extra.code, extra.stderr], [1, bad.stderr]);
   const both = await runFast([
     "events",
     "--tail",
