@@ -87,6 +87,9 @@ Deno.test("image talos-bundle: own images offline; the tag must be in range", as
     const [arg, err] of [
       ["1.12.0", 'invalid tag "1.12.0": must have "v" prefix'],
       ["v1.x", 'invalid argument "v1.x": tag must be a valid semver'],
+      // quoted as Go's %q
+      ['1.12"é', 'invalid tag "1.12\\"é": must have "v" prefix'],
+      ["v1.\u0007x", 'invalid argument "v1.\\ax": tag must be a valid semver'],
       [
         "v1.10.9",
         'invalid tag "v1.10.9": must be between v1.11.0-alpha.0 (inclusive) and v1.14.0 (exclusive)',

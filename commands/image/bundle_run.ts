@@ -2,6 +2,7 @@
 
 import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
+import { goQuote } from "../../gofmt/quote.ts";
 import * as d from "./defaults.ts";
 import { parseTolerantSemver, semverFlagValue } from "./semver.ts";
 
@@ -37,19 +38,20 @@ async function checkTag(tag: string): Promise<void> {
   const { compareSemver, parseTolerant } = await import("../semver.ts");
   const ours = parseTolerant(d.TALOS_VERSION);
   const maximum = `${ours.major}.${ours.minor + 1}.0`;
-  if (!tag.startsWith("v")) throw new UserError(`invalid tag "${tag}": must have "v" prefix`);
+  const q = goQuote(tag);
+  if (!tag.startsWith("v")) throw new UserError(`invalid tag ${q}: must have "v" prefix`);
   let v;
   try {
     v = parseTolerant(parseTolerantSemver(tag));
   } catch {
-    throw new UserError(`invalid argument "${tag}": tag must be a valid semver`);
+    throw new UserError(`invalid argument ${q}: tag must be a valid semver`);
   }
   if (
     compareSemver(v, parseTolerant(BUNDLE_MINIMUM)) < 0 ||
     compareSemver(v, parseTolerant(maximum)) >= 0
   ) {
     throw new UserError(
-      `invalid tag "${tag}": must be between v${BUNDLE_MINIMUM} (inclusive) and v${maximum} (exclusive)`,
+      `invalid tag ${q}: must be between v${BUNDLE_MINIMUM} (inclusive) and v${maximum} (exclusive)`,
     );
   }
 }
