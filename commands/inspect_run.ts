@@ -7,6 +7,7 @@ import type { ControllerDependencyEdge } from "../gen/inspect/inspect_pb.ts";
 import type { TalosClient } from "./kit.ts";
 import type { CallOptions } from "@connectrpc/connect";
 import { DotGraph } from "./dot.ts";
+import { goQuote } from "../gofmt/quote.ts";
 
 // inspect.DependencyEdgeType
 const OUTPUT_EXCLUSIVE = 0, INPUT_STRONG = 1, INPUT_WEAK = 2, OUTPUT_SHARED = 3;
@@ -158,10 +159,10 @@ function resolve(defs: Definition[], type: string): Definition {
   if (matched.length === 1) return matched[0];
   if (matched.length > 1) {
     throw new Error(
-      `rpc error: code = InvalidArgument desc = resource type "${type}" is ambiguous: [${
+      `rpc error: code = InvalidArgument desc = resource type ${goQuote(type)} is ambiguous: [${
         matched.map((d) => d.id).join(" ")
       }]`,
     );
   }
-  throw new Error(`rpc error: code = NotFound desc = resource "${type}" is not registered`);
+  throw new Error(`rpc error: code = NotFound desc = resource ${goQuote(type)} is not registered`);
 }

@@ -139,6 +139,13 @@ Deno.test("inspect dependencies --with-resources: the node's live resources, own
     [bad.code, bad.stdout, bad.stderr],
     [1, "", 'rpc error: code = NotFound desc = resource "Nonsense.x.dev" is not registered\n'],
   );
+  // The type is quoted as Go's %q.
+  netState(emu.nodes.get("10.5.0.2")!).dependencies.at(-1)!.resourceType = 'Non"sense\tx';
+  const quoted = await run(["inspect", "dependencies", "--with-resources", "--talosconfig", cfg]);
+  assertEquals(
+    [quoted.code, quoted.stderr],
+    [1, 'rpc error: code = NotFound desc = resource "Non\\"sense\\tx" is not registered\n'],
+  );
 });
 
 Deno.test("inspect dependencies --with-resources: a cluster per type, edges to each resource", async () => {
