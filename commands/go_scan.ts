@@ -86,3 +86,25 @@ export class GoWordScanner {
     return new TextDecoder().decode(new Uint8Array(word));
   }
 }
+
+/**
+ * bufio.Reader.ReadString('\n') on stdin, for one question: the line with its newline, and
+ * whether the newline came (without it Go returns io.EOF, even after some text).
+ */
+export async function readGoLine(input: Input): Promise<{ line: string; complete: boolean }> {
+  if (!input.read) {
+    const line = await input.readLine();
+    return line === null ? { line: "", complete: false } : { line: line + "\n", complete: true };
+  }
+  const bytes: number[] = [];
+  // One question is asked per run, so what is read past the newline is not needed again.
+  for (;;) {
+    const chunk = await input.read();
+    if (chunk === null) {
+      return { line: new TextDecoder().decode(new Uint8Array(bytes)), complete: false };
+    }
+    const nl = chunk.indexOf(0x0a);
+    bytes.push(...(nl < 0 ? chunk : chunk.subarray(0, nl + 1)));
+    if (nl >= 0) return { line: new TextDecoder().decode(new Uint8Array(bytes)), complete: true };
+  }
+}

@@ -16,5 +16,5 @@ export {
 export { goParseUint, NumError } from "./strconv.ts";
 export { fileModeString, GO_MODE, goDurationNs, humanizeTime, lsTimestamp } from "./humanize.ts";
 export { goLogTime, goTimeString, timestampValid } from "./time.ts";
-export { goFields, goPathBase, goPathClean } from "./path.ts";
+export { goFields, goPathBase, goPathClean, goTrimSpace } from "./path.ts";
 export { goCompareStrings, goSort, goSortFunc } from "./sort.ts";

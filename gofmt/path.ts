@@ -30,3 +30,10 @@ const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\
 export function goFields(s: string): string[] {
   return s.split(GO_SPACE).filter((x) => x !== "");
 }
+
+const GO_TRIM = new RegExp(`^${GO_SPACE.source}|${GO_SPACE.source}$`, "g");
+
+/** Go's strings.TrimSpace (unicode.IsSpace: NEL is a space, a BOM is not, unlike JS's trim). */
+export function goTrimSpace(s: string): string {
+  return s.replace(GO_TRIM, "");
+}

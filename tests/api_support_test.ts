@@ -675,13 +675,20 @@ Deno.test("support: an existing output file is replaced only when the user says 
   assertEquals(no.code, 1);
   assertEquals(no.stderr, "b.zip already exists, overwrite? [y/N]: operation aborted\n");
   assertEquals(await Deno.readTextFile(path), "keep me");
-  const eof = await sup("");
-  assertEquals(eof.code, 1);
-  assertEquals(
-    eof.stderr,
-    'b.zip already exists, overwrite? [y/N]: EOF: no answer on standard input to replace b.zip; answer "y", or choose another file with -O\n',
-  );
-  assertEquals(await Deno.readTextFile(path), "keep me");
+  // No answer, or one without its newline: talosctl's ReadString('\n') fails with EOF.
+  for (const stdin of ["", "y"]) {
+    const eof = await sup(stdin);
+    assertEquals(eof.code, 1);
+    assertEquals(
+      eof.stderr,
+      'b.zip already exists, overwrite? [y/N]: EOF: no answer line on standard input to replace b.zip; answer "y", or choose another file with -O\n',
+    );
+    assertEquals(await Deno.readTextFile(path), "keep me");
+  }
+  // Only a word "y" says yes, blanks around it trimmed as Go's TrimSpace (NEL is one).
+  const nel = await sup("y\u0085\n");
+  assertEquals(nel.code, 0, nel.stderr);
+  await Deno.writeTextFile(path, "keep me");
   const yes = await sup("Y\n");
   assertEquals(yes.code, 0);
   assert(yes.stderr.startsWith("b.zip already exists, overwrite? [y/N]: cluster: 2 of 2 items"));

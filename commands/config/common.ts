@@ -16,15 +16,7 @@ export function lib(): Promise<TalosconfigModule> {
 /** Go's %q, as talosctl quotes context names in its messages. */
 const q = (s: string) => goQuote(s);
 
-// unicode.IsSpace: like JS's trim() set, but with U+0085 (NEL) and without U+FEFF (BOM).
-const GO_SPACE =
-  "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
-const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, "g");
-
-/** Go's strings.TrimSpace. */
-export function goTrimSpace(s: string): string {
-  return s.replace(GO_TRIM, "");
-}
+export { goTrimSpace } from "../../gofmt/path.ts";
 
 /** Rethrows a failure of talosconfig access worded as talosctl does. */
 export function wrap(prefix: string, e: unknown): never {

@@ -13,6 +13,7 @@ import { type Collector, collectorState, type Log, nodeCollectors } from "./coll
 import { errorsTable, Progress } from "./progress.ts";
 import { Spool } from "./spool.ts";
 import { goOsReason } from "../files/extract.ts";
+import { goTrimSpace } from "../../gofmt/path.ts";
 import { ZipWriter } from "./zip.ts";
 import type { AgeRecipient, EncryptingSink } from "./age.ts";
 
@@ -133,13 +134,15 @@ async function openOutput(ctx: RunContext, shown: string): Promise<Output> {
   }
   if (exists) {
     await ctx.deps.io.stderr.write(`${shown} already exists, overwrite? [y/N]: `);
-    const answer = await ctx.deps.io.stdin.readLine();
-    if (answer === null) {
+    // As talosctl: a line (an answer without its newline is EOF too), trimmed and lowercased.
+    const { readGoLine } = await import("../go_scan.ts");
+    const answer = await readGoLine(ctx.deps.io.stdin);
+    if (!answer.complete) {
       throw new UserError(
-        `EOF: no answer on standard input to replace ${shown}; answer "y", or choose another file with -O`,
+        `EOF: no answer line on standard input to replace ${shown}; answer "y", or choose another file with -O`,
       );
     }
-    if (answer.trim().toLowerCase() !== "y") throw new UserError("operation aborted");
+    if (goTrimSpace(answer.line.toLowerCase()) !== "y") throw new UserError("operation aborted");
   }
   const slash = path.lastIndexOf("/");
   const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${
