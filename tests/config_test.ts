@@ -320,3 +320,26 @@ Deno.test("config info -o json: endpoints absent or null in the file print null 
     assertEquals([r.code, JSON.parse(r.stdout).endpoints], [0, want], ctx);
   }
 });
+
+Deno.test("config contexts: one text through Go's tabwriter, so a tab or newline in a name splits cells", async () => {
+  await using tmp = await tempDir();
+  const s = new Session(tmp.path);
+  await Deno.writeTextFile(
+    s.file,
+    'context: long-name-here\ncontexts:\n  "a\\tb":\n    endpoints: [1.2.3.4]\n    nodes: [n1]\n' +
+      '  long-name-here:\n    endpoints: []\n    nodes: [n1, n2]\n  "x\\ny":\n    endpoints: [e]\n',
+  );
+  const r = await s.run(["config", "contexts"]);
+  // What talosctl's tabwriter.NewWriter(os.Stdout, 0, 0, 3, ' ', 0) makes of these rows.
+  assertEquals(
+    r.stdout,
+    [
+      "CURRENT   NAME             ENDPOINTS   NODES",
+      "          a                b           1.2.3.4   n1",
+      "*         long-name-here               n1,n2",
+      "          x",
+      "y         e   ",
+      "",
+    ].join("\n"),
+  );
+});

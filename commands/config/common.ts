@@ -75,22 +75,3 @@ export async function editCurrentContext(
     wrap("", e);
   }
 }
-
-/**
- * Go's text/tabwriter with minwidth 0, padding `padding`, space padding and no flags, for rows
- * whose cells all end with a tab except the last one: each column but the last is padded to
- * its widest cell plus `padding`.
- */
-export function tabwrite(rows: string[][], padding = 3): string {
-  const width = (s: string) => [...s].length;
-  const cols = Math.max(0, ...rows.map((r) => r.length - 1));
-  const widths: number[] = [];
-  for (let j = 0; j < cols; j++) {
-    widths[j] = Math.max(0, ...rows.filter((r) => j < r.length - 1).map((r) => width(r[j]))) +
-      padding;
-  }
-  return rows.map((r) =>
-    r.map((cell, j) => (j < r.length - 1 ? cell + " ".repeat(widths[j] - width(cell)) : cell))
-      .join("") + "\n"
-  ).join("");
-}

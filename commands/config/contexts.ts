@@ -6,7 +6,8 @@
 
 import { UserError } from "../../errors.ts";
 import { type CommandSpec, str } from "../spec.ts";
-import { open, tabwrite } from "./common.ts";
+import { open } from "./common.ts";
+import { tabwrite } from "../../gofmt/text.ts";
 import { goCompareStrings } from "../../gofmt/sort.ts";
 
 export const spec: CommandSpec = {
@@ -42,7 +43,8 @@ export const spec: CommandSpec = {
       ]);
       if (needsRenewal(c, now)) due.push(name);
     }
-    await ctx.deps.io.stdout.write(tabwrite(rows));
+    // One text through the tabwriter, as talosctl: a tab or newline in a name splits cells there.
+    await ctx.deps.io.stdout.write(tabwrite(rows.map((r) => r.join("\t") + "\n").join("")));
     if (due.length > 0) {
       const list = due.map((n) => JSON.stringify(n)).join(", ");
       await ctx.deps.io.stderr.write(
