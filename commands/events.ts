@@ -36,7 +36,8 @@ events are shown; --tail, --duration and --since also replay past events.`,
     const { runEvents } = await import("./lifecycle/events_run.ts");
     await runEvents(ctx, {
       tailEvents: int(ctx, "tail"),
-      tailSeconds: Math.trunc(int(ctx, "duration") / 1000),
+      // int32(d / time.Second): whole seconds, wrapped to 32 bits as Go's conversion does.
+      tailSeconds: Math.trunc(int(ctx, "duration") / 1000) | 0,
       tailId: str(ctx, "since"),
       withActorId: str(ctx, "actor-id"),
     });

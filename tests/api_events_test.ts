@@ -200,4 +200,17 @@ Deno.test("events: the node's refusals are errors naming it", async () => {
     "error from node 10.5.0.2: rpc error: code = Unknown desc = WithTailDuration can't be specified at the same time with WithTailEvents or WithTailID",
   );
   assert(lines[1].startsWith("error from node 10.5.0.3: rpc error: code = Unavailable desc = "));
+  // A duration past int32 seconds is wrapped as Go's int32() conversion, not refused locally.
+  const huge = await runFast([
+    "events",
+    "--duration",
+    "1000000h",
+    "--tail",
+    "1",
+    "-n",
+    "10.5.0.2",
+    "--talosconfig",
+    cfg,
+  ]);
+  assertEquals([huge.code, huge.stderr], [1, lines[0] + "\n"]);
 });
