@@ -157,7 +157,8 @@ export async function readInputBytes(deps: Pick<Deps, "cwd">, path: string): Pro
       throw new UserError(`open ${path}: permission denied`);
     }
     if (e instanceof Deno.errors.IsADirectory) throw new UserError(`read ${path}: is a directory`);
-    throw new UserError(`open ${path}: ${(e as Error).message}`);
+    const { goOsReason } = await import("./files/extract.ts");
+    throw new UserError(`open ${path}: ${goOsReason(e)}`);
   }
 }
 

@@ -343,3 +343,17 @@ Deno.test("config contexts: one text through Go's tabwriter, so a tab or newline
     ].join("\n"),
   );
 });
+
+Deno.test("config add: unreadable files are reported as Go's os.ReadFile words them", async () => {
+  await using tmp = await tempDir();
+  const s = new Session(tmp.path);
+  await Deno.mkdir(`${tmp.path}/dir`);
+  await Deno.writeTextFile(`${tmp.path}/file`, "x");
+  const dir = await s.run(["config", "add", "a", "--ca", "dir"]);
+  assertEquals([dir.code, dir.stderr], [1, "error reading CA: read dir: is a directory\n"]);
+  const under = await s.run(["config", "add", "a", "--crt", "file/x", "--key", "file"]);
+  assertEquals(
+    [under.code, under.stderr],
+    [1, "error reading certificate: open file/x: not a directory\n"],
+  );
+});

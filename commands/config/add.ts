@@ -4,21 +4,15 @@
 import { UserError } from "../../errors.ts";
 import { type CommandSpec, exactArgs, type RunContext, str } from "../spec.ts";
 import { lib, wrap } from "./common.ts";
-import { resolvePath } from "../files.ts";
+import { readInputBytes } from "../files.ts";
 
+/** os.ReadFile as talosctl calls it, base64-encoded; errors read "error reading <what>: ...". */
 async function readBase64(ctx: RunContext, path: string, what: string): Promise<string> {
   const l = await lib();
   try {
-    return l.base64Encode(await Deno.readFile(resolvePath(ctx.deps, path)));
+    return l.base64Encode(await readInputBytes(ctx.deps, path));
   } catch (e) {
-    const why = e instanceof Deno.errors.NotFound
-      ? "no such file or directory"
-      : e instanceof Deno.errors.PermissionDenied
-      ? "permission denied"
-      : e instanceof Deno.errors.IsADirectory
-      ? "is a directory"
-      : (e as Error).message;
-    throw new UserError(`error reading ${what}: open ${path}: ${why}`);
+    throw new UserError(`error reading ${what}: ${(e as Error).message}`);
   }
 }
 
