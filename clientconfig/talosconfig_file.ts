@@ -18,6 +18,14 @@ export interface PathDeps {
 export interface TalosconfigPath {
   path: string;
   writeAllowed: boolean;
+  /** The path as the user gave it, when relative: Go's messages name the file so. */
+  shown?: string;
+}
+
+/** A path for the user's value (resolved against the working directory, `shown` kept). */
+function given(deps: PathDeps, value: string, writeAllowed: boolean): TalosconfigPath {
+  const path = absolutePath(deps, value);
+  return path === value ? { path, writeAllowed } : { path, writeAllowed, shown: value };
 }
 
 export interface OpenedTalosconfig {
@@ -66,7 +74,7 @@ export function defaultTalosconfigPaths(
   // An empty $TALOSCONFIG names no file: the Go client finds nothing at "" and, since its
   // "first writable" slot treats "" as unset, falls through to the next candidate.
   if (env !== undefined && env !== "") {
-    out.push({ path: absolutePath(deps, env), writeAllowed: true });
+    out.push(given(deps, env, true));
   }
   out.push({ path: join(dir, "config"), writeAllowed: true });
   out.push({ path: serviceAccountPath, writeAllowed: false });
@@ -88,11 +96,18 @@ async function exists(path: string): Promise<boolean> {
 const EMPTY: Talosconfig = { context: "", contexts: {} };
 
 /**
- * Creates `path` holding an empty config unless it exists. Lock-free: the file is published with
+ * Creates `path` holding an empty config when it does not exist. Lock-free: the file is published with
  * a hard link, which never replaces a file another run created in the meantime.
  */
 async function ensure(path: string): Promise<void> {
-  if (await exists(path)) return;
+  try {
+    await Deno.stat(path);
+    return;
+  } catch (e) {
+    // As Go's ensure: only a file that does not exist is created; any other failure to stat it
+    // (ENOTDIR, EACCES) is left for the read to report.
+    if (!(e instanceof Deno.errors.NotFound)) return;
+  }
   await writeAtomic(path, encodeTalosconfig(EMPTY), { noClobber: true });
 }
 
@@ -106,9 +121,9 @@ export async function resolveTalosconfigPath(
   serviceAccountPath = SERVICE_ACCOUNT_TALOSCONFIG,
 ): Promise<TalosconfigPath> {
   if (flagValue !== "") {
-    const path = absolutePath(deps, flagValue);
-    await ensure(path);
-    return { path, writeAllowed: true };
+    const p = given(deps, flagValue, true);
+    await ensure(p.path);
+    return p;
   }
   const candidates = defaultTalosconfigPaths(deps, serviceAccountPath);
   for (const c of candidates) {
@@ -124,18 +139,19 @@ function osMessage(e: unknown, path: string): string {
   if (e instanceof Deno.errors.NotFound) return `open ${path}: no such file or directory`;
   if (e instanceof Deno.errors.PermissionDenied) return `open ${path}: permission denied`;
   if (e instanceof Deno.errors.IsADirectory) return `read ${path}: is a directory`;
+  if (e instanceof Deno.errors.NotADirectory) return `open ${path}: not a directory`;
   return errorMessage(e);
 }
 
-/** Reads and parses one talosconfig file (no creation). Errors name the file. */
-export async function readTalosconfigFile(path: string): Promise<Talosconfig> {
+/** Reads and parses one talosconfig file (no creation). Errors name the file (as `shown`). */
+export async function readTalosconfigFile(path: string, shown = path): Promise<Talosconfig> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (e) {
-    throw new UserError(osMessage(e, path));
+    throw new UserError(osMessage(e, shown));
   }
-  return parseTalosconfig(text, path);
+  return parseTalosconfig(text, shown);
 }
 
 /** Opens the talosconfig selected by `--talosconfig` (or the defaults), creating it if missing. */
@@ -144,7 +160,7 @@ export async function openTalosconfig(
   global: { talosconfig: string },
 ): Promise<OpenedTalosconfig> {
   const path = await resolveTalosconfigPath(deps, global.talosconfig);
-  return { cfg: await readTalosconfigFile(path.path), path };
+  return { cfg: await readTalosconfigFile(path.path, path.shown), path };
 }
 
 /** Saves `cfg` to `path` (atomic, 0600). The read-only service-account path is refused. */
@@ -153,7 +169,7 @@ export async function saveTalosconfig(path: TalosconfigPath, cfg: Talosconfig): 
   try {
     await writeAtomic(path.path, encodeTalosconfig(cfg));
   } catch (e) {
-    throw new UserError(osMessage(e, path.path));
+    throw new UserError(osMessage(e, path.shown ?? path.path));
   }
 }
 
@@ -184,7 +200,7 @@ export async function updateTalosconfig(
   const run = async (): Promise<OpenedTalosconfig> => {
     let cfg: Talosconfig;
     try {
-      cfg = await readTalosconfigFile(path.path);
+      cfg = await readTalosconfigFile(path.path, path.shown);
     } catch (e) {
       throw new TalosconfigUpdateError("read", (e as Error).message);
     }

@@ -124,7 +124,7 @@ Deno.test("currentContext and contextPem use the Go client's messages", () => {
 Deno.test("default paths: $TALOSCONFIG, then $TALOS_HOME or ~/.talos, then the service account", () => {
   const deps = { env: { TALOSCONFIG: "rel/tc" }, home: "/h", cwd: "/w" };
   assertEquals(defaultTalosconfigPaths(deps, "/sa"), [
-    { path: "/w/rel/tc", writeAllowed: true },
+    { path: "/w/rel/tc", writeAllowed: true, shown: "rel/tc" },
     { path: "/h/.talos/config", writeAllowed: true },
     { path: "/sa", writeAllowed: false },
   ]);

@@ -357,3 +357,22 @@ Deno.test("config add: unreadable files are reported as Go's os.ReadFile words t
     [1, "error reading certificate: open file/x: not a directory\n"],
   );
 });
+
+Deno.test("talosconfig read errors name the file as given and only a missing file is created", async () => {
+  await using tmp = await tempDir();
+  await Deno.mkdir(`${tmp.path}/dir`);
+  await Deno.writeTextFile(`${tmp.path}/file`, "x");
+  const opts = { cwd: tmp.path, home: tmp.path, now: NOW };
+  const cases: [string[], Record<string, string>, string][] = [
+    [["--talosconfig", "dir"], {}, "error reading config: read dir: is a directory\n"],
+    // os.Stat fails with ENOTDIR, not "does not exist": Go creates nothing and the read fails.
+    [["--talosconfig", "file/x"], {}, "error reading config: open file/x: not a directory\n"],
+    [[], { TALOSCONFIG: "dir" }, "error reading config: read dir: is a directory\n"],
+  ];
+  for (const [flags, env, stderr] of cases) {
+    const r = await run(["config", "contexts", ...flags], { ...opts, env });
+    assertEquals([r.code, r.stdout, r.stderr], [1, "", stderr], flags.join(" "));
+  }
+  const m = await run(["config", "merge", "dir", "--talosconfig", "tc"], opts);
+  assertEquals([m.code, m.stderr], [1, "error reading config: read dir: is a directory\n"]);
+});

@@ -58,7 +58,7 @@ export async function renewClientConfig(ctx: RunContext, o: RenewOptions): Promi
   const file = await locate(ctx);
   let cfg;
   try {
-    cfg = await tc.readTalosconfigFile(file.path);
+    cfg = await tc.readTalosconfigFile(file.path, file.shown);
   } catch (e) {
     wrap("error reading config: ", e);
   }
