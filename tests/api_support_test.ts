@@ -703,7 +703,7 @@ Deno.test("support: bars redrawn on a terminal, failures in red", async () => {
   const { cfg } = env;
   const r = await run(
     ["support", "--talosconfig", cfg, "-n", "10.5.0.2,10.5.0.3", "--no-encryption", "-O", "t.zip"],
-    { cwd: dir.path, now: NOW, stderrIsTTY: true },
+    { cwd: dir.path, now: NOW, stderrIsTTY: true, stdoutIsTTY: true },
   );
   assertEquals(r.code, 1); // a reader gets no kubeconfig
   assert(
@@ -726,10 +726,19 @@ Deno.test("support: bars redrawn on a terminal, failures in red", async () => {
   );
   const plain = await run(
     ["support", "--talosconfig", cfg, "-n", "10.5.0.2", "--no-encryption", "-O", "u.zip"],
-    { cwd: dir.path, now: NOW, stderrIsTTY: true, env: { NO_COLOR: "1" } },
+    { cwd: dir.path, now: NOW, stderrIsTTY: true, stdoutIsTTY: true, env: { NO_COLOR: "1" } },
   );
   assertStringIncludes(
     plain.stderr,
+    "   10.5.0.2   rpc error: code = PermissionDenied desc = not authorized\n",
+  );
+  // fatih/color looks at stdout: with stdout redirected there is no colour, even on a terminal.
+  const piped = await run(
+    ["support", "--talosconfig", cfg, "-n", "10.5.0.2", "--no-encryption", "-O", "v.zip"],
+    { cwd: dir.path, now: NOW, stderrIsTTY: true },
+  );
+  assertStringIncludes(
+    piped.stderr,
     "   10.5.0.2   rpc error: code = PermissionDenied desc = not authorized\n",
   );
 });
@@ -805,4 +814,16 @@ Deno.test("support: Ctrl-C leaves neither a bundle nor temporary files", async (
   assertEquals(r.code, 1);
   assertStringIncludes(r.stderr, "context canceled");
   assertEquals([...Deno.readDirSync(dir.path)].map((e) => e.name), ["talosconfig"]);
+});
+
+Deno.test("support: the errors table trims each line of an error as Go's TrimSpace", async () => {
+  const { errorsTable } = await import("../commands/support/progress.ts");
+  // NEL (U+0085) is a space to Go, a byte order mark is not; JavaScript's trim() has it the other way.
+  assertEquals(
+    errorsTable([{ source: "10.5.0.2", error: "first\u0085\n  \ufeffsecond " }], false),
+    "Processed with errors:\n" +
+      "   SOURCE     ERROR\n" +
+      "   10.5.0.2   first\n" +
+      "              \ufeffsecond\n",
+  );
 });

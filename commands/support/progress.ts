@@ -3,7 +3,7 @@
 // source when it is done. With -v there are no bars: the collectors' own lines are printed
 // instead. Failed items are kept for the table printed at the end.
 
-import { goDurationSeconds, tabwrite } from "../../gofmt/mod.ts";
+import { goDurationSeconds, goTrimSpace, tabwrite } from "../../gofmt/mod.ts";
 import type { Output } from "../deps.ts";
 
 export interface ProgressEvent {
@@ -134,7 +134,7 @@ export function errorsTable(
   const red = (s: string) => color ? `\x1b[31m${s}\x1b[0m` : s;
   let rows = "\tSOURCE\tERROR\n";
   for (const { source, error } of errors) {
-    const [first, ...rest] = error.split("\n").map((l) => l.trim());
+    const [first, ...rest] = error.split("\n").map(goTrimSpace);
     rows += `\t${source}\t${red(first)}\n`;
     for (const line of rest) rows += `\t\t${red(line)}\n`;
   }

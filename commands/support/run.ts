@@ -49,7 +49,9 @@ export async function runSupport(ctx: RunContext): Promise<void> {
     const errors = await writeBundle(ctx, session, output, recipients);
     await output.commit();
     complete = true;
-    const color = stderr.isTTY && !ctx.deps.env.NO_COLOR && ctx.deps.env.TERM !== "dumb";
+    // fatih/color's rule: colours only when stdout (not stderr) is a terminal.
+    const out = ctx.deps.io.stdout;
+    const color = out.isTTY && !ctx.deps.env.NO_COLOR && ctx.deps.env.TERM !== "dumb";
     await stderr.write(errorsTable(errors.items, color));
     await stderr.write(`Support bundle is written to ${shown}\n`);
     if (errors.fatal.length > 0) throw new UserError(errors.fatal.join("\n"));
