@@ -25,6 +25,9 @@ function typeName(f: FlagSpec): string {
       return "";
     case "strings":
       return "strings";
+    case "int":
+      // pflag names the type by its Go type: Int32Var flags are "int32".
+      return f.bits === 32 ? "int32" : "int";
     default:
       return f.kind;
   }

@@ -214,3 +214,11 @@ Deno.test("events: the node's refusals are errors naming it", async () => {
   ]);
   assertEquals([huge.code, huge.stderr], [1, lines[0] + "\n"]);
 });
+
+Deno.test("events and logs --help: Int32 flags show pflag's type name int32", async () => {
+  for (const cmd of ["events", "logs"]) {
+    const { code, stdout } = await runFast([cmd, "--help"]);
+    assertEquals(code, 0);
+    assert(/\n {6}--tail int32 {2,}\S/.test(stdout), stdout);
+  }
+});
