@@ -685,6 +685,19 @@ Deno.test("support: an existing output file is replaced only when the user says 
     );
     assertEquals(await Deno.readTextFile(path), "keep me");
   }
+  // A directory is refused as talosctl's OpenFile refuses it, right after the answer.
+  await Deno.mkdir(`${dir.path}/d.zip`);
+  const calls = env.emu.calls.length;
+  const d = await run(
+    ["support", "--talosconfig", cfg, "-n", "10.5.0.2", "--no-encryption", "-O", "d.zip"],
+    { cwd: dir.path, now: NOW, stdin: "y\n" },
+  );
+  assertEquals(
+    [d.code, d.stdout, d.stderr],
+    [1, "", "d.zip already exists, overwrite? [y/N]: open d.zip: is a directory\n"],
+  );
+  assertEquals(env.emu.calls.length, calls); // nothing collected
+  await Deno.remove(`${dir.path}/d.zip`);
   // Only a word "y" says yes, blanks around it trimmed as Go's TrimSpace (NEL is one).
   const nel = await sup("y\u0085\n");
   assertEquals(nel.code, 0, nel.stderr);

@@ -125,10 +125,11 @@ interface Output {
  */
 async function openOutput(ctx: RunContext, shown: string): Promise<Output> {
   const path = shown.startsWith("/") ? shown : `${ctx.deps.cwd}/${shown}`;
-  let exists = false;
+  let exists = false, isDirectory = false;
   try {
-    await Deno.lstat(path);
+    isDirectory = (await Deno.lstat(path)).isDirectory;
     exists = true;
+    isDirectory ||= await Deno.stat(path).then((st) => st.isDirectory, () => false);
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) {
       throw new UserError(`stat ${shown}: ${goOsReason(e)}`);
@@ -145,6 +146,8 @@ async function openOutput(ctx: RunContext, shown: string): Promise<Output> {
       );
     }
     if (goTrimSpace(answer.line.toLowerCase()) !== "y") throw new UserError("operation aborted");
+    // talosctl then opens it for writing, which a directory refuses before anything is collected.
+    if (isDirectory) throw new UserError(`open ${shown}: is a directory`);
   }
   const slash = path.lastIndexOf("/");
   const tmp = `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}.${
