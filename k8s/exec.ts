@@ -6,6 +6,7 @@
 
 import { type K8sClient, relabelKey, transportError } from "./client.ts";
 import { concat } from "../pki/der.ts";
+import { writeAll } from "../io/write.ts";
 
 export interface ExecRequest {
   namespace: string;
@@ -204,10 +205,6 @@ function clientFrame(opcode: number, payload: Uint8Array): Uint8Array {
   out.set(mask, 2);
   for (let i = 0; i < payload.length; i++) out[6 + i] = payload[i] ^ mask[i % 4];
   return out;
-}
-
-async function writeAll(conn: Deno.Conn, data: Uint8Array): Promise<void> {
-  while (data.length > 0) data = data.subarray(await conn.write(data));
 }
 
 /** Buffered reads off a connection: exact counts, up to a delimiter, or to the end. */

@@ -11,7 +11,7 @@ const FLOORS: string[][] = [
   ["machineconfig", "rpc", "k8s"],
   ["clientconfig", "pki", "etcd"],
   ["archive"],
-  ["gen", "goyaml", "gofmt", "contract", "wait"],
+  ["gen", "goyaml", "gofmt", "contract", "wait", "io"],
   ["errors.ts"],
 ];
 

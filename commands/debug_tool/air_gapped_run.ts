@@ -21,8 +21,8 @@ import {
   type RequestHead,
   respond,
   serveHttp1,
-  writeAll,
 } from "./http1.ts";
+import { writeAll } from "../../io/write.ts";
 import { DEBUG_MANIFEST } from "./manifest.ts";
 
 export const PATCH_FILE = "air-gapped-patch.yaml";

@@ -3,6 +3,8 @@
 // so that a proxy can tunnel CONNECT requests and pass responses through byte for byte.
 // Deno.serve cannot hand over the connection of a CONNECT request, hence this.
 
+import { writeAll } from "../../io/write.ts";
+
 export interface RequestHead {
   method: string;
   /** The request target as sent (Go's RequestURI): "/path?q", "http://host/x" or "host:port". */
@@ -52,11 +54,6 @@ export async function readHead(conn: Deno.Conn): Promise<RequestHead | null> {
 
 export function header(head: RequestHead, name: string): string | undefined {
   return head.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
-}
-
-export async function writeAll(conn: Deno.Conn, data: Uint8Array | string): Promise<void> {
-  let bytes = typeof data === "string" ? enc.encode(data) : data;
-  while (bytes.length > 0) bytes = bytes.subarray(await conn.write(bytes));
 }
 
 const REASONS: Record<number, string> = {

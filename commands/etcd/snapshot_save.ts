@@ -4,6 +4,7 @@ import type { RunContext } from "../spec.ts";
 import { UserError } from "../../errors.ts";
 import { errorText, humanizeBytes, isDialFailure, openSession, streamBytes } from "../kit.ts";
 import { goQuote } from "../../gofmt/mod.ts";
+import { writeAll } from "../../io/write.ts";
 
 const FLUSH_AT = 1 << 20;
 
@@ -30,8 +31,7 @@ export async function saveSnapshot(ctx: RunContext): Promise<void> {
     let used = 0;
     const write = async (bytes: Uint8Array) => {
       try {
-        let off = 0;
-        while (off < bytes.length) off += await file.write(bytes.subarray(off));
+        await writeAll(file, bytes);
       } catch (e) {
         throw new Error(`write ${shownPart}: ${goOsReason(e)}`);
       }

@@ -13,6 +13,7 @@
 import type { TarEntry } from "../../archive/tar.ts";
 import { cleanEntryPath } from "../../archive/file.ts";
 import { fileModeString, goQuote } from "../../gofmt/mod.ts";
+import { writeAll } from "../../io/write.ts";
 
 /** A failure that ends the extraction; the message is talosctl's. */
 export class ExtractError extends Error {
@@ -189,10 +190,7 @@ export class Extractor {
         }
         this.#files.add(rel);
         try {
-          for await (const piece of e.data) {
-            let off = 0;
-            while (off < piece.length) off += await file.write(piece.subarray(off));
-          }
+          for await (const piece of e.data) await writeAll(file, piece);
         } catch (err) {
           const why = err instanceof Error &&
               (err.name === "ArchiveError" || err.name === "SourceError")

@@ -15,6 +15,7 @@ import { Spool } from "./spool.ts";
 import { goOsReason } from "../files/extract.ts";
 import { goTrimSpace } from "../../gofmt/path.ts";
 import { ZipWriter } from "./zip.ts";
+import { writeAll } from "../../io/write.ts";
 import type { AgeRecipient, EncryptingSink } from "./age.ts";
 
 const FLUSH_AT = 256 * 1024;
@@ -164,8 +165,7 @@ async function openOutput(ctx: RunContext, shown: string): Promise<Output> {
   let closed = false;
   const put = async (b: Uint8Array) => {
     try {
-      let off = 0;
-      while (off < b.length) off += await file.write(b.subarray(off));
+      await writeAll(file, b);
     } catch (e) {
       throw new UserError(`write ${shown}: ${goOsReason(e)}`);
     }

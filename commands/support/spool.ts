@@ -2,6 +2,8 @@
 // a private temporary file (0600), so that several collectors can run at once with bounded
 // memory, and a collector that fails half-way leaves nothing in the archive.
 
+import { writeAll } from "../../io/write.ts";
+
 const DEFAULT_LIMIT = 1 << 20;
 const READ_SIZE = 256 * 1024;
 
@@ -84,9 +86,4 @@ export class Spool {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }
-}
-
-async function writeAll(f: Deno.FsFile, data: Uint8Array): Promise<void> {
-  let off = 0;
-  while (off < data.length) off += await f.write(data.subarray(off));
 }
